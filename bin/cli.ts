@@ -1,0 +1,36 @@
+/**
+ * The sessionspec command line: the one composition root that may import everything.
+ *
+ * @packageDocumentation
+ */
+import { lifecycleTableMarkdown } from '../spec/index.js';
+
+const USAGE = `Usage: sessionspec <command>
+
+Commands:
+  spec        Print the lifecycle table (state, event, guard, next state, effects), computed from the machine.
+  help        Show this message.
+`;
+
+/**
+ * Run the CLI.
+ * @param argv - the arguments after the program name.
+ * @returns the process exit code: 0 on success, 2 on a usage error.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command = 'help'] = argv;
+  switch (command) {
+    case 'spec':
+      process.stdout.write(lifecycleTableMarkdown());
+      return 0;
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`sessionspec: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+

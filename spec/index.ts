@@ -1,0 +1,51 @@
+/**
+ * `sessionspec/spec`: the formal lifecycle (the XState machine), the record layout and the store
+ * contract. Imports nothing of the rest of sessionspec and does no I/O.
+ *
+ * @packageDocumentation
+ */
+export { AUDIT_EVENT_TYPES, type AuditEventType } from './audit.js';
+export {
+  type AccessEvent,
+  type AuditParams,
+  type AuthenticateEvent,
+  type ChangeCredentialEvent,
+  type CreateInput,
+  type DestroyEvent,
+  type LiveState,
+  type LogoutEvent,
+  type Presented,
+  type ReauthenticateEvent,
+  type RevokeEvent,
+  type RotateEvent,
+  type SessionContext,
+  type SessionEffect,
+  type SessionEvent,
+  type SessionEventType,
+  type SessionMachine,
+  type SessionState,
+  type SetExpiryEvent,
+  sessionMachine,
+  type TerminalState,
+  type TouchEvent,
+} from './machine.js';
+export {
+  type Bucket,
+  type JsonValue,
+  RECORD_FORMAT,
+  type SessionRecord,
+  type SessionRecordV1,
+  upgradeRecord,
+  WRITE_ID_HISTORY,
+} from './record.js';
+export type {
+  CreateResult,
+  ReadResult,
+  SessionLocks,
+  SessionStore,
+  StoreContents,
+  StoreInspection,
+  StoreSupports,
+  WriteResult,
+} from './store.js';
+export { type LifecycleRow, lifecycleTable, lifecycleTableMarkdown } from './table.js';

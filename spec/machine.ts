@@ -1,0 +1,382 @@
+/**
+ * The session lifecycle as an XState v5 machine: the normative form of the LC rules of `SPEC.md`.
+ *
+ * The machine is pure. It holds no timers: every event carries `now`, and timeouts are guards on it
+ * (expired when `now >= deadline`). Everything random (the hash of a new secret) is made by the caller
+ * and travels in the event, so a step is deterministic. Context changes are named `assign` actions; the
+ * other named actions are the effects a session manager executes against a store and a response.
+ *
+ * @packageDocumentation
+ */
+import { assign, setup } from 'xstate';
+import type { AuditEventType } from './audit.js';
+
+/** The live states of a session (LC-1). */
+export type LiveState = 'anonymous' | 'authenticated';
+/** The terminal states of a session (LC-1): no transition leaves them. */
+export type TerminalState = 'expired' | 'destroyed';
+/** Every state of the lifecycle machine (LC-1). */
+export type SessionState = LiveState | TerminalState;
+
+/**
+ * What the machine knows of a session: the lifecycle part of a stored record (no application data).
+ * All times are milliseconds since the epoch; all durations are milliseconds.
+ */
+export interface SessionContext {
+  /** The bound user, or `null` while anonymous (LC-2, LC-11). */
+  userId: string | null;
+  /** SHA-256 of the current secret, base64url (ID-2). */
+  secretHash: string;
+  /** SHA-256 of the previous secret, kept for the grace window and reuse detection (CC-6). */
+  previousHash: string | null;
+  /** The previous secret is accepted while `now < previousUntil` (CC-6); `null` when never. */
+  previousUntil: number | null;
+  /** Creation time. */
+  createdAt: number;
+  /** Last access that was written (a touch, PERF-1). */
+  lastSeenAt: number;
+  /** Time of the last (re-)authentication (LC-2, LC-8), `null` while anonymous. */
+  authenticatedAt: number | null;
+  /** `isFresh` holds while `now < freshUntil` (LC-8), `null` while anonymous. */
+  freshUntil: number | null;
+  /** Idle timeout: the session expires at `lastSeenAt + idleTimeout` (LC-7). */
+  idleTimeout: number;
+  /** Absolute deadline: the session expires at this instant whatever its activity (LC-7). */
+  absoluteDeadline: number;
+  /** A persistent ("remember me") cookie rather than a browser-session cookie (LC-7). */
+  persistent: boolean;
+}
+
+/** Input of the machine's initial transition: the `create` of the lifecycle table. */
+export interface CreateInput {
+  now: number;
+  /** SHA-256 of the new session's secret (ID-1, ID-2). */
+  secretHash: string;
+  idleTimeout: number;
+  absoluteTimeout: number;
+  persistent: boolean;
+}
+
+/** Which of the record's secrets the request presented (the manager compares hashes in constant time). */
+export type Presented = 'current' | 'previous';
+
+/** A request loads the session with a token whose hash matched the current or previous secret. */
+export interface AccessEvent {
+  type: 'access';
+  now: number;
+  presented: Presented;
+  /** A touch is written once `now - lastSeenAt >= touchAfter` (PERF-1). */
+  touchAfter: number;
+  /** End the session when a previous secret is presented after its window (CC-6). */
+  endOnReuse: boolean;
+}
+/** Record the access now, whatever the throttle (the manager's explicit `touch()`). */
+export interface TouchEvent {
+  type: 'touch';
+  now: number;
+}
+/** Per-session lifetime overrides (LC-7, like Django's `set_expiry`). */
+export interface SetExpiryEvent {
+  type: 'setExpiry';
+  now: number;
+  /** New idle timeout. */
+  idleTimeout?: number;
+  /** New absolute timeout counted from `now`; it can only bring the deadline earlier (LC-7). */
+  absoluteTimeout?: number;
+  persistent?: boolean;
+}
+/** Bind a user (LC-2, LC-3). */
+export interface AuthenticateEvent {
+  type: 'authenticate';
+  now: number;
+  userId: string;
+  /** SHA-256 of the secret that replaces the current one (fixation defence, LC-2). */
+  secretHash: string;
+  /** The absolute policy that starts at this moment (LC-7). */
+  absoluteTimeout: number;
+  idleTimeout: number;
+  persistent: boolean;
+  /** How long the authentication counts as fresh (LC-8). */
+  freshFor: number;
+}
+/** Refresh the authentication of the bound user (LC-8). */
+export interface ReauthenticateEvent {
+  type: 'reauthenticate';
+  now: number;
+  secretHash: string;
+  freshFor: number;
+}
+/** Replace the secret, keeping everything else (LC-4). */
+export interface RotateEvent {
+  type: 'rotate';
+  now: number;
+  secretHash: string;
+  /** Grace window for the previous secret; 0 turns it off (CC-6). */
+  graceMs: number;
+}
+/** Unbind the user, keep the browser bucket (LC-5). */
+export interface LogoutEvent {
+  type: 'logout';
+  now: number;
+  secretHash: string;
+}
+/** The user changed a credential: end every other session, rotate this one (LC-10). */
+export interface ChangeCredentialEvent {
+  type: 'changeCredential';
+  now: number;
+  secretHash: string;
+  freshFor: number;
+}
+/** End the session from its own request: `destroy()` or `logout({ destroy: true })` (LC-6). */
+export interface DestroyEvent {
+  type: 'destroy';
+  now: number;
+}
+/** End the session from outside it: per-user revocation, credential change elsewhere, the cap (LC-6, LC-9, LC-12). */
+export interface RevokeEvent {
+  type: 'revoke';
+  now: number;
+}
+
+/** Every event of the lifecycle machine. */
+export type SessionEvent =
+  | AccessEvent
+  | TouchEvent
+  | SetExpiryEvent
+  | AuthenticateEvent
+  | ReauthenticateEvent
+  | RotateEvent
+  | LogoutEvent
+  | ChangeCredentialEvent
+  | DestroyEvent
+  | RevokeEvent;
+
+/** The type names of the lifecycle events. */
+export type SessionEventType = SessionEvent['type'];
+
+/**
+ * Effects: the named actions of the machine that are not context changes. A manager executes each
+ * against the store and the response; the lifecycle table in `SPEC.md` lists them per transition.
+ */
+export type SessionEffect =
+  | 'issueToken'
+  | 'clearCookie'
+  | 'resetUserBucket'
+  | 'deleteRecord'
+  | 'revokeOtherSessions'
+  | 'enforceUserCap'
+  | 'acceptPrevious'
+  | 'rejectCredential'
+  | 'audit';
+
+/** The params of the `audit` effect (SEC-4). */
+export interface AuditParams {
+  event: AuditEventType;
+}
+
+const earlier = (a: number, b: number): number => (a < b ? a : b);
+
+/** @internal An `audit` effect with its event name (SEC-4). */
+const audit = (event: AuditEventType) => ({ type: 'audit' as const, params: { event } });
+/** @internal LC-6: every ending means the same effects. */
+const end = (event: AuditEventType) => ['deleteRecord' as const, 'clearCookie' as const, audit(event)];
+
+/** @internal LC-2, LC-3: binding a user from anonymous or switching users: same effects. */
+const bind = [
+  'bindUser' as const,
+  'rotateSecretNoGrace' as const,
+  'resetUserBucket' as const,
+  'enforceUserCap' as const,
+  'issueToken' as const,
+  audit('authenticated'),
+];
+
+/** @internal The transitions both live states share (LC-4, LC-6, LC-7, CC-6, PERF-1). */
+const live = {
+  access: [
+    { guard: 'absoluteExpired' as const, target: 'expired', actions: end('expired') },
+    { guard: 'idleExpired' as const, target: 'expired', actions: end('expired') },
+    { guard: 'reuseEnds' as const, target: 'destroyed', actions: end('reuse-detected') },
+    { guard: 'reuse' as const, actions: ['rejectCredential' as const, audit('reuse-detected')] },
+    { guard: 'inGrace' as const, actions: ['acceptPrevious' as const] },
+    { guard: 'touchDue' as const, actions: ['touch' as const] },
+    {},
+  ],
+  touch: [
+    { guard: 'absoluteExpired' as const, target: 'expired', actions: end('expired') },
+    { guard: 'idleExpired' as const, target: 'expired', actions: end('expired') },
+    { actions: ['touch' as const] },
+  ],
+  setExpiry: { actions: ['applyExpiry' as const, 'issueToken' as const] },
+  rotate: { actions: ['rotateSecret' as const, 'issueToken' as const, audit('rotated')] },
+  destroy: { target: 'destroyed', actions: end('destroyed') },
+  revoke: { target: 'destroyed', actions: end('revoked') },
+};
+
+/**
+ * The session lifecycle machine. Step it with `initialTransition(sessionMachine, input)` and
+ * `transition(sessionMachine, snapshot, event)` from `xstate`; both are pure.
+ *
+ * @example
+ * ```ts
+ * import { initialTransition, transition } from 'xstate';
+ * const [s0] = initialTransition(sessionMachine, { now: 0, secretHash: 'h0', idleTimeout: 1800_000,
+ *   absoluteTimeout: 86_400_000, persistent: false });
+ * const [s1, effects] = transition(sessionMachine, s0, { type: 'authenticate', now: 10, userId: 'u1',
+ *   secretHash: 'h1', absoluteTimeout: 86_400_000, idleTimeout: 1800_000, persistent: false, freshFor: 300_000 });
+ * s1.value; // 'authenticated'
+ * ```
+ */
+export const sessionMachine = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    input: {} as CreateInput,
+  },
+  guards: {
+    /** LC-7: the absolute deadline has passed (`now >= absoluteDeadline`). */
+    absoluteExpired: ({ context, event }) => event.now >= context.absoluteDeadline,
+    /** LC-7: the idle deadline has passed (`now >= lastSeenAt + idleTimeout`). */
+    idleExpired: ({ context, event }) => event.now >= context.lastSeenAt + context.idleTimeout,
+    /** CC-6: the previous secret was presented after its window, and the policy ends the session. */
+    reuseEnds: ({ context, event }) =>
+      event.type === 'access' && event.presented === 'previous' && event.endOnReuse && !inWindow(context, event.now),
+    /** CC-6: the previous secret was presented after its window. */
+    reuse: ({ context, event }) =>
+      event.type === 'access' && event.presented === 'previous' && !inWindow(context, event.now),
+    /** CC-6: the previous secret was presented inside its grace window. */
+    inGrace: ({ context, event }) =>
+      event.type === 'access' && event.presented === 'previous' && inWindow(context, event.now),
+    /** PERF-1: enough of the idle window has passed since the last written touch. */
+    touchDue: ({ context, event }) =>
+      event.type === 'access' && event.now - context.lastSeenAt >= event.touchAfter,
+    /** LC-3: the user being authenticated is the bound one. */
+    sameUser: ({ context, event }) => event.type === 'authenticate' && event.userId === context.userId,
+    /** LC-8: the last authentication is recent enough for sensitive operations. */
+    isFresh: ({ context, event }) => context.freshUntil !== null && event.now < context.freshUntil,
+  },
+  actions: {
+    /** PERF-1: record the access. */
+    touch: assign({ lastSeenAt: ({ event }) => event.now }),
+    /** LC-4, CC-6: a new secret; the old one stays valid for the grace window, if any. */
+    rotateSecret: assign(({ context, event }) => {
+      const e = event as RotateEvent;
+      return {
+        secretHash: e.secretHash,
+        previousHash: context.secretHash,
+        previousUntil: e.graceMs > 0 ? e.now + e.graceMs : e.now,
+      };
+    }),
+    /** LC-2, CC-6: a new secret after a privilege change; the old one never works again (no grace). */
+    rotateSecretNoGrace: assign(({ context, event }) => {
+      const e = event as AuthenticateEvent | ReauthenticateEvent | LogoutEvent | ChangeCredentialEvent;
+      return { secretHash: e.secretHash, previousHash: context.secretHash, previousUntil: e.now };
+    }),
+    /** LC-2, LC-3, LC-7: bind the user and start the new lifetime policy from now. */
+    bindUser: assign(({ event }) => {
+      const e = event as AuthenticateEvent;
+      return {
+        userId: e.userId,
+        authenticatedAt: e.now,
+        freshUntil: e.now + e.freshFor,
+        lastSeenAt: e.now,
+        idleTimeout: e.idleTimeout,
+        absoluteDeadline: e.now + e.absoluteTimeout,
+        persistent: e.persistent,
+      };
+    }),
+    /** LC-8: the authentication is fresh again. */
+    refreshAuthentication: assign(({ event }) => {
+      const e = event as ReauthenticateEvent | ChangeCredentialEvent;
+      return { authenticatedAt: e.now, freshUntil: e.now + e.freshFor, lastSeenAt: e.now };
+    }),
+    /** LC-5: no user any more. */
+    unbindUser: assign({ userId: null, authenticatedAt: null, freshUntil: null }),
+    /** LC-7: per-session overrides; the absolute deadline only moves earlier. */
+    applyExpiry: assign(({ context, event }) => {
+      const e = event as SetExpiryEvent;
+      return {
+        idleTimeout: e.idleTimeout ?? context.idleTimeout,
+        absoluteDeadline:
+          e.absoluteTimeout === undefined
+            ? context.absoluteDeadline
+            : earlier(context.absoluteDeadline, e.now + e.absoluteTimeout),
+        persistent: e.persistent ?? context.persistent,
+      };
+    }),
+    issueToken: () => {},
+    clearCookie: () => {},
+    resetUserBucket: () => {},
+    deleteRecord: () => {},
+    revokeOtherSessions: () => {},
+    enforceUserCap: () => {},
+    acceptPrevious: () => {},
+    rejectCredential: () => {},
+    audit: (_, _params: AuditParams) => {},
+  },
+}).createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    userId: null,
+    secretHash: input.secretHash,
+    previousHash: null,
+    previousUntil: null,
+    createdAt: input.now,
+    lastSeenAt: input.now,
+    authenticatedAt: null,
+    freshUntil: null,
+    idleTimeout: input.idleTimeout,
+    absoluteDeadline: input.now + input.absoluteTimeout,
+    persistent: input.persistent,
+  }),
+  // The `create` of the lifecycle table; a manager runs these effects when the session is first kept (SEC-6).
+  initial: { target: 'anonymous', actions: ['issueToken', audit('created')] },
+  states: {
+    anonymous: {
+      description: 'Live, no user bound (LC-1).',
+      on: {
+        ...live,
+        authenticate: { target: 'authenticated', actions: bind },
+      },
+    },
+    authenticated: {
+      description: 'Live, a user bound (LC-1, LC-2).',
+      on: {
+        ...live,
+        authenticate: [
+          {
+            guard: 'sameUser',
+            actions: ['refreshAuthentication', 'rotateSecretNoGrace', 'issueToken', audit('authenticated')],
+          },
+          { actions: bind },
+        ],
+        reauthenticate: {
+          actions: ['refreshAuthentication', 'rotateSecretNoGrace', 'issueToken', audit('authenticated')],
+        },
+        logout: {
+          target: 'anonymous',
+          actions: ['unbindUser', 'rotateSecretNoGrace', 'resetUserBucket', 'issueToken', audit('logged-out')],
+        },
+        changeCredential: {
+          actions: [
+            'refreshAuthentication',
+            'rotateSecretNoGrace',
+            'revokeOtherSessions',
+            'issueToken',
+            audit('rotated'),
+          ],
+        },
+      },
+    },
+    expired: { type: 'final', description: 'Terminal: a deadline passed (LC-1, LC-7).' },
+    destroyed: { type: 'final', description: 'Terminal: ended by destroy, logout, revocation or reuse (LC-1, LC-6).' },
+  },
+});
+
+/** The machine's type. */
+export type SessionMachine = typeof sessionMachine;
+
+/** @internal CC-6: the previous secret's window is open. */
+function inWindow(context: SessionContext, now: number): boolean {
+  return context.previousUntil !== null && now < context.previousUntil;
+}

@@ -1,0 +1,76 @@
+/**
+ * The stored session record: what a store keeps for one session (SPEC.md, "Record layout").
+ *
+ * @packageDocumentation
+ */
+import type { LiveState } from './machine.js';
+
+/** A JSON value, as `JSON.parse` returns it (ST-6). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A bucket of application data: plain JSON keyed by string (LC-11, ST-6). */
+export type Bucket = { [key: string]: JsonValue };
+
+/** The record format this version of sessionspec writes (ST-7). */
+export const RECORD_FORMAT = 2 as const;
+
+/**
+ * One session as stored. A store treats it as an opaque JSON document except for the fields named in
+ * the store contract: `sessionId`, `version`, `userId`, `expiresAt` (and `lastSeenAt` for listing).
+ */
+export interface SessionRecord {
+  /** Record format version (ST-7). A reader accepts the previous format and upgrades it on write. */
+  format: typeof RECORD_FORMAT;
+  /** 128 random bits, base64url; stable for the session's whole life (ID-1). */
+  sessionId: string;
+  /** Incremented by every write; every write is a compare-and-set on it (CC-1). */
+  version: number;
+  /** The live machine state (LC-1); terminal states are never stored (LC-6). */
+  state: LiveState;
+  /** base64url SHA-256 of the current secret; the raw secret is never stored (ID-2). */
+  secretHash: string;
+  /** base64url SHA-256 of the previous secret (CC-6), or `null`. */
+  previousHash: string | null;
+  /** The previous secret is accepted while `now < previousUntil` (CC-6), or `null`. */
+  previousUntil: number | null;
+  /** The bound user (LC-2), `null` while anonymous; a field, never a bucket key (LC-11). */
+  userId: string | null;
+  /** Data that belongs to the browser: kept across login and logout (LC-5). */
+  browser: Bucket;
+  /** Data that belongs to the user: empty while anonymous, wiped at logout and user switch (LC-3, LC-5). */
+  user: Bucket;
+  /** Application-supplied labels shown when listing a user's sessions, e.g. a device name (LC-9). */
+  labels: { [key: string]: string };
+  createdAt: number;
+  lastSeenAt: number;
+  authenticatedAt: number | null;
+  freshUntil: number | null;
+  idleTimeout: number;
+  absoluteDeadline: number;
+  persistent: boolean;
+  /**
+   * The instant the session stops being readable: `min(lastSeenAt + idleTimeout, absoluteDeadline)`.
+   * Denormalised so that a store decides expiry without knowing the policy (ST-2, ST-3).
+   */
+  expiresAt: number;
+  /** Ids of the most recent commits, newest last, at most {@link WRITE_ID_HISTORY} (CC-7). */
+  writeIds: string[];
+}
+
+/** How many recent write ids a record keeps (CC-7). */
+export const WRITE_ID_HISTORY = 16;
+
+/**
+ * The previous record format (ST-7): format 1 had no `freshUntil`, no `labels` and no `writeIds`.
+ * Readers accept it and upgrade it on the next write.
+ */
+export type SessionRecordV1 = Omit<SessionRecord, 'format' | 'freshUntil' | 'labels' | 'writeIds'> & {
+  format: 1;
+};
+
+/** ST-7: upgrade a record of the previous format; records of the current format pass unchanged. */
+export function upgradeRecord(record: SessionRecord | SessionRecordV1): SessionRecord {
+  if (record.format === RECORD_FORMAT) return record;
+  const { format: _format, ...rest } = record;
+  return { ...rest, format: RECORD_FORMAT, freshUntil: null, labels: {}, writeIds: [] };
+}

@@ -1,0 +1,132 @@
+/**
+ * The store contract (ST-1..ST-7): what a store adapter implements. Adapters only store; the manager
+ * enforces arguments, time and lifecycle. Expected outcomes are values; a thrown error or rejected
+ * promise always means a fault (the manager then fails closed, SEC-2).
+ *
+ * @packageDocumentation
+ */
+import type { SessionRecord, SessionRecordV1 } from './record.js';
+
+/** What `read` finds (ST-2). `null` is "absent": never created, destroyed, or purged. */
+export type ReadResult = SessionRecord | SessionRecordV1 | 'expired' | null;
+
+/** Outcome of a compare-and-set write (CC-1, CC-4). */
+export type WriteResult = 'ok' | 'conflict' | 'gone' | 'expired';
+
+/** Outcome of an insert-if-absent (ID-4). */
+export type CreateResult = 'ok' | 'exists';
+
+/**
+ * The capability manifest (ST-4). The conformance kit branches on it and reports what an adapter does
+ * not support as UNSUPPORTED, never as passed.
+ */
+export interface StoreSupports {
+  /** The optional {@link SessionLocks} interface is implemented (CC-5). */
+  locks: boolean;
+  /** The optional {@link StoreInspection} interface is implemented (ST-5). */
+  inspection: boolean;
+  /**
+   * `exact`: `listByUser` sees exactly the user's stored sessions. `superset`: the index may hold
+   * entries left by a crash between two steps (Redis Cluster); reads filter them out and clean them (ST-5).
+   */
+  userIndex: 'exact' | 'superset';
+}
+
+/**
+ * The core of a session store: seven operations over session records (ST-1). All of them take the
+ * current time where expiry matters: a store decides expiry against the `now` it is given, never its own
+ * clock (ST-3). A record is expired when `now >= record.expiresAt`.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from 'sessionspec/adapters/memory';
+ * const store = createMemoryStore();
+ * await store.create(record, Date.now()); // 'ok'
+ * ```
+ */
+export interface SessionStore {
+  /** The capability manifest (ST-4). */
+  readonly supports: StoreSupports;
+  /**
+   * Insert the record if no record with its `sessionId` exists, expired or not (ID-4); add it to the
+   * user index when `userId` is set. Never overwrites.
+   * @param record - a record with `version: 1`.
+   * @param now - the current time (ST-3), used to set garbage-collection TTLs only.
+   * @returns `'ok'`, or `'exists'` on a collision.
+   */
+  create(record: SessionRecord, now: number): Promise<CreateResult>;
+  /**
+   * Read one session (ST-2, ST-3, LC-7).
+   * @returns the record when live (`now < expiresAt`); `'expired'` when stored but `now >= expiresAt`;
+   *   `null` when absent. A record that cannot be decoded reads as `null` (SEC-3).
+   */
+  read(sessionId: string, now: number): Promise<ReadResult>;
+  /**
+   * Compare-and-set (CC-1): replace the stored record with `record` if and only if the stored version
+   * equals `expectedVersion` and the stored record is live at `now`. Keeps the user index in step with
+   * `record.userId` in the same atomic step (binding, switching, unbinding). Rotation is a write: the
+   * `sessionId` is stable (LC-4).
+   * @returns `'ok'`; `'conflict'` when the stored version differs; `'gone'` when no record exists (it
+   *   is never re-created, CC-4); `'expired'` when the stored record is expired at `now`.
+   */
+  write(record: SessionRecord, expectedVersion: number, now: number): Promise<WriteResult>;
+  /**
+   * Delete the record and its user-index entry (LC-6, ST-5). Idempotent.
+   * @returns whether a record (live or expired) was deleted.
+   */
+  destroy(sessionId: string): Promise<boolean>;
+  /**
+   * The user's live sessions (LC-9), in any order; expired ones are left out.
+   */
+  listByUser(userId: string, now: number): Promise<SessionRecord[]>;
+  /**
+   * Delete every session of the user (live or expired) except those named in `except` (LC-9, LC-10),
+   * with their index entries (ST-5). Never misses a session created before the call started (CK-6).
+   * @returns the ids deleted.
+   */
+  destroyByUser(userId: string, except: readonly string[]): Promise<string[]>;
+  /**
+   * Delete exactly the records expired at `now` (`now >= expiresAt`) and their index entries (ST-2, ST-5).
+   * @returns how many were deleted.
+   */
+  purgeExpired(now: number): Promise<number>;
+  /** Optional pessimistic locks (CC-5); present when `supports.locks`. */
+  readonly locks?: SessionLocks;
+  /** Optional inspection for the conformance kit (ST-5); present when `supports.inspection`. */
+  readonly inspection?: StoreInspection;
+  /** Release what the store holds (timers, not the user's client). */
+  close(): Promise<void>;
+}
+
+/** Optional pessimistic locks with an owner token and a TTL (CC-5). */
+export interface SessionLocks {
+  /**
+   * Take the lock `name` for `owner` until `now + ttlMs`, if it is free or its previous owner's TTL has
+   * passed at `now`.
+   * @returns whether `owner` now holds the lock.
+   */
+  acquire(name: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  /**
+   * Release the lock if and only if `owner` holds it.
+   * @returns whether it was released.
+   */
+  release(name: string, owner: string): Promise<boolean>;
+}
+
+/** What a store holds, for checking that nothing dangles (ST-5, CK-8). */
+export interface StoreContents {
+  /** Session ids with a record (live or expired). */
+  records: string[];
+  /** userId -> session ids in the user index. */
+  userIndex: { [userId: string]: string[] };
+  /** Number of locks held. */
+  locks: number;
+  /** Every raw key (or row id) the adapter holds in its namespace. */
+  keys: string[];
+}
+
+/** Optional inspection interface (ST-5). */
+export interface StoreInspection {
+  /** Everything the store holds in its namespace. */
+  contents(): Promise<StoreContents>;
+}
