@@ -240,7 +240,10 @@ export const sessionMachine = setup({
     idleExpired: ({ context, event }) => event.now >= context.lastSeenAt + context.idleTimeout,
     /** CC-6: the previous secret was presented after its window, and the policy ends the session. */
     reuseEnds: ({ context, event }) =>
-      event.type === 'access' && event.presented === 'previous' && event.endOnReuse && !inWindow(context, event.now),
+      event.type === 'access' &&
+      event.presented === 'previous' &&
+      event.endOnReuse &&
+      !inWindow(context, event.now),
     /** CC-6: the previous secret was presented after its window. */
     reuse: ({ context, event }) =>
       event.type === 'access' && event.presented === 'previous' && !inWindow(context, event.now),
@@ -355,7 +358,13 @@ export const sessionMachine = setup({
         },
         logout: {
           target: 'anonymous',
-          actions: ['unbindUser', 'rotateSecretNoGrace', 'resetUserBucket', 'issueToken', audit('logged-out')],
+          actions: [
+            'unbindUser',
+            'rotateSecretNoGrace',
+            'resetUserBucket',
+            'issueToken',
+            audit('logged-out'),
+          ],
         },
         changeCredential: {
           actions: [
@@ -369,7 +378,10 @@ export const sessionMachine = setup({
       },
     },
     expired: { type: 'final', description: 'Terminal: a deadline passed (LC-1, LC-7).' },
-    destroyed: { type: 'final', description: 'Terminal: ended by destroy, logout, revocation or reuse (LC-1, LC-6).' },
+    destroyed: {
+      type: 'final',
+      description: 'Terminal: ended by destroy, logout, revocation or reuse (LC-1, LC-6).',
+    },
   },
 });
 

@@ -7,8 +7,12 @@
  */
 import type { SessionRecord, SessionRecordV1 } from './record.js';
 
-/** What `read` finds (ST-2). `null` is "absent": never created, destroyed, or purged. */
-export type ReadResult = SessionRecord | SessionRecordV1 | 'expired' | null;
+/**
+ * What `read` finds (ST-2). `null` is "absent": never created, destroyed, or purged. `'corrupt'`: stored
+ * bytes that do not decode as a JSON object with a numeric `expiresAt` (SEC-3); the manager treats it as
+ * absent and raises a security event.
+ */
+export type ReadResult = SessionRecord | SessionRecordV1 | 'expired' | 'corrupt' | null;
 
 /** Outcome of a compare-and-set write (CC-1, CC-4). */
 export type WriteResult = 'ok' | 'conflict' | 'gone' | 'expired';
@@ -58,7 +62,8 @@ export interface SessionStore {
   /**
    * Read one session (ST-2, ST-3, LC-7).
    * @returns the record when live (`now < expiresAt`); `'expired'` when stored but `now >= expiresAt`;
-   *   `null` when absent. A record that cannot be decoded reads as `null` (SEC-3).
+   *   `null` when absent; `'corrupt'` when the stored bytes cannot be decoded (SEC-3). The manager
+   *   validates the shape of what it gets; the store only decodes JSON.
    */
   read(sessionId: string, now: number): Promise<ReadResult>;
   /**
