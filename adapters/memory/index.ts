@@ -1,0 +1,7 @@
+/**
+ * `sessionspec/adapters/memory`: the embedded default session store.
+ *
+ * @packageDocumentation
+ */
+export type { MemoryStore, MemoryStoreOptions } from './store.js';
+export { createMemoryStore } from './store.js';

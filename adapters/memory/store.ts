@@ -1,0 +1,367 @@
+/**
+ * The embedded default store: sessions kept in process memory, serialised as a networked store would
+ * keep them.
+ *
+ * @packageDocumentation
+ */
+import type {
+  CreateResult,
+  ReadResult,
+  SessionLocks,
+  SessionRecord,
+  SessionRecordV1,
+  SessionStore,
+  StoreContents,
+  StoreInspection,
+  WriteResult,
+} from '../../src/index.js';
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * Prefix of the raw keys shown by `inspection.contents()`. Each memory store instance is its own
+   * namespace already; the option exists so that a caller can treat every adapter alike (CK-8).
+   */
+  namespace?: string;
+  /**
+   * The clock the background sweep reads to decide what has expired. Operations never read it: they
+   * decide expiry against the `now` they are given (ST-3). Defaults to `Date.now`.
+   */
+  clock?: () => number;
+  /**
+   * Milliseconds between two background sweeps (`purgeExpired(clock())`), or `false` for none.
+   * The sweep timer never keeps the process alive. Defaults to 60 000.
+   */
+  sweepEvery?: number | false;
+}
+
+/**
+ * A memory store: a {@link SessionStore} whose optional locks and inspection are always present.
+ */
+export interface MemoryStore extends SessionStore {
+  /** Locks, inspection and an exact user index are all supported (ST-4). */
+  readonly supports: { readonly locks: true; readonly inspection: true; readonly userIndex: 'exact' };
+  /** Pessimistic locks with an owner token and a TTL (CC-5). */
+  readonly locks: SessionLocks;
+  /** What the store holds, for checking that nothing dangles (ST-5). */
+  readonly inspection: StoreInspection;
+}
+
+/**
+ * One stored session: the serialised record plus what the store must know without decoding it.
+ * `userId` is the user-index entry the record is filed under, so destroying a record whose bytes no
+ * longer decode still removes its index entry (ST-5). `expiresAt` and `version` mirror the serialised
+ * record; both are `NaN` when the bytes do not decode (SEC-3).
+ * @internal
+ */
+interface Entry {
+  readonly json: string;
+  readonly userId: string | null;
+  readonly expiresAt: number;
+  readonly version: number;
+}
+
+/** A lock as held: its owner token and the instant its TTL runs out. @internal */
+interface Lock {
+  readonly owner: string;
+  readonly until: number;
+}
+
+/**
+ * Test hooks of a memory store, reachable only through {@link memoryStoreInternals}.
+ * @internal
+ */
+export interface MemoryStoreInternals {
+  /** The sweep timer, or `undefined` when sweeping is off or the store is closed. */
+  readonly timer: NodeJS.Timeout | undefined;
+  /**
+   * Replace the stored bytes of `sessionId` as a tampering or a disk fault would (SEC-3), keeping its
+   * user-index entry.
+   */
+  putRaw(sessionId: string, bytes: string): void;
+}
+
+/** Default interval of the background sweep, in milliseconds. @internal */
+const DEFAULT_SWEEP_EVERY = 60_000;
+
+/** The longest delay `setInterval` honours; longer ones fire after 1 ms. @internal */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+const internals = new WeakMap<MemoryStore, MemoryStoreInternals>();
+
+/**
+ * The test hooks of a store made by {@link createMemoryStore}.
+ * @param store - a memory store.
+ * @returns its internals.
+ * @throws TypeError when `store` was not made by {@link createMemoryStore}.
+ * @internal
+ */
+export function memoryStoreInternals(store: MemoryStore): MemoryStoreInternals {
+  const found = internals.get(store);
+  if (found === undefined)
+    throw new TypeError('memoryStoreInternals: pass a store made by createMemoryStore()');
+  return found;
+}
+
+/**
+ * Decode stored bytes. `JSON.parse` makes `__proto__` an own data property, never a prototype
+ * (ST-6), and the result is handed out as is: never merged into another object.
+ * @param json - the stored bytes.
+ * @returns the record, or `undefined` when the bytes are not a JSON object with a numeric `expiresAt`
+ *   (SEC-3).
+ * @internal
+ */
+function decode(json: string): SessionRecord | SessionRecordV1 | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  if (typeof (value as { expiresAt?: unknown }).expiresAt !== 'number') return undefined;
+  return value as SessionRecord | SessionRecordV1;
+}
+
+/**
+ * The entry for a record about to be stored. The mirrored fields are read the way the serialised form
+ * will decode: JSON has no `NaN` or `Infinity`, so a non-finite `expiresAt` is stored as corrupt.
+ * @param json - the serialised record.
+ * @param record - the decoded form of `json`, or `undefined` when it does not decode.
+ * @param userId - the user-index entry to file it under.
+ * @returns the entry.
+ * @internal
+ */
+function entryOf(
+  json: string,
+  record: { expiresAt?: unknown; version?: unknown } | undefined,
+  userId: string | null,
+): Entry {
+  const finite = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : Number.NaN);
+  const expiresAt = finite(record?.expiresAt);
+  return { json, userId, expiresAt, version: Number.isNaN(expiresAt) ? Number.NaN : finite(record?.version) };
+}
+
+/**
+ * The user-index key of a record: its `userId` when it is a string.
+ * @internal
+ */
+function userOf(record: { userId?: unknown }): string | null {
+  return typeof record.userId === 'string' ? record.userId : null;
+}
+
+/**
+ * Create an in-memory session store, the embedded default. Records are kept serialised (JSON), so no
+ * caller can change stored state through a reference and payloads round-trip as JSON does (ST-6).
+ * Every session operation is O(1) apart from the JSON encode or decode of the record; listing and
+ * revoking by user are O(sessions of that user); expired records are removed by `purgeExpired` and a
+ * background sweep whose timer never keeps the process alive.
+ *
+ * @param options - see {@link MemoryStoreOptions}.
+ * @returns a store with locks, inspection and an exact user index.
+ * @throws TypeError when an option has the wrong type or `sweepEvery` is not a positive integer of at
+ *   most 2^31 - 1 ms.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from 'sessionspec/adapters/memory';
+ *
+ * const store = createMemoryStore({ sweepEvery: 30_000 });
+ * await store.create(record, Date.now()); // 'ok'
+ * await store.read(record.sessionId, Date.now()); // the record, while Date.now() < record.expiresAt
+ * await store.close(); // stops the sweep
+ * ```
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const { namespace, clock = Date.now, sweepEvery = DEFAULT_SWEEP_EVERY } = options;
+  if (namespace !== undefined && typeof namespace !== 'string') {
+    throw new TypeError('createMemoryStore: `namespace` must be a string');
+  }
+  if (typeof clock !== 'function') {
+    throw new TypeError(
+      'createMemoryStore: `clock` must be a function returning milliseconds, like Date.now',
+    );
+  }
+  if (
+    sweepEvery !== false &&
+    !(Number.isInteger(sweepEvery) && sweepEvery > 0 && sweepEvery <= MAX_TIMER_DELAY)
+  ) {
+    throw new TypeError(
+      `createMemoryStore: \`sweepEvery\` must be a whole number of milliseconds from 1 to ${MAX_TIMER_DELAY}, or false`,
+    );
+  }
+  const prefix = namespace === undefined || namespace === '' ? '' : `${namespace}:`;
+
+  const records = new Map<string, Entry>();
+  const byUser = new Map<string, Set<string>>();
+  const locks = new Map<string, Lock>();
+
+  const indexAdd = (userId: string | null, sessionId: string): void => {
+    if (userId === null) return;
+    const ids = byUser.get(userId);
+    if (ids === undefined) byUser.set(userId, new Set([sessionId]));
+    else ids.add(sessionId);
+  };
+  const indexRemove = (userId: string | null, sessionId: string): void => {
+    if (userId === null) return;
+    const ids = byUser.get(userId);
+    if (ids === undefined) return;
+    ids.delete(sessionId);
+    // ST-5: an empty index entry is itself a leftover.
+    if (ids.size === 0) byUser.delete(userId);
+  };
+  const remove = (sessionId: string): boolean => {
+    const entry = records.get(sessionId);
+    if (entry === undefined) return false;
+    records.delete(sessionId);
+    indexRemove(entry.userId, sessionId);
+    return true;
+  };
+  const purge = (now: number): number => {
+    let count = 0;
+    for (const [sessionId, entry] of records) {
+      // ST-2: expired means `now >= expiresAt`. Written as `!(now < ...)` so that a record whose bytes
+      // do not decode (NaN, SEC-3), which can never be read again, is collected as well.
+      if (!(now < entry.expiresAt)) {
+        remove(sessionId);
+        count += 1;
+      }
+    }
+    // CC-5: a lock whose owner died is dropped once its TTL has passed, so nothing dangles (ST-5).
+    for (const [name, lock] of locks) if (now >= lock.until) locks.delete(name);
+    return count;
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  if (sweepEvery !== false) {
+    timer = setInterval(() => purge(clock()), sweepEvery);
+    // A store must never keep the process alive: the sweep is housekeeping, not work.
+    timer.unref();
+  }
+
+  const store: MemoryStore = {
+    supports: { locks: true, inspection: true, userIndex: 'exact' },
+
+    async create(record: SessionRecord, _now: number): Promise<CreateResult> {
+      // ID-4: insert-if-absent; an existing record, even an expired one, is never overwritten.
+      if (records.has(record.sessionId)) return 'exists';
+      const userId = userOf(record);
+      records.set(record.sessionId, entryOf(JSON.stringify(record), record, userId));
+      indexAdd(userId, record.sessionId);
+      return 'ok';
+    },
+
+    async read(sessionId: string, now: number): Promise<ReadResult> {
+      const entry = records.get(sessionId);
+      if (entry === undefined) return null;
+      const record = decode(entry.json);
+      // SEC-3: bytes that do not decode are reported, never thrown.
+      if (record === undefined) return 'corrupt';
+      // ST-3: expiry is decided against the given `now`, never a clock of the store's own.
+      return now < record.expiresAt ? record : 'expired';
+    },
+
+    async write(record: SessionRecord, expectedVersion: number, now: number): Promise<WriteResult> {
+      const entry = records.get(record.sessionId);
+      // CC-4: a write never re-creates an ended session. A record whose bytes do not decode reads as
+      // absent (SEC-3), so there is nothing to replace either.
+      if (entry === undefined || Number.isNaN(entry.expiresAt)) return 'gone';
+      if (now >= entry.expiresAt) return 'expired';
+      // CC-1: compare-and-set on the version.
+      if (entry.version !== expectedVersion) return 'conflict';
+      const userId = userOf(record);
+      records.set(record.sessionId, entryOf(JSON.stringify(record), record, userId));
+      // The index follows the binding in the same step: bind, switch or unbind.
+      if (entry.userId !== userId) {
+        indexRemove(entry.userId, record.sessionId);
+        indexAdd(userId, record.sessionId);
+      }
+      return 'ok';
+    },
+
+    async destroy(sessionId: string): Promise<boolean> {
+      return remove(sessionId);
+    },
+
+    async listByUser(userId: string, now: number): Promise<SessionRecord[]> {
+      const ids = byUser.get(userId);
+      if (ids === undefined) return [];
+      const live: SessionRecord[] = [];
+      for (const sessionId of ids) {
+        const entry = records.get(sessionId);
+        if (entry === undefined || !(now < entry.expiresAt)) continue;
+        const record = decode(entry.json);
+        // The manager upgrades a previous-format record when it loads it (ST-7); the store only decodes.
+        if (record !== undefined) live.push(record as SessionRecord);
+      }
+      return live;
+    },
+
+    async destroyByUser(userId: string, except: readonly string[]): Promise<string[]> {
+      const ids = byUser.get(userId);
+      if (ids === undefined) return [];
+      const keep = new Set(except);
+      const deleted: string[] = [];
+      // Copy first: `remove` edits the set being walked.
+      for (const sessionId of [...ids]) {
+        if (!keep.has(sessionId) && remove(sessionId)) deleted.push(sessionId);
+      }
+      return deleted;
+    },
+
+    async purgeExpired(now: number): Promise<number> {
+      return purge(now);
+    },
+
+    locks: {
+      async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+        const held = locks.get(name);
+        // CC-5: free, abandoned (its TTL passed at `now`) or already ours (the TTL is refreshed).
+        if (held !== undefined && held.owner !== owner && now < held.until) return false;
+        locks.set(name, { owner, until: now + ttlMs });
+        return true;
+      },
+      async release(name: string, owner: string): Promise<boolean> {
+        // CC-5: only the owner releases.
+        if (locks.get(name)?.owner !== owner) return false;
+        locks.delete(name);
+        return true;
+      },
+    },
+
+    inspection: {
+      async contents(): Promise<StoreContents> {
+        const keys: string[] = [];
+        for (const sessionId of records.keys()) keys.push(`${prefix}record:${sessionId}`);
+        for (const userId of byUser.keys()) keys.push(`${prefix}user:${userId}`);
+        for (const name of locks.keys()) keys.push(`${prefix}lock:${name}`);
+        return {
+          records: [...records.keys()],
+          // Object.fromEntries defines own properties, so a user named `__proto__` is listed, not
+          // turned into a prototype.
+          userIndex: Object.fromEntries([...byUser].map(([userId, ids]) => [userId, [...ids]])),
+          locks: locks.size,
+          keys,
+        };
+      },
+    },
+
+    async close(): Promise<void> {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+
+  internals.set(store, {
+    get timer() {
+      return timer;
+    },
+    putRaw(sessionId: string, bytes: string): void {
+      const userId = records.get(sessionId)?.userId ?? null;
+      records.set(sessionId, entryOf(bytes, decode(bytes), userId));
+      indexAdd(userId, sessionId);
+    },
+  });
+
+  return store;
+}
