@@ -18,3 +18,23 @@ export type {
   WriteResult,
 } from '../spec/index.js';
 export { RECORD_FORMAT, upgradeRecord, WRITE_ID_HISTORY } from '../spec/index.js';
+export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.js';
+export { isSessionError, SessionError, type SessionErrorCode } from './errors.js';
+export type { AuditListener, SessionAuditEvent } from './events.js';
+export {
+  createSessionManager,
+  type LockOptions,
+  type SessionManager,
+  type SessionManagerOptions,
+  type SessionSummary,
+} from './manager.js';
+export type { BucketName, Updater } from './patch.js';
+export {
+  type AuthenticateOptions,
+  type BucketView,
+  type CommitResult,
+  type CookieInstruction,
+  type ExpiryOptions,
+  Session,
+} from './session.js';
+export { formatToken, parseToken } from './token.js';

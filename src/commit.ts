@@ -1,0 +1,386 @@
+/**
+ * Commits: compare-and-set writes with patch re-application (CC-1, CC-2), in-process queueing and
+ * coalescing per session (CC-2, CC-3), endings that win over in-flight saves (CC-4) and idempotent
+ * retries with write ids (CC-7).
+ *
+ * @packageDocumentation
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  type AuditEventType,
+  type SessionRecord,
+  type SessionState,
+  type SessionStore,
+  upgradeRecord,
+  WRITE_ID_HISTORY,
+} from '../spec/index.js';
+import { SessionError } from './errors.js';
+import type { Effect } from './lifecycle.js';
+import { type Applied, applyPatch } from './patch.js';
+import type { CommitResult, CookieInstruction, Session } from './session.js';
+import { pause } from './store-call.js';
+import { formatToken } from './token.js';
+import { isStoredRecord } from './validate.js';
+
+/** @internal What the committer needs from the manager. */
+export interface CommitDeps {
+  store: SessionStore;
+  now(): number;
+  call<T>(what: string, run: () => Promise<T>): Promise<T>;
+  emit(type: AuditEventType, sessionId: string, userId: string | null, reason?: string): void;
+  maxSize: number;
+  attempts: number;
+  backoffMs: number;
+  /** LC-12: runs after a login was written (`enforceUserCap`) and before (`refuse`). */
+  userCap: { max: number; onExceed: 'end-oldest' | 'refuse' } | null;
+}
+
+/** @internal One waiting commit. */
+interface Job {
+  session: Session;
+  resolve(result: CommitResult): void;
+  reject(error: unknown): void;
+  applied?: Applied | undefined;
+  error?: unknown;
+}
+
+/** @internal The in-process queue of one session (CC-2). */
+interface Queue {
+  latest: SessionRecord | null;
+  waiting: Job[];
+}
+
+const terminal = (state: SessionState) => state === 'expired' || state === 'destroyed';
+const has = (effects: Effect[], type: string) => effects.some((e) => e.type === type);
+const newWriteId = () => randomBytes(12).toString('base64url');
+
+/** @internal Writes sessions for one manager. */
+export class Committer {
+  private readonly queues = new Map<string, Queue>();
+  private readonly deps: CommitDeps;
+
+  constructor(deps: CommitDeps) {
+    this.deps = deps;
+  }
+
+  /** Resolves when every queued commit has settled. */
+  async drain(): Promise<void> {
+    while (this.queues.size > 0) await pause(1);
+  }
+
+  /**
+   * Commit a session handle.
+   * @returns the cookie instruction.
+   */
+  async commit(session: Session): Promise<CommitResult> {
+    if (session.base === null) return this.create(session);
+    if (!session.dirty) return { cookie: { action: 'none' }, wrote: false };
+    await this.refuseOverCap(session);
+    const id = session.base.sessionId;
+    let queue = this.queues.get(id);
+    const job = new Promise<CommitResult>((resolve, reject) => {
+      if (queue === undefined) {
+        queue = { latest: null, waiting: [] };
+        this.queues.set(id, queue);
+        queue.waiting.push({ session, resolve, reject });
+        void this.run(id, queue);
+      } else {
+        queue.waiting.push({ session, resolve, reject });
+      }
+    });
+    return job;
+  }
+
+  /** @internal SEC-6, ID-4: a new session is kept only when there is something to keep. */
+  private async create(session: Session): Promise<CommitResult> {
+    if (terminal(session.state) || !session.dirty) {
+      return { cookie: session.deadToken ? { action: 'clear' } : { action: 'none' }, wrote: false };
+    }
+    await this.refuseOverCap(session);
+    const record = { ...session.local, writeIds: [session.writeId] };
+    this.checkSize(record);
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.deps.call('create', () => this.deps.store.create(record, this.deps.now()));
+      if (result === 'ok') break;
+      // ID-4: a collision never overwrites; retry with a fresh id, a bounded number of times.
+      if (attempt >= 3)
+        throw new SessionError('CONFLICT', 'could not allocate a session id after 4 attempts');
+      record.sessionId = randomBytes(16).toString('base64url');
+    }
+    return this.finish(session, record, session.effects);
+  }
+
+  /** @internal Process the queue until it is empty, coalescing what waits into one write. */
+  private async run(id: string, queue: Queue): Promise<void> {
+    try {
+      while (queue.waiting.length > 0) {
+        const batch = queue.waiting.splice(0);
+        await this.writeBatch(id, queue, batch).catch((error: unknown) => {
+          for (const job of batch) job.reject(error);
+        });
+      }
+    } finally {
+      this.queues.delete(id);
+    }
+  }
+
+  /** @internal CC-1, CC-2: one compare-and-set for a batch, re-applied on conflict. */
+  private async writeBatch(id: string, queue: Queue, batch: Job[]): Promise<void> {
+    let base = freshest(queue.latest, batch);
+    for (let attempt = 0; attempt < this.deps.attempts; attempt++) {
+      const ending = this.apply(base, batch);
+      const live = batch.filter((job) => job.applied !== undefined && job.error === undefined);
+      if (ending !== null) return this.end(id, queue, batch, ending);
+      if (live.length === 0) return this.settleErrors(batch);
+      const last = live[live.length - 1]!.applied!.record;
+      const writeId = newWriteId();
+      const next: SessionRecord = {
+        ...last,
+        version: base.version + 1,
+        writeIds: [...base.writeIds, writeId].slice(-WRITE_ID_HISTORY),
+      };
+      try {
+        this.checkSize(next);
+      } catch (error) {
+        for (const job of live) job.error = error;
+        return this.settleErrors(batch);
+      }
+      const outcome = await this.write(next, base, writeId);
+      if (outcome.kind === 'ok') {
+        queue.latest = outcome.record;
+        for (const job of live)
+          job.resolve(await this.finish(job.session, outcome.record, job.applied!.effects));
+        return this.settleErrors(batch);
+      }
+      if (outcome.kind === 'gone') {
+        throw new SessionError(
+          'SESSION_GONE',
+          `session ${id} ended or expired before this write; nothing was written`,
+        );
+      }
+      base = outcome.record;
+      if (outcome.kind === 'conflict') await pause(backoff(this.deps.backoffMs, attempt));
+    }
+    const userId = base.userId;
+    this.deps.emit('conflict', id, userId, `${this.deps.attempts} attempts`);
+    throw new SessionError(
+      'CONFLICT',
+      `session ${id}: the write kept conflicting after ${this.deps.attempts} attempts`,
+    );
+  }
+
+  /**
+   * @internal Apply every job's patch in order on `base`. Returns the index of the job whose patch
+   * ended the session, or `null`.
+   */
+  private apply(base: SessionRecord, batch: Job[]): number | null {
+    let current = base;
+    for (let i = 0; i < batch.length; i++) {
+      const job = batch[i]!;
+      job.applied = undefined;
+      job.error = undefined;
+      try {
+        const { session } = job;
+        // The handle already applied its patch to exactly this record: reuse it (no second machine step).
+        job.applied =
+          session.base === current && current === base && i === 0
+            ? { record: session.local, state: session.state, effects: session.effects }
+            : applyPatch(current, session.ops);
+        if (terminal(job.applied.state)) return i;
+        current = job.applied.record;
+      } catch (error) {
+        job.error = error;
+      }
+    }
+    return null;
+  }
+
+  /** @internal LC-6, CC-4: an ending wins; it deletes whatever version is stored. */
+  private async end(id: string, queue: Queue, batch: Job[], at: number): Promise<void> {
+    await this.deps.call('destroy', () => this.deps.store.destroy(id));
+    queue.latest = null;
+    const gone = new SessionError('SESSION_GONE', `session ${id} was ended by a request before this write`);
+    for (let i = 0; i < batch.length; i++) {
+      const job = batch[i]!;
+      if (i < at && job.error === undefined) job.resolve({ cookie: { action: 'none' }, wrote: false });
+      else if (i === at)
+        job.resolve(await this.finish(job.session, job.applied!.record, job.applied!.effects, true));
+      else job.reject(job.error ?? gone);
+    }
+  }
+
+  /** @internal */
+  private settleErrors(batch: Job[]): void {
+    for (const job of batch) if (job.error !== undefined) job.reject(job.error);
+  }
+
+  /**
+   * @internal One compare-and-set. A fault leaves the outcome unknown: CC-7 decides it from the write
+   * ids kept in the record, and never re-applies a patch that may have been applied.
+   */
+  private async write(
+    next: SessionRecord,
+    base: SessionRecord,
+    writeId: string,
+  ): Promise<
+    | { kind: 'ok'; record: SessionRecord }
+    | { kind: 'conflict' | 'retry'; record: SessionRecord }
+    | { kind: 'gone' }
+  > {
+    const { store, now } = this.deps;
+    let result: Awaited<ReturnType<SessionStore['write']>>;
+    try {
+      result = await this.deps.call('write', () => store.write(next, base.version, now()));
+    } catch (fault) {
+      return this.settleUnknown(next, base, writeId, fault);
+    }
+    if (result === 'ok') return { kind: 'ok', record: next };
+    if (result !== 'conflict') return { kind: 'gone' };
+    const fresh = await this.read(next.sessionId);
+    return fresh === null ? { kind: 'gone' } : { kind: 'conflict', record: fresh };
+  }
+
+  /** @internal CC-7: was the write whose reply was lost applied? */
+  private async settleUnknown(
+    next: SessionRecord,
+    base: SessionRecord,
+    writeId: string,
+    fault: unknown,
+  ): Promise<
+    { kind: 'ok'; record: SessionRecord } | { kind: 'retry'; record: SessionRecord } | { kind: 'gone' }
+  > {
+    let fresh: SessionRecord | null;
+    try {
+      fresh = await this.read(next.sessionId);
+    } catch (error) {
+      throw new SessionError(
+        'INDETERMINATE',
+        `session ${next.sessionId}: a write failed and its outcome is unknown`,
+        {
+          cause: [fault, error],
+        },
+      );
+    }
+    if (fresh === null) return { kind: 'gone' };
+    if (fresh.writeIds.includes(writeId)) return { kind: 'ok', record: fresh };
+    // Every write since `base` is still listed: ours is not among them, so it was not applied.
+    if (fresh.version - base.version < WRITE_ID_HISTORY) return { kind: 'retry', record: fresh };
+    throw new SessionError(
+      'INDETERMINATE',
+      `session ${next.sessionId}: a write failed and its outcome is unknown`,
+      {
+        cause: fault,
+      },
+    );
+  }
+
+  /** @internal Read for re-application; anything but a live, well-formed record is gone. */
+  private async read(id: string): Promise<SessionRecord | null> {
+    const result = await this.deps.call('read', () => this.deps.store.read(id, this.deps.now()));
+    if (result === null || result === 'expired' || result === 'corrupt' || !isStoredRecord(result, id))
+      return null;
+    return upgradeRecord(result);
+  }
+
+  /** @internal After a successful write: side effects, audit events, the cookie instruction. */
+  private async finish(
+    session: Session,
+    written: SessionRecord,
+    effects: Effect[],
+    ended = false,
+  ): Promise<CommitResult> {
+    const { deps } = this;
+    const userId = written.userId;
+    if (userId !== null && has(effects, 'revokeOtherSessions')) {
+      // LC-10: a credential change ends every other session of the user.
+      const ended = await deps.call('destroyByUser', () =>
+        deps.store.destroyByUser(userId, [written.sessionId]),
+      );
+      for (const other of ended) deps.emit('revoked', other, userId, 'credential-change');
+    }
+    if (userId !== null && has(effects, 'enforceUserCap')) await this.endOverCap(userId, written.sessionId);
+    for (const effect of effects) {
+      if (effect.type === 'audit' && effect.event !== undefined) {
+        deps.emit(
+          effect.event,
+          written.sessionId,
+          effect.event === 'logged-out' ? (session.base?.userId ?? null) : userId,
+        );
+      }
+    }
+    const cookie = ended ? ({ action: 'clear' } as const) : this.cookie(session, written, effects);
+    session.base = ended ? null : written;
+    session.local = written;
+    if (ended) session.state = 'destroyed';
+    else session.state = written.state;
+    session.ops = [];
+    session.effects = [];
+    session.writeId = newWriteId();
+    return { cookie, wrote: true };
+  }
+
+  /** @internal What the response does with the cookie (LC-6, LC-7). */
+  private cookie(session: Session, written: SessionRecord, effects: Effect[]): CookieInstruction {
+    const lifetimeMoved = written.persistent && written.expiresAt !== session.base?.expiresAt;
+    if (session.secret === null || !(has(effects, 'issueToken') || lifetimeMoved)) return { action: 'none' };
+    const maxAge = written.persistent
+      ? Math.max(0, Math.floor((written.expiresAt - this.deps.now()) / 1000))
+      : null;
+    return { action: 'set', token: formatToken(written.sessionId, session.secret), maxAge };
+  }
+
+  /** @internal LC-12 `refuse`: a login over the cap is refused before anything is written. */
+  private async refuseOverCap(session: Session): Promise<void> {
+    const cap = this.deps.userCap;
+    if (cap === null || cap.onExceed !== 'refuse' || !has(session.effects, 'enforceUserCap')) return;
+    const userId = session.local.userId!;
+    const others = (
+      await this.deps.call('listByUser', () => this.deps.store.listByUser(userId, this.deps.now()))
+    ).filter((r) => r.sessionId !== session.local.sessionId);
+    if (others.length >= cap.max) {
+      throw new SessionError(
+        'USER_CAP_REACHED',
+        `user already has ${others.length} live sessions (cap ${cap.max})`,
+      );
+    }
+  }
+
+  /** @internal LC-12 `end-oldest`: end the least recently seen sessions beyond the cap. */
+  private async endOverCap(userId: string, keep: string): Promise<void> {
+    const cap = this.deps.userCap;
+    if (cap === null || cap.onExceed !== 'end-oldest') return;
+    const { store, now } = this.deps;
+    const others = (await this.deps.call('listByUser', () => store.listByUser(userId, now())))
+      .filter((r) => r.sessionId !== keep)
+      .sort((a, b) => a.lastSeenAt - b.lastSeenAt);
+    for (const victim of others.slice(0, Math.max(0, others.length + 1 - cap.max))) {
+      if (await this.deps.call('destroy', () => store.destroy(victim.sessionId))) {
+        this.deps.emit('revoked', victim.sessionId, userId, 'user-cap');
+      }
+    }
+  }
+
+  /** @internal ST-6: the size limit covers the whole record. */
+  private checkSize(record: SessionRecord): void {
+    const size = JSON.stringify(record).length;
+    if (size > this.deps.maxSize) {
+      throw new SessionError(
+        'PAYLOAD_TOO_LARGE',
+        `session ${record.sessionId} would be ${size} bytes, over maxSize ${this.deps.maxSize}`,
+      );
+    }
+  }
+}
+
+/** @internal The newest record any job of the batch (or the queue) has seen. */
+function freshest(latest: SessionRecord | null, batch: Job[]): SessionRecord {
+  let best = latest;
+  for (const { session } of batch)
+    if (session.base !== null && (best === null || session.base.version > best.version)) best = session.base;
+  return best!;
+}
+
+/** @internal Exponential backoff with full jitter. */
+function backoff(base: number, attempt: number): number {
+  return Math.random() * base * 2 ** Math.min(attempt, 8);
+}

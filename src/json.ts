@@ -1,0 +1,74 @@
+/**
+ * JSON payloads (ST-6): values must round-trip as `JSON.parse(JSON.stringify(v))` does, and keys such
+ * as `__proto__` stay plain data.
+ *
+ * @packageDocumentation
+ */
+import type { Bucket, JsonValue } from '../spec/index.js';
+
+/**
+ * ST-6: throw a TypeError naming the offending path when `value` would not survive a JSON round trip
+ * unchanged (undefined, functions, symbols, bigint, non-finite numbers, class instances such as Date
+ * or Map, cycles).
+ * @param value - the value an application wants to store.
+ * @param path - where it is, for the message.
+ * @throws TypeError when it is not a plain JSON value.
+ */
+export function assertJson(value: unknown, path: string): asserts value is JsonValue {
+  walk(value, path, new Set());
+}
+
+/** @internal */
+function walk(value: unknown, path: string, seen: Set<object>): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (Number.isFinite(value)) return;
+      throw new TypeError(`${path} is ${value}, which JSON cannot hold; store a finite number or a string`);
+    case 'object': {
+      if (value === null) return;
+      if (seen.has(value)) throw new TypeError(`${path} is circular; session values must be plain JSON`);
+      const proto = Object.getPrototypeOf(value);
+      if (Array.isArray(value)) {
+        seen.add(value);
+        value.forEach((item, i) => {
+          walk(item, `${path}[${i}]`, seen);
+        });
+        seen.delete(value);
+        return;
+      }
+      if (proto !== Object.prototype && proto !== null) {
+        const name = (value as object).constructor?.name ?? 'object';
+        throw new TypeError(
+          `${path} is a ${name}, which does not round-trip through JSON; store plain objects, arrays, strings, numbers, booleans or null (e.g. a Date as its ISO string)`,
+        );
+      }
+      seen.add(value);
+      for (const key of Object.keys(value))
+        walk((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
+      seen.delete(value);
+      return;
+    }
+    default:
+      throw new TypeError(
+        `${path} is ${typeof value}, which JSON cannot hold; session values must be plain JSON`,
+      );
+  }
+}
+
+/** @returns a deep copy of a JSON value, with `__proto__` keys kept as own data (ST-6). */
+export function cloneJson<T extends JsonValue>(value: T): T {
+  return typeof value === 'object' && value !== null ? (JSON.parse(JSON.stringify(value)) as T) : value;
+}
+
+/** @returns the bucket's own value for `key` (never an inherited property such as `toString`). */
+export function getOwn(bucket: Bucket, key: string): JsonValue | undefined {
+  return Object.hasOwn(bucket, key) ? bucket[key] : undefined;
+}
+
+/** Set `bucket[key]` as own data, even for `__proto__` (ST-6: no prototype pollution). */
+export function setOwn(bucket: Bucket, key: string, value: JsonValue): void {
+  Object.defineProperty(bucket, key, { value, writable: true, enumerable: true, configurable: true });
+}

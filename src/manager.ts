@@ -1,0 +1,362 @@
+/**
+ * The session manager: loads sessions by token, commits them, and controls a user's sessions.
+ *
+ * @packageDocumentation
+ */
+import { randomBytes } from 'node:crypto';
+import { type AuditEventType, type SessionStore, upgradeRecord } from '../spec/index.js';
+import { type Clock, systemClock } from './clock.js';
+import { Committer } from './commit.js';
+import { SessionError } from './errors.js';
+import type { AuditListener } from './events.js';
+import { access, createRecord, revokeEffects } from './lifecycle.js';
+import { Session, type SessionHost, type SessionInit } from './session.js';
+import { callStore, pause } from './store-call.js';
+import { hashesEqual, hashSecret, newSecret, newSessionId, parseToken } from './token.js';
+import { isStoredRecord } from './validate.js';
+
+const MINUTE = 60_000;
+
+/** Options of {@link createSessionManager}. Durations are milliseconds. */
+export interface SessionManagerOptions {
+  /** Where sessions live. */
+  store: SessionStore;
+  /** Idle timeout (LC-7). Default 30 minutes. */
+  idleTimeout?: number;
+  /** Absolute timeout from creation or (re-)authentication (LC-7). Default 12 hours. */
+  absoluteTimeout?: number;
+  /** How long an authentication counts as fresh (LC-8). Default 5 minutes. */
+  freshFor?: number;
+  /** Grace window for the previous secret after `rotate()` (CC-6). Default 0 (off). */
+  rotationGrace?: number;
+  /** End the session when a previous secret is presented after its window (CC-6). Default false. */
+  endOnReuse?: boolean;
+  /** A touch is written once this fraction of the idle timeout has passed (PERF-1). Default 0.1. */
+  touchEvery?: number;
+  /** Cap on live sessions per user (LC-12): a number (end the oldest) or `{ max, onExceed }`. */
+  maxSessionsPerUser?: number | { max: number; onExceed?: 'end-oldest' | 'refuse' };
+  /** Time source (injected in tests). Default the wall clock. */
+  clock?: Clock;
+  /** Receives audit events (SEC-4). */
+  onEvent?: AuditListener;
+  /** Largest serialised record in bytes (ST-6). Default 64 KiB. */
+  maxSize?: number;
+  /** Timeout of each store call (SEC-2). Default 2,000 ms. */
+  storeTimeout?: number;
+  /** Compare-and-set attempts before `CONFLICT` (CC-2). Default 10. */
+  attempts?: number;
+  /** Base of the exponential retry backoff (CC-2). Default 2 ms. */
+  backoffMs?: number;
+}
+
+/** A user's session as listed (LC-9). */
+export interface SessionSummary {
+  sessionId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  authenticatedAt: number | null;
+  expiresAt: number;
+  persistent: boolean;
+  labels: Record<string, string>;
+}
+
+/** Options of {@link SessionManager.withLock} (CC-5). */
+export interface LockOptions {
+  /** How long the lock lives if its owner dies. Default 10 s. */
+  ttl?: number;
+  /** How long to wait for the lock. Default 5 s. */
+  wait?: number;
+}
+
+/** The reference session manager. */
+export interface SessionManager {
+  /**
+   * Load the session a token names (SEC-5, ID-3): an absent, malformed, unknown, expired or ended token
+   * gives a new anonymous session that is stored only once something is kept (SEC-6).
+   * @param token - the cookie value, or undefined.
+   * @throws SessionError `STORE_UNAVAILABLE` when the store fails (SEC-2): never an anonymous stand-in.
+   */
+  load(token: string | null | undefined): Promise<Session>;
+  /** The live sessions of a user (LC-9). */
+  listSessions(userId: string): Promise<SessionSummary[]>;
+  /**
+   * End every session of the user except `except` ("log out everywhere", LC-9).
+   * @returns the ended session ids.
+   */
+  revoke(userId: string, options?: { except?: string | readonly string[] }): Promise<string[]>;
+  /**
+   * End one session of the user (LC-9).
+   * @returns whether it existed and belonged to the user.
+   */
+  revokeSession(userId: string, sessionId: string): Promise<boolean>;
+  /**
+   * Run `fn` holding the session's lock (CC-5): only one holder at a time across processes; a lock whose
+   * owner died expires after `ttl`.
+   * @throws SessionError `LOCK_UNAVAILABLE` when the store has no locks or the wait ran out.
+   */
+  withLock<T>(session: Session, fn: () => Promise<T>, options?: LockOptions): Promise<T>;
+  /** Delete the records expired now (ST-2). */
+  purgeExpired(): Promise<number>;
+  /** Wait for queued commits, then close the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Create a session manager over a store.
+ * @param options - the store and the policy.
+ * @returns the manager.
+ * @throws TypeError on an invalid option.
+ * @example
+ * ```ts
+ * import { createSessionManager } from 'sessionspec';
+ * import { createMemoryStore } from 'sessionspec/adapters/memory';
+ *
+ * const manager = createSessionManager({ store: createMemoryStore(), idleTimeout: 30 * 60_000 });
+ * const session = await manager.load(request.cookies.sid);
+ * session.set('visits', ((session.get('visits') as number) ?? 0) + 1);
+ * const { cookie } = await session.commit();
+ * ```
+ */
+export function createSessionManager(options: SessionManagerOptions): SessionManager {
+  const store = options.store;
+  if (typeof store !== 'object' || store === null || typeof store.read !== 'function') {
+    throw new TypeError('createSessionManager: `store` must be a SessionStore');
+  }
+  const clock = options.clock ?? systemClock;
+  const config = {
+    idleTimeout: positive(options.idleTimeout ?? 30 * MINUTE, 'idleTimeout'),
+    absoluteTimeout: positive(options.absoluteTimeout ?? 12 * 60 * MINUTE, 'absoluteTimeout'),
+    freshFor: positive(options.freshFor ?? 5 * MINUTE, 'freshFor'),
+    rotationGrace: nonNegative(options.rotationGrace ?? 0, 'rotationGrace'),
+    maxSize: positive(options.maxSize ?? 64 * 1024, 'maxSize'),
+  };
+  const touchEvery = options.touchEvery ?? 0.1;
+  if (!(touchEvery >= 0 && touchEvery <= 1))
+    throw new TypeError('touchEvery must be a fraction between 0 and 1');
+  const endOnReuse = options.endOnReuse ?? false;
+  const storeTimeout = positive(options.storeTimeout ?? 2_000, 'storeTimeout');
+  const cap = userCap(options.maxSessionsPerUser);
+  const onEvent = options.onEvent;
+
+  const now = () => clock.now();
+  const call = <T>(what: string, run: () => Promise<T>) => callStore(what, run, storeTimeout);
+  const emit = (type: AuditEventType, sessionId: string, userId: string | null, reason?: string) => {
+    if (onEvent === undefined) return;
+    try {
+      onEvent({ type, sessionId, userId, at: now(), ...(reason === undefined ? {} : { reason }) });
+    } catch {
+      // SEC-4: auditing never breaks a request.
+    }
+  };
+  const committer = new Committer({
+    store,
+    now,
+    call,
+    emit,
+    maxSize: config.maxSize,
+    attempts: positive(options.attempts ?? 10, 'attempts'),
+    backoffMs: nonNegative(options.backoffMs ?? 2, 'backoffMs'),
+    userCap: cap,
+  });
+  const host: SessionHost = { now, config, commit: (session) => committer.commit(session) };
+  const ending = revokeEffects();
+
+  /** A new anonymous session, not stored until something is kept (SEC-6). */
+  const fresh = (deadToken: boolean): Session => {
+    const secret = newSecret();
+    const created = createRecord(newSessionId(), {
+      now: now(),
+      secretHash: hashSecret(secret),
+      idleTimeout: config.idleTimeout,
+      absoluteTimeout: config.absoluteTimeout,
+      persistent: false,
+    });
+    const init: SessionInit = {
+      base: null,
+      local: created.record,
+      effects: created.effects,
+      ops: [],
+      secret,
+      grace: false,
+      deadToken,
+    };
+    return new Session(host, init);
+  };
+
+  /** LC-6: the machine's ending effects for a session ended from outside. */
+  const revoked = (sessionId: string, userId: string, reason: string) => {
+    for (const effect of ending) {
+      if (effect.type === 'audit' && effect.event !== undefined)
+        emit(effect.event, sessionId, userId, reason);
+    }
+  };
+
+  const load = async (token: string | null | undefined): Promise<Session> => {
+    const presentedAny = token !== undefined && token !== null && token !== '';
+    const parsed = parseToken(token);
+    // ID-3, SEC-5: a malformed token never reaches the store.
+    if (parsed === null) return fresh(presentedAny);
+    const at = now();
+    const found = await call('read', () => store.read(parsed.sessionId, at));
+    if (found === null || found === 'expired') return fresh(true);
+    if (found === 'corrupt' || !isStoredRecord(found, parsed.sessionId)) {
+      // SEC-3: a corrupt or tampered record reads as absent and raises a security event.
+      emit('tampered', parsed.sessionId, null, 'record does not decode');
+      return fresh(true);
+    }
+    const record = upgradeRecord(found);
+    const hash = hashSecret(parsed.secret);
+    const presented = hashesEqual(hash, record.secretHash)
+      ? 'current'
+      : record.previousHash !== null && hashesEqual(hash, record.previousHash)
+        ? 'previous'
+        : null;
+    // ID-3, ID-5: an unknown secret for a known id is never adopted.
+    if (presented === null) return fresh(true);
+    const outcome = access(record, {
+      type: 'access',
+      now: at,
+      presented,
+      touchAfter: Math.floor(record.idleTimeout * touchEvery),
+      endOnReuse,
+    });
+    for (const effect of outcome.effects) {
+      if (effect.type === 'audit' && effect.event !== undefined)
+        emit(effect.event, record.sessionId, record.userId);
+    }
+    if (outcome.state === 'expired' || outcome.state === 'destroyed') {
+      if (outcome.effects.some((e) => e.type === 'deleteRecord'))
+        await call('destroy', () => store.destroy(record.sessionId));
+      return fresh(true);
+    }
+    if (outcome.effects.some((e) => e.type === 'rejectCredential')) return fresh(true);
+    const touched = outcome.record !== record;
+    return new Session(host, {
+      base: record,
+      local: outcome.record,
+      effects: [],
+      ops: touched ? [{ kind: 'event', event: { type: 'touch', now: at } }] : [],
+      secret: presented === 'current' ? parsed.secret : null,
+      grace: presented === 'previous',
+      deadToken: false,
+    });
+  };
+
+  const listSessions = async (userId: string): Promise<SessionSummary[]> => {
+    requireUserId(userId);
+    const records = await call('listByUser', () => store.listByUser(userId, now()));
+    return records
+      .filter((r) => r.userId === userId)
+      .map((r) => ({
+        sessionId: r.sessionId,
+        createdAt: r.createdAt,
+        lastSeenAt: r.lastSeenAt,
+        authenticatedAt: r.authenticatedAt,
+        expiresAt: r.expiresAt,
+        persistent: r.persistent,
+        labels: { ...(r.labels ?? {}) },
+      }));
+  };
+
+  const revoke = async (
+    userId: string,
+    opts: { except?: string | readonly string[] } = {},
+  ): Promise<string[]> => {
+    requireUserId(userId);
+    const except = typeof opts.except === 'string' ? [opts.except] : [...(opts.except ?? [])];
+    const ended = await call('destroyByUser', () => store.destroyByUser(userId, except));
+    for (const sessionId of ended) revoked(sessionId, userId, 'user');
+    return ended;
+  };
+
+  const revokeSession = async (userId: string, sessionId: string): Promise<boolean> => {
+    requireUserId(userId);
+    const found = await call('read', () => store.read(sessionId, now()));
+    if (found === null || found === 'corrupt' || (found !== 'expired' && found.userId !== userId))
+      return false;
+    if (found === 'expired') {
+      // Not readable any more; it belongs to the user only if the index says so.
+      const listed = await call('listByUser', () => store.listByUser(userId, now()));
+      if (!listed.some((r) => r.sessionId === sessionId)) return false;
+    }
+    const deleted = await call('destroy', () => store.destroy(sessionId));
+    if (deleted) revoked(sessionId, userId, 'user');
+    return deleted;
+  };
+
+  const withLock = async <T>(session: Session, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> => {
+    const locks = store.locks;
+    if (!store.supports.locks || locks === undefined) {
+      throw new SessionError(
+        'LOCK_UNAVAILABLE',
+        'this store does not support locks (supports.locks is false)',
+      );
+    }
+    const ttl = positive(opts.ttl ?? 10_000, 'ttl');
+    const wait = nonNegative(opts.wait ?? 5_000, 'wait');
+    const name = `session:${session.id}`;
+    const owner = randomBytes(12).toString('base64url');
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      if (await call('acquire', () => locks.acquire(name, owner, ttl, now()))) break;
+      if (Date.now() - started >= wait) {
+        throw new SessionError(
+          'LOCK_UNAVAILABLE',
+          `could not take the lock of session ${session.id} within ${wait} ms`,
+        );
+      }
+      await pause(Math.min(50, 2 ** Math.min(attempt, 6)));
+    }
+    try {
+      return await fn();
+    } finally {
+      await call('release', () => locks.release(name, owner));
+    }
+  };
+
+  return {
+    load,
+    listSessions,
+    revoke,
+    revokeSession,
+    withLock,
+    purgeExpired: () => call('purgeExpired', () => store.purgeExpired(now())),
+    close: async () => {
+      await committer.drain();
+      await store.close();
+    },
+  };
+}
+
+/** @internal */
+function positive(value: number, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`${name} must be a positive, finite number`);
+  }
+  return value;
+}
+
+/** @internal */
+function nonNegative(value: number, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${name} must be a non-negative, finite number`);
+  }
+  return value;
+}
+
+/** @internal */
+function requireUserId(userId: unknown): asserts userId is string {
+  if (typeof userId !== 'string' || userId.length === 0)
+    throw new TypeError('userId must be a non-empty string');
+}
+
+/** @internal */
+function userCap(option: SessionManagerOptions['maxSessionsPerUser']) {
+  if (option === undefined) return null;
+  const { max, onExceed = 'end-oldest' } = typeof option === 'number' ? { max: option } : option;
+  if (!Number.isInteger(max) || max < 1) throw new TypeError('maxSessionsPerUser must be a positive integer');
+  if (onExceed !== 'end-oldest' && onExceed !== 'refuse') {
+    throw new TypeError("maxSessionsPerUser.onExceed must be 'end-oldest' or 'refuse'");
+  }
+  return { max, onExceed };
+}

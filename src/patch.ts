@@ -1,0 +1,96 @@
+/**
+ * A request's changes as a patch (CC-2): per-bucket set / delete / update operations, label changes
+ * and lifecycle events, in the order the request made them. On a compare-and-set conflict the manager
+ * re-applies the patch to the fresh record; `update` functions run again on the fresh value (CC-3).
+ *
+ * @packageDocumentation
+ */
+import type { JsonValue, SessionEvent, SessionRecord, SessionState } from '../spec/index.js';
+import { SessionError } from './errors.js';
+import { assertJson, cloneJson, getOwn, setOwn } from './json.js';
+import { type Effect, step } from './lifecycle.js';
+
+/** The two buckets of a record (LC-11). */
+export type BucketName = 'browser' | 'user';
+
+/** A pure function from the current value (undefined when absent) to the next one (undefined deletes). */
+export type Updater = (value: JsonValue | undefined) => JsonValue | undefined;
+
+/** One change of a patch. User-bucket operations remember the user they were made for (LC-3). */
+export type Op =
+  | { kind: 'set'; bucket: BucketName; key: string; value: JsonValue; userId: string | null }
+  | { kind: 'delete'; bucket: BucketName; key: string; userId: string | null }
+  | { kind: 'update'; bucket: BucketName; key: string; fn: Updater; userId: string | null }
+  | { kind: 'label'; key: string; value: string | null }
+  | { kind: 'event'; event: SessionEvent };
+
+/** The result of applying a patch to a record. */
+export interface Applied {
+  record: SessionRecord;
+  /** The final state; terminal when the patch ended the session. */
+  state: SessionState;
+  effects: Effect[];
+}
+
+/**
+ * Apply `ops` in order to `base`. Pure except for running `update` functions.
+ * @param base - the record to start from (as loaded, or as re-read after a conflict).
+ * @param ops - the patch.
+ * @returns the new record, the final state and the effects the lifecycle events asked for.
+ * @throws SessionError `CONFLICT` when a user-bucket change was made for a user that is no longer the
+ *   bound one (LC-3: a user's data never lands in another user's bucket).
+ */
+export function applyPatch(base: SessionRecord, ops: readonly Op[]): Applied {
+  let record: SessionRecord = {
+    ...base,
+    browser: { ...base.browser },
+    user: { ...base.user },
+    labels: { ...base.labels },
+  };
+  let state: SessionState = base.state;
+  const effects: Effect[] = [];
+  for (const op of ops) {
+    if (state === 'expired' || state === 'destroyed') break;
+    switch (op.kind) {
+      case 'event': {
+        // PERF-1: a touch re-applied over a record touched later must not move lastSeenAt back.
+        if (op.event.type === 'touch' && record.lastSeenAt >= op.event.now) break;
+        const next = step(record, op.event);
+        record = { ...next.record, browser: { ...next.record.browser }, user: { ...next.record.user } };
+        state = next.state;
+        effects.push(...next.effects);
+        break;
+      }
+      case 'label':
+        if (op.value === null) delete record.labels[op.key];
+        else setOwn(record.labels, op.key, op.value);
+        break;
+      default: {
+        if (op.bucket === 'user' && record.userId !== op.userId) {
+          throw new SessionError(
+            'CONFLICT',
+            `session ${base.sessionId}: the bound user changed while this request held it; its user-bucket changes were not applied`,
+          );
+        }
+        const bucket = record[op.bucket];
+        const next =
+          op.kind === 'set'
+            ? op.value
+            : op.kind === 'delete'
+              ? undefined
+              : op.fn(cloneOrUndefined(getOwn(bucket, op.key)));
+        if (next === undefined) delete bucket[op.key];
+        else {
+          if (op.kind === 'update') assertJson(next, `the result of update('${op.key}')`);
+          setOwn(bucket, op.key, next);
+        }
+      }
+    }
+  }
+  return { record, state, effects };
+}
+
+/** @internal */
+function cloneOrUndefined(value: JsonValue | undefined): JsonValue | undefined {
+  return value === undefined ? undefined : cloneJson(value);
+}
