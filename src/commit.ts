@@ -42,6 +42,8 @@ interface Job {
   reject(error: unknown): void;
   applied?: Applied | undefined;
   error?: unknown;
+  /** A touch that no longer applies: settled as "nothing written". */
+  skipped?: boolean;
 }
 
 /** @internal The in-process queue of one session (CC-2). */
@@ -179,13 +181,24 @@ export class Committer {
       const job = batch[i]!;
       job.applied = undefined;
       job.error = undefined;
+      job.skipped = false;
       try {
         const { session } = job;
-        // The handle already applied its patch to exactly this record: reuse it (no second machine step).
-        job.applied =
-          session.base === current && current === base && i === 0
-            ? { record: session.local, state: session.state, effects: session.effects }
-            : applyPatch(current, session.ops);
+        if (session.base === current && current === base && i === 0) {
+          // The handle already applied its patch to exactly this record: reuse it (no second machine step).
+          job.applied = { record: session.local, state: session.state, effects: session.effects };
+        } else {
+          const refusal = this.revalidate(session, current);
+          if (refusal === 'skip') {
+            job.skipped = true;
+            continue;
+          }
+          if (refusal !== null) {
+            job.error = refusal;
+            continue;
+          }
+          job.applied = applyPatch(current, session.ops);
+        }
         if (terminal(job.applied.state)) return i;
         current = job.applied.record;
       } catch (error) {
@@ -193,6 +206,39 @@ export class Committer {
       }
     }
     return null;
+  }
+
+  /**
+   * @internal CC-2, CC-4: a patch is re-applied to a record other than the one the request loaded only
+   * if that record still has the binding it loaded and still accepts its credential; a lifecycle change
+   * only if the secret and binding are unchanged (one winner among concurrent rotations, CK-6). An
+   * ending is unconditional. A touch that can no longer apply is dropped.
+   * @returns `null` to apply, `'skip'` to drop quietly, or the error to fail the commit with.
+   */
+  private revalidate(session: Session, current: SessionRecord): SessionError | 'skip' | null {
+    const loaded = session.base!;
+    const events = session.ops.flatMap((op) => (op.kind === 'event' ? [op.event.type] : []));
+    if (events.includes('destroy')) return null;
+    if (events.some((type) => type !== 'touch')) {
+      if (current.secretHash === loaded.secretHash && current.userId === loaded.userId) return null;
+      return new SessionError(
+        'CONFLICT',
+        `session ${current.sessionId}: its secret or user changed while this request held it; the lifecycle change was not applied`,
+      );
+    }
+    const hash = session.credential;
+    const accepted =
+      hash !== null &&
+      (hash === current.secretHash ||
+        (hash === current.previousHash &&
+          current.previousUntil !== null &&
+          this.deps.now() < current.previousUntil));
+    if (accepted && current.userId === loaded.userId) return null;
+    if (events.length === session.ops.length) return 'skip';
+    return new SessionError(
+      'SESSION_GONE',
+      `session ${current.sessionId} was rotated, logged out or switched while this request held it; nothing was written`,
+    );
   }
 
   /** @internal LC-6, CC-4: an ending wins; it deletes whatever version is stored. */
@@ -203,6 +249,7 @@ export class Committer {
     for (let i = 0; i < batch.length; i++) {
       const job = batch[i]!;
       if (i < at && job.error === undefined) job.resolve({ cookie: { action: 'none' }, wrote: false });
+      else if (i < at) job.reject(job.error);
       else if (i === at)
         job.resolve(await this.finish(job.session, job.applied!.record, job.applied!.effects, true));
       else job.reject(job.error ?? gone);
@@ -211,7 +258,10 @@ export class Committer {
 
   /** @internal */
   private settleErrors(batch: Job[]): void {
-    for (const job of batch) if (job.error !== undefined) job.reject(job.error);
+    for (const job of batch) {
+      if (job.error !== undefined) job.reject(job.error);
+      else if (job.skipped) job.resolve({ cookie: { action: 'none' }, wrote: false });
+    }
   }
 
   /**
@@ -313,6 +363,7 @@ export class Committer {
     session.local = written;
     if (ended) session.state = 'destroyed';
     else session.state = written.state;
+    if (session.secret !== null && has(effects, 'issueToken')) session.credential = written.secretHash;
     session.ops = [];
     session.effects = [];
     session.writeId = newWriteId();

@@ -178,6 +178,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       ops: [],
       secret,
       grace: false,
+      credential: null,
       deadToken,
     };
     return new Session(host, init);
@@ -238,6 +239,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       ops: touched ? [{ kind: 'event', event: { type: 'touch', now: at } }] : [],
       secret: presented === 'current' ? parsed.secret : null,
       grace: presented === 'previous',
+      credential: hash,
       deadToken: false,
     });
   };

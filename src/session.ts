@@ -74,6 +74,8 @@ export interface SessionInit {
   secret: string | null;
   /** The request presented the previous secret inside its grace window (CC-6). */
   grace: boolean;
+  /** Hash of the secret this handle holds (the one presented, or its own new one); `null` when new. */
+  credential: string | null;
   /** A token was presented and not adopted: clear it unless a new session is kept (LC-6). */
   deadToken: boolean;
 }
@@ -128,6 +130,8 @@ export class Session {
   secret: string | null;
   /** @internal */
   readonly grace: boolean;
+  /** @internal CC-2, CC-4: the hash of the secret this handle holds, re-validated on re-application. */
+  credential: string | null;
   /** @internal */
   readonly deadToken: boolean;
   /** @internal A unique id per commit attempt series (CC-7). */
@@ -143,6 +147,7 @@ export class Session {
     this.effects = init.effects;
     this.secret = init.secret;
     this.grace = init.grace;
+    this.credential = init.credential;
     this.deadToken = init.deadToken;
     this.writeId = randomBytes(12).toString('base64url');
     this.browser = this.view('browser');
