@@ -4,11 +4,13 @@
  * @packageDocumentation
  */
 import { lifecycleTableMarkdown } from '../spec/index.js';
+import { VISUALIZE_USAGE, visualize } from './visualize/command.js';
 
 const USAGE = `Usage: sessionspec <command>
 
 Commands:
   spec        Print the lifecycle table (state, event, guard, next state, effects), computed from the machine.
+  ${VISUALIZE_USAGE}
   help        Show this message.
 `;
 
@@ -23,6 +25,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'spec':
       process.stdout.write(lifecycleTableMarkdown());
       return 0;
+    case 'visualize':
+      return visualize(argv.slice(1));
     case 'help':
     case '--help':
     case '-h':
