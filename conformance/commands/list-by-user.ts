@@ -1,0 +1,39 @@
+/** The `listByUser` command (CK-3, LC-9). @packageDocumentation */
+import { relative } from '../arbitraries.js';
+import { jsonEqual, show } from '../json.js';
+import type { StoreModel } from '../model.js';
+import { expect } from '../rule.js';
+import { afterStep, type RealStore, type StoreCommand } from './command.js';
+
+/** List a user's live sessions, in any order; expired ones are left out (ST-2). @internal */
+export class ListByUserCommand implements StoreCommand {
+  /** @param userId - the user. */
+  constructor(readonly userId: string) {}
+
+  /** Always applicable. */
+  check(): boolean {
+    return true;
+  }
+
+  /** List from the store and compare with the model as a set of records (JSON equality). */
+  async run(model: StoreModel, real: RealStore): Promise<void> {
+    const actual = await real.store.listByUser(this.userId, model.now);
+    const expected = model.listByUser(this.userId, model.now);
+    const byId = new Map(expected.map((r) => [r.sessionId, r]));
+    const ok =
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      new Set(actual.map((r) => r.sessionId)).size === actual.length &&
+      actual.every((r) => jsonEqual(r, byId.get(r.sessionId)));
+    expect(
+      ok,
+      `ST-2: ${this} at ${relative(model.now)} answered ids ${show(Array.isArray(actual) ? actual.map((r) => r.sessionId) : actual)}, expected ${show(expected.map((r) => r.sessionId))}`,
+    );
+    await afterStep(model, real, String(this));
+  }
+
+  /** @returns the step as a counterexample line. */
+  toString(): string {
+    return `listByUser(${this.userId})`;
+  }
+}

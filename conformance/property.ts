@@ -1,0 +1,101 @@
+/**
+ * Running a fast-check property as a rule, and turning its failure into a readable, replayable
+ * outcome (CK-9).
+ *
+ * @packageDocumentation
+ */
+import fc from 'fast-check';
+import type { RuleContext, RuleOutcome } from './rule.js';
+
+/**
+ * Check `property` with the context's seed, run count and replay token.
+ * @param ctx - the rule context.
+ * @param property - the property; a thrown error or rejection is a failure.
+ * @param lastFailure - the description of the last failing run, when the property records it.
+ * @returns `pass`, or `fail` with the shrunk counterexample as readable steps, the seed and the path.
+ * @internal
+ */
+export async function checkProperty<Ts extends unknown[]>(
+  ctx: RuleContext,
+  property: fc.IAsyncProperty<Ts>,
+  lastFailure?: () => Counterexample | undefined,
+): Promise<RuleOutcome> {
+  const params: fc.Parameters<Ts> =
+    ctx.replay === undefined
+      ? { numRuns: ctx.numRuns, seed: ctx.seed }
+      : { numRuns: ctx.numRuns, seed: ctx.replay.seed, path: ctx.replay.path };
+  const details = await fc.check(property, params);
+  if (!details.failed) return { status: 'pass', runs: details.numRuns };
+  if (details.counterexample === null) {
+    return {
+      status: 'fail',
+      runs: details.numRuns,
+      message: details.interrupted ? 'the run was interrupted' : 'too many generated values were skipped',
+      seed: details.seed,
+    };
+  }
+  // fast-check reports a fresh clone of a command sequence, without the marks of what ran; the
+  // caller may know the last failing run, which is the shrunk counterexample.
+  const { steps, replayPath } = lastFailure?.() ?? describeCounterexample(details.counterexample);
+  return {
+    status: 'fail',
+    runs: details.numRuns,
+    message: errorMessage(details.errorInstance),
+    counterexample: steps,
+    seed: details.seed,
+    ...(details.counterexamplePath === null ? {} : { path: details.counterexamplePath }),
+    ...(replayPath === undefined ? {} : { replayPath }),
+  };
+}
+
+/** A counterexample as readable steps, with the `fc.commands` replay path when there is one. @internal */
+export interface Counterexample {
+  steps: string[];
+  replayPath?: string;
+}
+
+/**
+ * Render a counterexample: a command sequence as one line per step that ran, anything else with
+ * `fc.stringify`; also extract the `fc.commands` replay path when there is one.
+ * @internal
+ */
+export function describeCounterexample(values: readonly unknown[]): Counterexample {
+  const steps: string[] = [];
+  let replayPath: string | undefined;
+  for (const value of values) {
+    if (isCommandSequence(value)) {
+      for (const step of value) {
+        // fast-check flags the commands of the sequence that actually ran (`hasRan`).
+        if ((step as { hasRan?: boolean }).hasRan !== false) steps.push(String(step));
+      }
+      replayPath = /\/\*replayPath="(.*)"\*\/$/.exec(String(value))?.[1] ?? replayPath;
+    } else {
+      steps.push(fc.stringify(value));
+    }
+  }
+  return replayPath === undefined ? { steps } : { steps, replayPath };
+}
+
+/** A generated `fc.commands` value: iterable, not an array or a string. */
+function isCommandSequence(value: unknown): value is Iterable<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+  );
+}
+
+/**
+ * The message of what a failing run threw; a store fault (a throw where a value was expected) is
+ * named as such (ST-1).
+ * @internal
+ */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) {
+    return error.name === 'Violation'
+      ? error.message
+      : `ST-1: the store threw ${error.name}: ${error.message}`;
+  }
+  return `ST-1: the store threw ${String(error)}`;
+}
