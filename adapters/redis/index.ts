@@ -1,0 +1,7 @@
+/**
+ * `sessionspec/adapters/redis`: the Redis session store on ioredis (single node, Sentinel or Cluster).
+ *
+ * @packageDocumentation
+ */
+export type { RedisStore, RedisStoreOptions } from './store.js';
+export { createRedisStore } from './store.js';

@@ -1,0 +1,577 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type JsonValue, RECORD_FORMAT, type SessionRecord } from '../../src/index.js';
+import { startRedisCluster } from '../../test/redis-cluster.js';
+import { type RedisServer, startRedisServer } from '../../test/redis-server.js';
+import { createRedisStore, type RedisStore, type RedisStoreOptions } from './index.js';
+
+/** Fresh by default, printed, replayable with FC_SEED=<seed>. */
+const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+console.log(`redis store property tests: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
+
+/** A simulated clock reading, far in the past of the real one (ST-3). */
+const T = 1_000_000;
+const FLOOR = 60_000;
+
+/** Fail fast: a bounded command timeout, no offline queue, one retry (SEC-2). */
+const CLIENT_OPTIONS: RedisOptions = {
+  commandTimeout: 2000,
+  maxRetriesPerRequest: 1,
+  enableOfflineQueue: false,
+  lazyConnect: true,
+};
+
+let nextId = 0;
+/** A valid record, live until `T + 1000` unless overridden. */
+function makeRecord(overrides: Partial<SessionRecord> = {}): SessionRecord {
+  nextId += 1;
+  const userId = overrides.userId ?? null;
+  return {
+    format: RECORD_FORMAT,
+    sessionId: `s${nextId}-${randomBytes(6).toString('base64url')}`,
+    version: 1,
+    state: userId === null ? 'anonymous' : 'authenticated',
+    secretHash: 'c2VjcmV0LWhhc2g',
+    previousHash: null,
+    previousUntil: null,
+    userId,
+    browser: {},
+    user: {},
+    labels: {},
+    createdAt: T - 100,
+    lastSeenAt: T - 100,
+    authenticatedAt: userId === null ? null : T - 100,
+    freshUntil: null,
+    idleTimeout: 1100,
+    absoluteDeadline: T + 5000,
+    persistent: false,
+    expiresAt: T + 1000,
+    writeIds: [],
+    ...overrides,
+  };
+}
+
+/** A target: how to start a server and connect a client to it. */
+interface Target {
+  name: string;
+  cluster: boolean;
+  start(): Promise<{ client: Redis | Cluster; stop(): Promise<void> }>;
+}
+
+const targets: Target[] = [
+  {
+    name: 'single node',
+    cluster: false,
+    async start() {
+      const server = await startRedisServer();
+      const client = new Redis(server.port, '127.0.0.1', CLIENT_OPTIONS);
+      await client.connect();
+      const stop = async () => {
+        client.disconnect();
+        await server.stop();
+      };
+      return { client, stop };
+    },
+  },
+  {
+    name: '3-master cluster',
+    cluster: true,
+    async start() {
+      const cluster = await startRedisCluster();
+      const { enableOfflineQueue: _, ...redisOptions } = CLIENT_OPTIONS;
+      const client = new Cluster(cluster.nodes, {
+        redisOptions,
+        enableOfflineQueue: false,
+        lazyConnect: true,
+      });
+      await client.connect();
+      const stop = async () => {
+        client.disconnect();
+        await cluster.stop();
+      };
+      return { client, stop };
+    },
+  },
+];
+
+describe.each(targets)('Redis store on a $name', (target) => {
+  let client: Redis | Cluster;
+  let stopServer: () => Promise<void>;
+  const open: RedisStore[] = [];
+
+  beforeAll(async () => {
+    ({ client, stop: stopServer } = await target.start());
+  });
+  afterAll(async () => {
+    await stopServer?.();
+  });
+  afterEach(async () => {
+    // Each test has its own prefix; whatever it left is removed (key by key: Cluster slots).
+    for (const store of open.splice(0)) {
+      for (const key of (await store.inspection.contents()).keys) await client.del(key);
+      await store.close();
+    }
+  });
+
+  function newStore(options: Partial<RedisStoreOptions> = {}): RedisStore {
+    const store = createRedisStore({ client, prefix: `t${randomBytes(6).toString('hex')}`, ...options });
+    open.push(store);
+    return store;
+  }
+  async function expectEmpty(store: RedisStore): Promise<void> {
+    expect(await store.inspection.contents()).toEqual({ records: [], userIndex: {}, locks: 0, keys: [] });
+  }
+  /** The masters: the client itself on a single node. */
+  function masters(): Redis[] {
+    return target.cluster ? (client as Cluster).nodes('master') : [client as Redis];
+  }
+
+  it('ST-4: declares locks, inspection, and an exact index on one node or a superset on Cluster', () => {
+    expect(newStore().supports).toEqual({
+      locks: true,
+      inspection: true,
+      userIndex: target.cluster ? 'superset' : 'exact',
+    });
+  });
+
+  it('rejects misuse with a TypeError', () => {
+    expect(() => createRedisStore({ client: {} as Redis })).toThrow(TypeError);
+    expect(() => createRedisStore({ client, prefix: 'a{b}' })).toThrow(TypeError);
+    expect(() => createRedisStore({ client, prefix: '' })).toThrow(TypeError);
+    expect(() => createRedisStore({ client, ttlFloorMs: 0 })).toThrow(TypeError);
+    expect(() => createRedisStore({ client, commandTimeoutMs: 1.5 })).toThrow(TypeError);
+  });
+
+  it('ID-4: create inserts if absent and never overwrites, even an expired record', async () => {
+    const store = newStore();
+    const record = makeRecord({ browser: { cart: 1 } });
+    expect(await store.create(record, T)).toBe('ok');
+    expect(await store.create({ ...record, browser: { cart: 2 } }, T)).toBe('exists');
+    expect(await store.read(record.sessionId, T)).toEqual(record);
+    expect(await store.create({ ...record, expiresAt: T + 9000 }, record.expiresAt + 5)).toBe('exists');
+    expect(await store.read(record.sessionId, record.expiresAt)).toBe('expired');
+  });
+
+  it('ID-4, ST-5: a colliding create leaves no user-index entry behind', async () => {
+    const store = newStore();
+    const record = makeRecord({ userId: 'u1' });
+    await store.create(record, T);
+    expect(await store.create({ ...record, userId: 'u2' }, T)).toBe('exists');
+    expect((await store.inspection.contents()).userIndex).toEqual({ u1: [record.sessionId] });
+  });
+
+  it('ST-2, ST-3: live before expiresAt, expired from expiresAt on, null when absent', async () => {
+    const store = newStore();
+    const record = makeRecord();
+    await store.create(record, T);
+    expect(await store.read(record.sessionId, record.expiresAt - 1)).toEqual(record);
+    expect(await store.read(record.sessionId, record.expiresAt)).toBe('expired');
+    expect(await store.read(record.sessionId, record.expiresAt + 1)).toBe('expired');
+    expect(await store.read('never-created', T)).toBeNull();
+  });
+
+  it('CC-1: write is a compare-and-set on the version', async () => {
+    const store = newStore();
+    const record = makeRecord();
+    await store.create(record, T);
+    const next = { ...record, version: 2, browser: { a: 1 } };
+    expect(await store.write(next, 1, T)).toBe('ok');
+    expect(await store.write({ ...record, version: 2, browser: { a: 2 } }, 1, T)).toBe('conflict');
+    expect(await store.read(record.sessionId, T)).toEqual(next);
+  });
+
+  it('ST-2: a write at or after expiresAt is expired and changes nothing', async () => {
+    const store = newStore();
+    const record = makeRecord();
+    await store.create(record, T);
+    const later = { ...record, version: 2, expiresAt: T + 9000 };
+    expect(await store.write(later, 1, record.expiresAt)).toBe('expired');
+    expect(await store.read(record.sessionId, record.expiresAt)).toBe('expired');
+    expect(await store.write(later, 1, record.expiresAt - 1)).toBe('ok');
+  });
+
+  it('CC-4: a write to a destroyed session is gone and never re-creates it', async () => {
+    const store = newStore();
+    const record = makeRecord({ userId: 'u1' });
+    await store.create(record, T);
+    expect(await store.destroy(record.sessionId)).toBe(true);
+    expect(await store.write({ ...record, version: 2 }, 1, T)).toBe('gone');
+    expect(await store.read(record.sessionId, T)).toBeNull();
+    await expectEmpty(store);
+  });
+
+  it('LC-6, ST-5: destroy is idempotent and leaves nothing behind', async () => {
+    const store = newStore();
+    const record = makeRecord({ userId: 'u1' });
+    await store.create(record, T);
+    expect(await store.destroy(record.sessionId)).toBe(true);
+    expect(await store.destroy(record.sessionId)).toBe(false);
+    await expectEmpty(store);
+  });
+
+  it('LC-2, LC-9, ST-5: the user index follows bind, switch and unbind', async () => {
+    const store = newStore();
+    const record = makeRecord();
+    await store.create(record, T);
+    const index = async () => (await store.inspection.contents()).userIndex;
+    expect(await index()).toEqual({});
+    const bound = { ...record, version: 2, userId: 'u1' };
+    expect(await store.write(bound, 1, T)).toBe('ok');
+    expect(await store.listByUser('u1', T)).toEqual([bound]);
+    expect(await index()).toEqual({ u1: [record.sessionId] });
+    // A write that keeps the user keeps the entry.
+    const touched = { ...bound, version: 3, lastSeenAt: T };
+    expect(await store.write(touched, 2, T)).toBe('ok');
+    expect(await index()).toEqual({ u1: [record.sessionId] });
+    const switched = { ...touched, version: 4, userId: 'u2' };
+    expect(await store.write(switched, 3, T)).toBe('ok');
+    expect(await store.listByUser('u1', T)).toEqual([]);
+    expect(await store.listByUser('u2', T)).toEqual([switched]);
+    expect(await index()).toEqual({ u2: [record.sessionId] });
+    expect(await store.write({ ...switched, version: 5, userId: null }, 4, T)).toBe('ok');
+    expect(await store.listByUser('u2', T)).toEqual([]);
+    expect(await index()).toEqual({});
+  });
+
+  it('ST-5: a failed binding write leaves no index entry', async () => {
+    const store = newStore();
+    const record = makeRecord();
+    await store.create(record, T);
+    await store.write({ ...record, version: 2 }, 1, T);
+    expect(await store.write({ ...record, version: 2, userId: 'u1' }, 1, T)).toBe('conflict');
+    expect((await store.inspection.contents()).userIndex).toEqual({});
+  });
+
+  it('LC-9: listByUser leaves out expired sessions and other users', async () => {
+    const store = newStore();
+    const a = makeRecord({ userId: 'u1', expiresAt: T + 10 });
+    const b = makeRecord({ userId: 'u1', expiresAt: T + 20 });
+    const c = makeRecord({ userId: 'u2' });
+    for (const r of [a, b, c]) await store.create(r, T);
+    const ids = async (now: number) => (await store.listByUser('u1', now)).map((r) => r.sessionId).sort();
+    expect(await ids(T)).toEqual([a.sessionId, b.sessionId].sort());
+    expect(await ids(T + 10)).toEqual([b.sessionId]);
+    expect(await ids(T + 20)).toEqual([]);
+    expect(await store.listByUser('nobody', T)).toEqual([]);
+  });
+
+  it('LC-9, LC-10, ST-5: destroyByUser deletes live and expired sessions except those named', async () => {
+    const store = newStore();
+    const a = makeRecord({ userId: 'u1' });
+    const b = makeRecord({ userId: 'u1', expiresAt: T });
+    const keep = makeRecord({ userId: 'u1' });
+    const other = makeRecord({ userId: 'u2' });
+    for (const r of [a, b, keep, other]) await store.create(r, T - 10);
+    const deleted = await store.destroyByUser('u1', [keep.sessionId]);
+    expect(deleted.sort()).toEqual([a.sessionId, b.sessionId].sort());
+    const contents = await store.inspection.contents();
+    expect(contents.records.sort()).toEqual([keep.sessionId, other.sessionId].sort());
+    expect(contents.userIndex).toEqual({ u1: [keep.sessionId], u2: [other.sessionId] });
+    expect(await store.destroyByUser('u1', [])).toEqual([keep.sessionId]);
+    expect(await store.destroyByUser('u1', [])).toEqual([]);
+  });
+
+  it('ST-2, ST-5: purgeExpired removes exactly the records expired at now, with their entries', async () => {
+    const store = newStore({ purgeBatch: 2 });
+    const records = [10, 20, 20, 20, 30].map((d, i) =>
+      makeRecord({ expiresAt: T + d, userId: i % 2 === 0 ? 'u1' : null }),
+    );
+    for (const r of records) await store.create(r, T);
+    expect(await store.purgeExpired(T + 19)).toBe(1);
+    expect(await store.purgeExpired(T + 20)).toBe(3);
+    expect(await store.purgeExpired(T + 20)).toBe(0);
+    const last = records[4]!;
+    expect(await store.inspection.contents()).toMatchObject({
+      records: [last.sessionId],
+      userIndex: { u1: [last.sessionId] },
+    });
+    expect(await store.purgeExpired(T + 30)).toBe(1);
+    await expectEmpty(store);
+  });
+
+  it('ST-6: payloads round-trip exactly as JSON does, whatever Lua would make of them', async () => {
+    const store = newStore();
+    const tricky: JsonValue = {
+      ['__proto__']: { polluted: true },
+      constructor: 'x',
+      emptyArray: [],
+      emptyObject: {},
+      nested: [[], {}, [{}]],
+      big: 2 ** 70,
+      precise: 2 ** 53 + 2,
+      tiny: Number.MIN_VALUE,
+      huge: Number.MAX_VALUE,
+      negative: -(2 ** 60) - 0.5,
+      slash: 'a/b</script>',
+      unicode: 'é☃𝄞\u0000\u2028',
+      falsy: [0, '', false, null],
+    };
+    const record = makeRecord({ browser: JSON.parse(JSON.stringify({ tricky })) });
+    await store.create(record, T);
+    const read = await store.read(record.sessionId, T);
+    expect(read).toEqual(JSON.parse(JSON.stringify(record)));
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(JSON.stringify(read)).toBe(JSON.stringify(record));
+
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (value) => {
+        const r = makeRecord({ user: { value } as never });
+        await store.create(r, T);
+        const next = { ...r, version: 2, browser: { value } as never };
+        expect(await store.write(next, 1, T)).toBe('ok');
+        const back = await store.read(r.sessionId, T);
+        expect(JSON.stringify(back)).toBe(JSON.stringify(next));
+        await store.destroy(r.sessionId);
+      }),
+      { seed, numRuns: 50 },
+    );
+  });
+
+  it('SEC-3: a record whose stored JSON does not decode reads as corrupt, and destroy still cleans up', async () => {
+    const store = newStore();
+    const record = makeRecord({ userId: 'u1' });
+    await store.create(record, T);
+    const key = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
+    await client.hset(key, 'r', '{"expiresAt": 1');
+    expect(await store.read(record.sessionId, T)).toBe('corrupt');
+    expect(await store.listByUser('u1', T)).toEqual([]);
+    expect(await store.destroy(record.sessionId)).toBe(true);
+    await expectEmpty(store);
+  });
+
+  it('SEC-3: a key of another type where a record should be reads as corrupt and crashes nothing', async () => {
+    const store = newStore();
+    const record = makeRecord();
+    await store.create(record, T);
+    const key = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
+    await client.del(key);
+    await client.set(key, 'not a record');
+    expect(await store.read(record.sessionId, T)).toBe('corrupt');
+    expect(await store.write({ ...record, version: 2 }, 1, T)).toBe('gone');
+    expect(await store.create(record, T)).toBe('exists');
+    expect(await store.destroy(record.sessionId)).toBe(true);
+  });
+
+  it('CC-5: a lock is taken when free, abandoned or already ours, and released only by its owner', async () => {
+    const store = newStore();
+    expect(await store.locks.acquire('L', 'a', 100, T)).toBe(true);
+    expect(await store.locks.acquire('L', 'b', 100, T + 99)).toBe(false);
+    expect(await store.locks.acquire('L', 'a', 100, T + 50)).toBe(true);
+    expect(await store.locks.release('L', 'b')).toBe(false);
+    expect((await store.inspection.contents()).locks).toBe(1);
+    expect(await store.locks.acquire('L', 'b', 100, T + 150)).toBe(true);
+    expect(await store.locks.release('L', 'a')).toBe(false);
+    expect(await store.locks.release('L', 'b')).toBe(true);
+    await expectEmpty(store);
+  });
+
+  it('CC-5, ST-5: purgeExpired drops locks whose TTL passed', async () => {
+    const store = newStore();
+    await store.locks.acquire('L1', 'a', 100, T);
+    await store.locks.acquire('L2', 'a', 300, T);
+    expect(await store.purgeExpired(T + 100)).toBe(0);
+    expect((await store.inspection.contents()).locks).toBe(1);
+    await store.purgeExpired(T + 300);
+    await expectEmpty(store);
+  });
+
+  it('ST-3: the garbage-collection TTL never falls below the floor, whatever now says', async () => {
+    const store = newStore({ ttlSlackMs: 0 });
+    const record = makeRecord({ expiresAt: T + 1000 });
+    await store.create(record, T);
+    const key = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
+    // One second of session left at the simulated now, yet Redis keeps it for the whole floor.
+    expect(await client.pttl(key)).toBeGreaterThan(FLOOR - 5000);
+    expect(await client.pttl(key)).toBeLessThanOrEqual(FLOOR);
+  });
+
+  it('ST-3: a write from a clock running far ahead never shortens the TTL a slower clock relies on', async () => {
+    const store = newStore({ ttlSlackMs: 0 });
+    const day = 86_400_000;
+    const record = makeRecord({ expiresAt: T + day });
+    await store.create(record, T);
+    const key = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
+    // A skewed instance writes one millisecond before the deadline by its clock.
+    expect(await store.write({ ...record, version: 2 }, 1, T + day - 1)).toBe('ok');
+    expect(await client.pttl(key)).toBeGreaterThan(day - 60_000);
+    expect(await store.read(record.sessionId, T)).toMatchObject({ version: 2 });
+  });
+
+  it('transparently reloads its scripts after SCRIPT FLUSH (NOSCRIPT)', async () => {
+    const store = newStore();
+    const record = makeRecord({ userId: 'u1' });
+    await store.create(record, T);
+    for (const node of masters()) await node.script('FLUSH');
+    expect(await store.read(record.sessionId, T)).toEqual(record);
+    expect(await store.write({ ...record, version: 2 }, 1, T)).toBe('ok');
+    expect(await store.listByUser('u1', T)).toHaveLength(1);
+    expect(await store.destroyByUser('u1', [])).toEqual([record.sessionId]);
+  });
+
+  it('close() leaves the application client open', async () => {
+    const store = newStore();
+    await store.close();
+    expect(await client.ping()).toBe('PONG');
+  });
+
+  if (!target.cluster) {
+    it('one round trip per core operation: MONITOR sees exactly one command from the client', async () => {
+      const store = newStore();
+      const watcher = client as Redis;
+      const monitor = await watcher.monitor();
+      const seen: { args: string[]; source: string }[] = [];
+      const marks: string[] = [];
+      let waiting: { mark: string; resolve: () => void } | undefined;
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (args[0]?.toLowerCase() === 'echo') {
+          marks.push(args[1]!);
+          if (waiting !== undefined && waiting.mark === args[1]) waiting.resolve();
+          return;
+        }
+        seen.push({ args, source });
+      });
+      const mark = async (label: string) => {
+        const arrived = new Promise<void>((resolve) => {
+          waiting = { mark: label, resolve };
+        });
+        await watcher.echo(label);
+        await arrived;
+      };
+      /** Client commands (not those a script issues) between two marks. */
+      const commandsOf = async (label: string, op: () => Promise<unknown>) => {
+        await mark(`${label}:start`);
+        seen.length = 0;
+        await op();
+        await mark(`${label}:end`);
+        return seen.filter((c) => c.source !== 'lua').map((c) => c.args[0]!.toLowerCase());
+      };
+      try {
+        const record = makeRecord({ userId: 'u1' });
+        const next = { ...record, version: 2, userId: 'u2' };
+        const ops: [string, () => Promise<unknown>][] = [
+          ['create', () => store.create(record, T)],
+          ['read', () => store.read(record.sessionId, T)],
+          ['write (switching user)', () => store.write(next, 1, T)],
+          ['listByUser', () => store.listByUser('u2', T)],
+          ['destroyByUser', () => store.destroyByUser('u2', [record.sessionId])],
+          ['destroy', () => store.destroy(record.sessionId)],
+          ['purgeExpired', () => store.purgeExpired(T)],
+          ['locks.acquire', () => store.locks.acquire('L', 'a', 10, T)],
+          ['locks.release', () => store.locks.release('L', 'a')],
+        ];
+        for (const [label, op] of ops) {
+          const commands = await commandsOf(label, op);
+          expect(commands, label).toHaveLength(1);
+          expect(['eval', 'evalsha'], label).toContain(commands[0]);
+        }
+      } finally {
+        monitor.disconnect();
+      }
+    });
+  }
+
+  if (target.cluster) {
+    it('Cluster: the keys of one session and the lock named after it share one slot', async () => {
+      const store = newStore();
+      const record = makeRecord({ userId: 'u1' });
+      await store.create(record, T);
+      await store.locks.acquire(record.sessionId, 'a', 100, T);
+      const contents = await store.inspection.contents();
+      const node = masters()[0]!;
+      const slot = (key: string) => node.cluster('KEYSLOT', key) as Promise<number>;
+      const sessionKeys = contents.keys.filter((k) => k.includes(`{${record.sessionId}}`));
+      expect(sessionKeys).toHaveLength(2);
+      const expected = await slot(record.sessionId);
+      for (const key of sessionKeys) expect(await slot(key)).toBe(expected);
+      const userKey = contents.keys.find((k) => k.includes(':u:'))!;
+      expect(await slot(userKey)).toBe(await slot('u1'));
+    });
+
+    it('Cluster, ST-5: an index entry left by a crash is filtered out, then cleaned by listByUser', async () => {
+      const grace = 30_000;
+      const store = newStore({ claimGraceMs: grace });
+      const live = makeRecord({ userId: 'u1' });
+      const crashed = makeRecord({ userId: 'u1' });
+      await store.create(live, T);
+      await store.create(crashed, T);
+      // The crash: the record went, its index entry did not.
+      const recordKey = (await store.inspection.contents()).keys.find((k) =>
+        k.endsWith(`{${crashed.sessionId}}`),
+      )!;
+      await client.del(recordKey);
+      expect(await store.listByUser('u1', T)).toEqual([live]);
+      // Within the grace the entry may belong to a binding in flight: it stays.
+      expect((await store.inspection.contents()).userIndex.u1!.sort()).toEqual(
+        [live.sessionId, crashed.sessionId].sort(),
+      );
+      expect(await store.listByUser('u1', T + grace)).toEqual([]);
+      expect((await store.inspection.contents()).userIndex).toEqual({ u1: [live.sessionId] });
+    });
+
+    it('Cluster, ST-5: purgeExpired cleans leftover index entries too', async () => {
+      const store = newStore({ claimGraceMs: 0 });
+      const crashed = makeRecord({ userId: 'u1' });
+      await store.create(crashed, T);
+      const recordKey = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
+      await client.del(recordKey);
+      expect(await store.destroyByUser('u1', [])).toEqual([]);
+      expect(await store.purgeExpired(T)).toBe(0);
+      await expectEmpty(store);
+    });
+  }
+});
+
+/** The next `name` event of the client (not `events.once`, which rejects on an `error` event). */
+function event(client: Redis, name: 'close' | 'ready'): Promise<void> {
+  return new Promise((resolve) => client.once(name, () => resolve()));
+}
+
+describe('Redis store faults (SEC-2)', () => {
+  let server: RedisServer;
+  let client: Redis;
+  let store: RedisStore;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    client = new Redis(server.port, '127.0.0.1', { ...CLIENT_OPTIONS, commandTimeout: 500 });
+    // The application's client reports connection errors as events; this one only watches them.
+    client.on('error', () => {});
+    await client.connect();
+    store = createRedisStore({ client, prefix: 'faults' });
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await server?.stop();
+  });
+
+  it('SEC-2: a paused server makes operations reject at the command timeout, and they work after', async () => {
+    const record = makeRecord();
+    expect(await store.create(record, T)).toBe('ok');
+    process.kill(server.pid, 'SIGSTOP');
+    try {
+      await expect(store.read(record.sessionId, T)).rejects.toThrow(/timed out|no reply/i);
+    } finally {
+      process.kill(server.pid, 'SIGCONT');
+    }
+    expect(await store.read(record.sessionId, T)).toEqual(record);
+  });
+
+  it('SEC-2: a lost connection rejects at once, and operations work again once Redis is back', async () => {
+    const record = makeRecord();
+    expect(await store.create(record, T)).toBe('ok');
+    const port = server.port;
+    const closed = event(client, 'close');
+    await server.stop();
+    await closed;
+    await expect(store.read(record.sessionId, T)).rejects.toThrow();
+    await expect(store.write({ ...record, version: 2 }, 1, T)).rejects.toThrow();
+    const ready = event(client, 'ready');
+    server = await startRedisServer({ port });
+    await ready;
+    // Nothing was persisted (`--save ''`): the restarted server is empty, and the store works on it.
+    expect(await store.read(record.sessionId, T)).toBeNull();
+    expect(await store.create(record, T)).toBe('ok');
+  });
+});

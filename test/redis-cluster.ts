@@ -1,0 +1,106 @@
+/**
+ * Test helper: a throwaway Redis Cluster of three masters (no replicas) on loopback, started from the
+ * binaries on PATH and stopped by process id.
+ *
+ * @packageDocumentation
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, requireBinary, stopProcess, waitForPing } from './redis-server.js';
+
+const run = promisify(execFile);
+
+/** A running test cluster. */
+export interface RedisCluster {
+  /** The masters, as ioredis `Cluster` startup nodes. */
+  readonly nodes: { host: string; port: number }[];
+  /** Stop every node and remove their directories. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wait until `CLUSTER INFO` on `port` reports `cluster_state:ok`, polling after each answer.
+ * @internal
+ */
+async function waitForClusterOk(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+    if (stdout.includes('cluster_state:ok')) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`cluster node on port ${port} never reached cluster_state:ok`);
+}
+
+/**
+ * Start three `redis-server --cluster-enabled yes` on free loopback ports, join them with
+ * `redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes`, and wait until every node
+ * reports `cluster_state:ok`.
+ * @returns the running cluster.
+ * @throws Error when the binaries are missing or the cluster does not form.
+ *
+ * @example
+ * ```ts
+ * const cluster = await startRedisCluster();
+ * const client = new Cluster(cluster.nodes);
+ * // ...
+ * await cluster.stop();
+ * ```
+ */
+export async function startRedisCluster(): Promise<RedisCluster> {
+  requireBinary('redis-server');
+  requireBinary('redis-cli');
+  const children: ChildProcess[] = [];
+  const dirs: string[] = [];
+  const ports: number[] = [];
+  const stop = async () => {
+    await Promise.all(children.map(stopProcess));
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < 3; i++) {
+      let port = await freePort(true);
+      while (ports.includes(port)) port = await freePort(true);
+      const dir = mkdtempSync(join(tmpdir(), 'sessionspec-cluster-'));
+      dirs.push(dir);
+      ports.push(port);
+      const child = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+        ],
+        { cwd: dir, stdio: 'ignore' },
+      );
+      children.push(child);
+      await waitForPing(port, child);
+    }
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    for (const port of ports) await waitForClusterOk(port);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
+}
