@@ -158,6 +158,7 @@ export interface MachineGraph {
   id: string;
   /** The initial state. */
   initial: string;
+  /** Every state, in declaration order (nested states flattened, parents first). */
   states: GraphState[];
   /** Every transition, the initial one first. */
   transitions: GraphTransition[];
