@@ -199,7 +199,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (parsed === null) return fresh(presentedAny);
     const at = now();
     const found = await call('read', () => store.read(parsed.sessionId, at));
-    if (found === null || found === 'expired') return fresh(true);
+    if (found === null) return fresh(true);
+    if (found === 'expired') {
+      // SEC-4, LC-7: the store already decided the deadline passed (it does not hand out expired
+      // records), so the machine's `expired` audit is raised here; purge removes the bytes (LC-6).
+      emit('expired', parsed.sessionId, null);
+      return fresh(true);
+    }
     if (found === 'corrupt' || !isStoredRecord(found, parsed.sessionId)) {
       // SEC-3: a corrupt or tampered record reads as absent and raises a security event.
       emit('tampered', parsed.sessionId, null, 'record does not decode');
