@@ -62,6 +62,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   for (const group of RULE_GROUPS) {
     for (const rule of group.rules) {
       if (options.replay !== undefined && options.replay.rule !== rule.id) continue;
+      if (options.only !== undefined && !options.only.includes(rule.id)) continue;
       options.onProgress?.({ type: 'start', id: rule.id, title: rule.title });
       const ctx: RuleContext =
         options.replay === undefined ? { ...base, open } : { ...base, open, replay: options.replay };

@@ -57,6 +57,8 @@ export interface ConformanceOptions {
   profile?: ConformanceProfile;
   /** The fast-check seed for every property; a fresh one is drawn when absent (and reported). */
   seed?: number;
+  /** Run only the rules with these ids (e.g. `['ST-6']`); every rule when absent. */
+  only?: readonly string[];
   /** Replay one failure (CK-9): only that rule runs, at that seed and path. */
   replay?: ReplayToken;
   /** Called when a rule starts and when it ends (CK-9). */

@@ -30,12 +30,17 @@ const LOCK_OWNERS = ['owner-a', 'owner-b'] as const;
 export function storeCommandArbs(options: { locks: boolean }): fc.Arbitrary<StoreCommand>[] {
   const sessionId = fc.constantFrom(...SESSION_POOL);
   const userId = fc.constantFrom(...USER_POOL);
+  const create = recordSpecArb().map((spec) => new CreateCommand(spec));
+  const write = fc
+    .tuple(recordSpecArb(), fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.constantFrom(-1, 1)))
+    .map(([spec, delta]) => new WriteCommand(spec, delta));
+  // Creates and writes are listed twice: sequences need stored records for the other steps to bite.
   const arbs: fc.Arbitrary<StoreCommand>[] = [
-    recordSpecArb().map((spec) => new CreateCommand(spec)),
+    create,
+    create,
+    write,
+    write,
     sessionId.map((id) => new ReadCommand(id)),
-    fc
-      .tuple(recordSpecArb(), fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, fc.constantFrom(-1, 1)))
-      .map(([spec, delta]) => new WriteCommand(spec, delta)),
     sessionId.map((id) => new DestroyCommand(id)),
     userId.map((id) => new ListByUserCommand(id)),
     fc

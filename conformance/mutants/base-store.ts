@@ -1,0 +1,141 @@
+/**
+ * A correct, deliberately plain store for the mutant self-test (CK-11): each mutant overrides one
+ * method to break exactly one rule. Stores records as JSON text, like a networked store would.
+ * Test-only: excluded from the published package.
+ *
+ * @packageDocumentation
+ */
+import type {
+  CreateResult,
+  ReadResult,
+  SessionLocks,
+  SessionRecord,
+  SessionStore,
+  StoreContents,
+  StoreInspection,
+  StoreSupports,
+  WriteResult,
+} from '../../src/index.js';
+
+/** A correct in-process store with locks and inspection. @internal */
+export class BaseStore implements SessionStore {
+  supports: StoreSupports = { locks: true, inspection: true, userIndex: 'exact' };
+  /** sessionId -> JSON text of the record. */
+  protected readonly records = new Map<string, string>();
+  /** userId -> session ids. */
+  protected readonly byUser = new Map<string, Set<string>>();
+  /** lock name -> holder. */
+  protected readonly held = new Map<string, { owner: string; until: number }>();
+
+  protected decode(sessionId: string): SessionRecord | undefined {
+    const text = this.records.get(sessionId);
+    return text === undefined ? undefined : (JSON.parse(text) as SessionRecord);
+  }
+
+  protected encode(record: SessionRecord): string {
+    return JSON.stringify(record);
+  }
+
+  protected isLive(record: { expiresAt: number }, now: number): boolean {
+    return now < record.expiresAt;
+  }
+
+  protected index(userId: string | null, sessionId: string): void {
+    if (userId === null) return;
+    const ids = this.byUser.get(userId) ?? new Set<string>();
+    ids.add(sessionId);
+    this.byUser.set(userId, ids);
+  }
+
+  protected unindex(userId: string | null, sessionId: string): void {
+    if (userId === null) return;
+    const ids = this.byUser.get(userId);
+    ids?.delete(sessionId);
+    if (ids?.size === 0) this.byUser.delete(userId);
+  }
+
+  async create(record: SessionRecord, _now: number): Promise<CreateResult> {
+    if (this.records.has(record.sessionId)) return 'exists';
+    this.records.set(record.sessionId, this.encode(record));
+    this.index(record.userId, record.sessionId);
+    return 'ok';
+  }
+
+  async read(sessionId: string, now: number): Promise<ReadResult> {
+    const record = this.decode(sessionId);
+    if (record === undefined) return null;
+    return this.isLive(record, now) ? record : 'expired';
+  }
+
+  async write(record: SessionRecord, expectedVersion: number, now: number): Promise<WriteResult> {
+    const stored = this.decode(record.sessionId);
+    if (stored === undefined) return 'gone';
+    if (!this.isLive(stored, now)) return 'expired';
+    if (stored.version !== expectedVersion) return 'conflict';
+    this.unindex(stored.userId, stored.sessionId);
+    this.records.set(record.sessionId, this.encode(record));
+    this.index(record.userId, record.sessionId);
+    return 'ok';
+  }
+
+  async destroy(sessionId: string): Promise<boolean> {
+    const stored = this.decode(sessionId);
+    if (stored === undefined) return false;
+    this.records.delete(sessionId);
+    this.unindex(stored.userId, sessionId);
+    return true;
+  }
+
+  async listByUser(userId: string, now: number): Promise<SessionRecord[]> {
+    return [...(this.byUser.get(userId) ?? [])]
+      .map((id) => this.decode(id))
+      .filter((r): r is SessionRecord => r !== undefined && this.isLive(r, now));
+  }
+
+  async destroyByUser(userId: string, except: readonly string[]): Promise<string[]> {
+    const ids = [...(this.byUser.get(userId) ?? [])].filter((id) => !except.includes(id));
+    for (const id of ids) await this.destroy(id);
+    return ids;
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    let count = 0;
+    for (const id of [...this.records.keys()]) {
+      const record = this.decode(id);
+      if (record !== undefined && !this.isLive(record, now)) {
+        await this.destroy(id);
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  locks?: SessionLocks = {
+    acquire: async (name, owner, ttlMs, now) => {
+      const lock = this.held.get(name);
+      if (lock !== undefined && now < lock.until) return false;
+      this.held.set(name, { owner, until: now + ttlMs });
+      return true;
+    },
+    release: async (name, owner) => {
+      if (this.held.get(name)?.owner !== owner) return false;
+      this.held.delete(name);
+      return true;
+    },
+  };
+
+  inspection?: StoreInspection = {
+    contents: async (): Promise<StoreContents> => ({
+      records: [...this.records.keys()],
+      userIndex: Object.fromEntries([...this.byUser].map(([user, ids]) => [user, [...ids]])),
+      locks: this.held.size,
+      keys: [
+        ...[...this.records.keys()].map((id) => `record:${id}`),
+        ...[...this.byUser.keys()].map((id) => `user:${id}`),
+        ...[...this.held.keys()].map((id) => `lock:${id}`),
+      ],
+    }),
+  };
+
+  async close(): Promise<void> {}
+}

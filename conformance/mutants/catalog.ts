@@ -1,0 +1,279 @@
+/**
+ * The mutant catalogue (CK-11): deliberately broken stores, each breaking exactly one rule of the
+ * store contract, and the rule id the kit must reject it under. Test-only.
+ *
+ * @packageDocumentation
+ */
+import type { CreateResult, ReadResult, SessionRecord, StoreSupports, WriteResult } from '../../src/index.js';
+import type { StoreFactory } from '../types.js';
+import { BaseStore } from './base-store.js';
+
+/** One broken store and the rule it breaks. @internal */
+export interface Mutant {
+  name: string;
+  /** The rule id the kit must report as failed. */
+  breaks: string;
+  factory: StoreFactory;
+}
+
+/** A factory that makes a fresh store of `Store` per namespace. */
+function factoryOf(Store: new () => BaseStore): StoreFactory {
+  return () => {
+    const store = new Store();
+    return { store, close: () => store.close() };
+  };
+}
+
+/** Drop `key` from every object in a JSON value. */
+function withoutKey(value: unknown, key: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => withoutKey(v, key));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== key)
+      .map(([k, v]) => [k, withoutKey(v, key)]),
+  );
+}
+
+/** Drop every empty array in a JSON value, from objects (the key goes) and arrays. */
+function withoutEmptyArrays(value: unknown): unknown {
+  const empty = (v: unknown) => Array.isArray(v) && v.length === 0;
+  if (Array.isArray(value)) return value.filter((v) => !empty(v)).map(withoutEmptyArrays);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => !empty(v))
+      .map(([k, v]) => [k, withoutEmptyArrays(v)]),
+  );
+}
+
+/** The same store for every namespace. */
+const shared = new BaseStore();
+
+/** Every mutant, with the rule it breaks. @internal */
+export const MUTANTS: readonly Mutant[] = [
+  {
+    name: 'create overwrites an existing record',
+    breaks: 'ID-4',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async create(record: SessionRecord): Promise<CreateResult> {
+          const previous = this.decode(record.sessionId);
+          if (previous !== undefined) this.unindex(previous.userId, record.sessionId);
+          this.records.set(record.sessionId, this.encode(record));
+          this.index(record.userId, record.sessionId);
+          return 'ok';
+        }
+      },
+    ),
+  },
+  {
+    name: 'expiry off by one: a record is still live at now === expiresAt',
+    breaks: 'ST-3',
+    factory: factoryOf(
+      class extends BaseStore {
+        override isLive(record: { expiresAt: number }, now: number): boolean {
+          return now <= record.expiresAt;
+        }
+      },
+    ),
+  },
+  {
+    name: 'read ignores the given now and uses its own clock',
+    breaks: 'ST-3',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async read(sessionId: string): Promise<ReadResult> {
+          return super.read(sessionId, Date.now());
+        }
+      },
+    ),
+  },
+  {
+    name: 'version-blind write (no compare-and-set)',
+    breaks: 'CC-1',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async write(record: SessionRecord, _expected: number, now: number): Promise<WriteResult> {
+          const stored = this.decode(record.sessionId);
+          return super.write(record, stored?.version ?? -1, now);
+        }
+      },
+    ),
+  },
+  {
+    name: 'write on an absent session re-creates it',
+    breaks: 'CC-4',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async write(record: SessionRecord, expected: number, now: number): Promise<WriteResult> {
+          if (!this.records.has(record.sessionId)) {
+            await this.create(record, now);
+            return 'ok';
+          }
+          return super.write(record, expected, now);
+        }
+      },
+    ),
+  },
+  {
+    name: 'destroy leaves the user-index entry',
+    breaks: 'ST-5',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async destroy(sessionId: string): Promise<boolean> {
+          return this.records.delete(sessionId);
+        }
+      },
+    ),
+  },
+  {
+    name: 'a user switch by write leaves the old user-index entry',
+    breaks: 'ST-5',
+    factory: factoryOf(
+      class extends BaseStore {
+        override unindex(userId: string | null, sessionId: string): void {
+          if (this.records.has(sessionId)) return; // forgets to move the entry of a live record
+          super.unindex(userId, sessionId);
+        }
+      },
+    ),
+  },
+  {
+    name: 'purge removes a record that expires at the next instant',
+    breaks: 'ST-2.purge',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async purgeExpired(now: number): Promise<number> {
+          return super.purgeExpired(now + 1);
+        }
+      },
+    ),
+  },
+  {
+    name: 'purge misses one expired record',
+    breaks: 'ST-2.purge',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async purgeExpired(now: number): Promise<number> {
+          const expired = [...this.records.keys()].filter((id) => !this.isLive(this.decode(id)!, now));
+          for (const id of expired.slice(1)) await this.destroy(id);
+          return expired.length;
+        }
+      },
+    ),
+  },
+  {
+    name: 'listByUser returns expired sessions too',
+    breaks: 'ST-2.list',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async listByUser(userId: string): Promise<SessionRecord[]> {
+          return super.listByUser(userId, Number.MIN_SAFE_INTEGER);
+        }
+      },
+    ),
+  },
+  {
+    name: 'destroyByUser misses one session',
+    breaks: 'ST-2.destroy-by-user',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async destroyByUser(userId: string, except: readonly string[]): Promise<string[]> {
+          const ids = [...(this.byUser.get(userId) ?? [])].filter((id) => !except.includes(id));
+          for (const id of ids.slice(1)) await this.destroy(id);
+          return ids;
+        }
+      },
+    ),
+  },
+  {
+    name: 'payload loses __proto__ keys',
+    breaks: 'ST-6',
+    factory: factoryOf(
+      class extends BaseStore {
+        override encode(record: SessionRecord): string {
+          return JSON.stringify(withoutKey(record, '__proto__'));
+        }
+      },
+    ),
+  },
+  {
+    name: 'payload loses empty arrays',
+    breaks: 'ST-6',
+    factory: factoryOf(
+      class extends BaseStore {
+        override encode(record: SessionRecord): string {
+          const { writeIds, ...rest } = record;
+          return JSON.stringify({ ...(withoutEmptyArrays(rest) as object), writeIds });
+        }
+      },
+    ),
+  },
+  {
+    name: 'previous-format records read as corrupt',
+    breaks: 'ST-7',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async read(sessionId: string, now: number): Promise<ReadResult> {
+          const result = await super.read(sessionId, now);
+          return typeof result === 'object' && result !== null && result.format !== 2 ? 'corrupt' : result;
+        }
+      },
+    ),
+  },
+  {
+    name: 'lock released by a non-owner',
+    breaks: 'CC-5',
+    factory: factoryOf(
+      class extends BaseStore {
+        constructor() {
+          super();
+          const locks = this.locks!;
+          this.locks = { acquire: locks.acquire, release: async (name) => this.held.delete(name) };
+        }
+      },
+    ),
+  },
+  {
+    name: 'manifest claims inspection without the interface',
+    breaks: 'ST-4',
+    factory: factoryOf(
+      class extends BaseStore {
+        constructor() {
+          super();
+          delete this.inspection;
+        }
+      },
+    ),
+  },
+  {
+    name: 'read of an absent session throws instead of answering null',
+    breaks: 'ST-1',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async read(sessionId: string, now: number): Promise<ReadResult> {
+          if (!this.records.has(sessionId)) throw new Error('not found');
+          return super.read(sessionId, now);
+        }
+      },
+    ),
+  },
+  {
+    name: 'namespaces share one store',
+    breaks: 'CK-8.isolation',
+    factory: () => ({ store: shared, close: () => {} }),
+  },
+];
+
+/** A correct store without locks or inspection: its manifest says so (ST-4). @internal */
+export const partialFactory: StoreFactory = () => {
+  const store = new BaseStore();
+  delete store.locks;
+  delete store.inspection;
+  store.supports = { locks: false, inspection: false, userIndex: 'exact' } satisfies StoreSupports;
+  return { store, close: () => store.close() };
+};
+
+/** The correct store the mutants are made from. @internal */
+export const correctFactory: StoreFactory = factoryOf(BaseStore);
