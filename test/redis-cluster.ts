@@ -17,6 +17,8 @@ const run = promisify(execFile);
 export interface RedisCluster {
   /** The masters, as ioredis `Cluster` startup nodes. */
   readonly nodes: { host: string; port: number }[];
+  /** The process id of each master, by port, for fault tests that signal one (`SIGSTOP`). */
+  readonly pids: ReadonlyMap<number, number>;
   /** Stop every node and remove their directories. Idempotent. */
   stop(): Promise<void>;
 }
@@ -102,5 +104,9 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     await stop();
     throw error;
   }
-  return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
+  return {
+    nodes: ports.map((port) => ({ host: '127.0.0.1', port })),
+    pids: new Map(ports.map((port, i) => [port, children[i]!.pid!])),
+    stop,
+  };
 }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +60,7 @@ function makeRecord(overrides: Partial<SessionRecord> = {}): SessionRecord {
 interface Target {
   name: string;
   cluster: boolean;
-  start(): Promise<{ client: Redis | Cluster; stop(): Promise<void> }>;
+  start(): Promise<{ client: Redis | Cluster; stop(): Promise<void>; pids?: ReadonlyMap<number, number> }>;
 }
 
 const targets: Target[] = [
@@ -91,7 +94,7 @@ const targets: Target[] = [
         client.disconnect();
         await cluster.stop();
       };
-      return { client, stop };
+      return { client, stop, pids: cluster.pids };
     },
   },
 ];
@@ -99,10 +102,11 @@ const targets: Target[] = [
 describe.each(targets)('Redis store on a $name', (target) => {
   let client: Redis | Cluster;
   let stopServer: () => Promise<void>;
+  let pids: ReadonlyMap<number, number> | undefined;
   const open: RedisStore[] = [];
 
   beforeAll(async () => {
-    ({ client, stop: stopServer } = await target.start());
+    ({ client, stop: stopServer, pids } = await target.start());
   });
   afterAll(async () => {
     await stopServer?.();
@@ -510,6 +514,23 @@ describe.each(targets)('Redis store on a $name', (target) => {
       expect((await store.inspection.contents()).userIndex).toEqual({ u1: [live.sessionId] });
     });
 
+    it('Cluster, SEC-2: a paused master makes operations on its slots reject at the command timeout', async () => {
+      const store = newStore();
+      const record = makeRecord();
+      await store.create(record, T);
+      const key = (await store.inspection.contents()).keys[0]!;
+      const slot = (await masters()[0]!.cluster('KEYSLOT', key)) as number;
+      const owner = (client as Cluster).slots[slot]![0]!;
+      const pid = pids!.get(Number(owner.split(':').at(-1)))!;
+      process.kill(pid, 'SIGSTOP');
+      try {
+        await expect(store.read(record.sessionId, T)).rejects.toThrow(/timed out|no reply/i);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      expect(await store.read(record.sessionId, T)).toEqual(record);
+    });
+
     it('Cluster, ST-5: purgeExpired cleans leftover index entries too', async () => {
       const store = newStore({ claimGraceMs: 0 });
       const crashed = makeRecord({ userId: 'u1' });
@@ -565,13 +586,55 @@ describe('Redis store faults (SEC-2)', () => {
     const closed = event(client, 'close');
     await server.stop();
     await closed;
-    await expect(store.read(record.sessionId, T)).rejects.toThrow();
-    await expect(store.write({ ...record, version: 2 }, 1, T)).rejects.toThrow();
+    // Rejected at once by the client (no offline queue), not after a timeout.
+    await expect(store.read(record.sessionId, T)).rejects.toThrow(/enableOfflineQueue/);
+    await expect(store.write({ ...record, version: 2 }, 1, T)).rejects.toThrow(/enableOfflineQueue/);
     const ready = event(client, 'ready');
     server = await startRedisServer({ port });
     await ready;
     // Nothing was persisted (`--save ''`): the restarted server is empty, and the store works on it.
     expect(await store.read(record.sessionId, T)).toBeNull();
     expect(await store.create(record, T)).toBe('ok');
+  });
+
+  it('SEC-2: a server with appendfsync always, killed mid-run and restarted, keeps every acknowledged write and resurrects nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sessionspec-aof-'));
+    const args = ['--appendonly', 'yes', '--appendfsync', 'always'];
+    let durable = await startRedisServer({ dir, args });
+    const port = durable.port;
+    const aofClient = new Redis(port, '127.0.0.1', CLIENT_OPTIONS);
+    aofClient.on('error', () => {});
+    try {
+      await aofClient.connect();
+      const aofStore = createRedisStore({ client: aofClient, prefix: 'aof' });
+      const records = Array.from({ length: 20 }, (_, i) => makeRecord({ userId: `u${i % 3}` }));
+      for (const r of records) expect(await aofStore.create(r, T)).toBe('ok');
+      const ended = records.slice(0, 5);
+      for (const r of ended) expect(await aofStore.destroy(r.sessionId)).toBe(true);
+      const written = { ...records[5]!, version: 2, browser: { kept: true } };
+      expect(await aofStore.write(written, 1, T)).toBe('ok');
+      const closed = event(aofClient, 'close');
+      process.kill(durable.pid, 'SIGKILL');
+      await closed;
+      await expect(aofStore.read(written.sessionId, T)).rejects.toThrow();
+      const ready = event(aofClient, 'ready');
+      durable = await startRedisServer({ dir, port, args });
+      await ready;
+      for (const r of ended) expect(await aofStore.read(r.sessionId, T)).toBeNull();
+      expect(await aofStore.read(written.sessionId, T)).toEqual(written);
+      for (const r of records.slice(6)) expect(await aofStore.read(r.sessionId, T)).toEqual(r);
+      const listed = await aofStore.listByUser('u0', T);
+      expect(listed.map((r) => r.sessionId).sort()).toEqual(
+        records
+          .slice(5)
+          .filter((r) => r.userId === 'u0')
+          .map((r) => r.sessionId)
+          .sort(),
+      );
+    } finally {
+      aofClient.disconnect();
+      await durable.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
