@@ -231,12 +231,13 @@ describe.each(targets)('Redis store on a $name', (target) => {
     expect(await index()).toEqual({ u1: [record.sessionId] });
     const switched = { ...touched, version: 4, userId: 'u2' };
     expect(await store.write(switched, 3, T)).toBe('ok');
+    // ST-5: exact when the write returns, before any read could clean up.
+    expect(await index()).toEqual({ u2: [record.sessionId] });
     expect(await store.listByUser('u1', T)).toEqual([]);
     expect(await store.listByUser('u2', T)).toEqual([switched]);
-    expect(await index()).toEqual({ u2: [record.sessionId] });
     expect(await store.write({ ...switched, version: 5, userId: null }, 4, T)).toBe('ok');
-    expect(await store.listByUser('u2', T)).toEqual([]);
     expect(await index()).toEqual({});
+    expect(await store.listByUser('u2', T)).toEqual([]);
   });
 
   it('ST-5: a failed binding write leaves no index entry', async () => {
