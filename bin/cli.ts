@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { lifecycleTableMarkdown } from '../spec/index.js';
+import { CONFORMANCE_USAGE, conformance } from './conformance.js';
 import { VISUALIZE_USAGE, visualize } from './visualize/command.js';
 
 const USAGE = `Usage: sessionspec <command>
@@ -11,6 +12,7 @@ const USAGE = `Usage: sessionspec <command>
 Commands:
   spec        Print the lifecycle table (state, event, guard, next state, effects), computed from the machine.
   ${VISUALIZE_USAGE}
+  ${CONFORMANCE_USAGE}
   help        Show this message.
 `;
 
@@ -27,6 +29,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'visualize':
       return visualize(argv.slice(1));
+    case 'conformance':
+      return conformance(argv.slice(1));
     case 'help':
     case '--help':
     case '-h':
