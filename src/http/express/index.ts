@@ -1,0 +1,182 @@
+/**
+ * `sessionspec/express`: session middleware for Express 5, with a typed `req.session`.
+ *
+ * @packageDocumentation
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Session } from '../../session.js';
+import { createHttpCore, type ErrorResponse, type HttpCore, type HttpSessionOptions } from '../core.js';
+
+export type { SessionCookieOptions } from '../cookies.js';
+export { defaultErrorResponse, type ErrorResponse } from '../core.js';
+export { type CrossSiteOptions, CrossSiteRequestError } from '../origin.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The request's session, loaded by `sessionMiddleware` (sessionspec). */
+      session: Session;
+    }
+  }
+}
+
+/** Options of {@link sessionMiddleware}; `onError` receives the Express request. */
+export type ExpressSessionOptions = HttpSessionOptions<Request>;
+
+/**
+ * Session middleware for Express 5. Before the handler it loads the session named by the cookie (one
+ * store read, none for a request without a well-formed token) into `req.session`; before the response
+ * headers go out it commits the session and adds `Set-Cookie` and `Cache-Control: private, no-store`
+ * when the cookie changes. A store that fails answers 503 and a persistent conflict 409 instead of the
+ * handler's response (SEC-2); both through `onError`.
+ * @param options - the manager, cookie, cross-site check and error hook.
+ * @returns the middleware.
+ * @throws SessionError `INSECURE_COOKIE` for `cookie.secure: false` without `insecureDevelopmentCookie`.
+ * @throws TypeError on an invalid option.
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createSessionManager } from 'sessionspec';
+ * import { createMemoryStore } from 'sessionspec/adapters/memory';
+ * import { sessionMiddleware } from 'sessionspec/express';
+ *
+ * const app = express();
+ * app.use(sessionMiddleware({ manager: createSessionManager({ store: createMemoryStore() }), crossSiteCheck: true }));
+ * app.post('/cart', (req, res) => {
+ *   req.session.update('cart', (cart) => [...((cart as string[] | undefined) ?? []), 'sku-1']);
+ *   res.json(req.session.get('cart'));
+ * });
+ * ```
+ */
+export function sessionMiddleware(options: ExpressSessionOptions): RequestHandler {
+  const core = createHttpCore(options);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const facts = {
+      method: req.method,
+      cookie: req.headers.cookie,
+      origin: req.headers.origin,
+      secFetchSite: single(req.headers['sec-fetch-site']),
+      host: req.headers.host,
+    };
+    core.begin(facts, req).then(
+      (step) => {
+        if (!step.ok) {
+          sendError(res, step.response, res.end as unknown as Writer);
+          return;
+        }
+        req.session = step.value;
+        commitBeforeHeaders(core, req, res, step.value);
+        next();
+      },
+      (error: unknown) => next(error),
+    );
+  };
+}
+
+type Writer = (...args: unknown[]) => unknown;
+
+/**
+ * Hold the first `writeHead`, `write` or `end` of the response until the commit has settled, then add
+ * the session headers and replay what was held. A synchronous `res.send` therefore still waits for an
+ * asynchronous commit, and a failed commit replaces the handler's response (SEC-2) instead of
+ * confirming a change that was not saved.
+ * @internal
+ */
+function commitBeforeHeaders(core: HttpCore<Request>, req: Request, res: ServerResponse, session: Session) {
+  const original = {
+    writeHead: res.writeHead as unknown as Writer,
+    write: res.write as unknown as Writer,
+    end: res.end as unknown as Writer,
+  };
+  let held: { head: unknown[] | null; calls: Array<{ fn: Writer; args: unknown[] }> } = {
+    head: null,
+    calls: [],
+  };
+  let state: 'open' | 'committing' | 'done' = 'open';
+
+  const restore = () => {
+    res.writeHead = original.writeHead as typeof res.writeHead;
+    res.write = original.write as typeof res.write;
+    res.end = original.end as typeof res.end;
+  };
+  const start = () => {
+    if (state !== 'open') return;
+    state = 'committing';
+    void core.end(session, req).then((step) => {
+      state = 'done';
+      restore();
+      const { head, calls } = held;
+      held = { head: null, calls: [] };
+      if (!step.ok) {
+        sendError(res, step.response, original.end);
+        return;
+      }
+      if (!res.headersSent) {
+        if (head !== null) applyHeadHeaders(res, head);
+        if (step.value.setCookie !== null) res.appendHeader('set-cookie', step.value.setCookie);
+        if (step.value.cacheControl !== null) res.setHeader('cache-control', step.value.cacheControl);
+        if (head !== null) original.writeHead.apply(res, head.slice(0, typeof head[1] === 'string' ? 2 : 1));
+      }
+      for (const call of calls) call.fn.apply(res, call.args);
+    });
+  };
+
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    if (state === 'done') return original.writeHead.apply(this, args);
+    held.head = args;
+    return this;
+  } as typeof res.writeHead;
+  res.write = function (this: ServerResponse, ...args: unknown[]) {
+    if (state === 'done') return original.write.apply(this, args);
+    held.calls.push({ fn: original.write, args });
+    start();
+    return true;
+  } as typeof res.write;
+  res.end = function (this: ServerResponse, ...args: unknown[]) {
+    if (state === 'done') return original.end.apply(this, args);
+    held.calls.push({ fn: original.end, args });
+    start();
+    return this;
+  } as typeof res.end;
+}
+
+/**
+ * Move the headers passed to a held `writeHead(status, [message], headers)` onto the response, so the
+ * session headers are added after them (our `Cache-Control` wins) and the replayed call only sets the
+ * status.
+ * @internal
+ */
+function applyHeadHeaders(res: ServerResponse, head: unknown[]): void {
+  const headers = typeof head[1] === 'string' ? head[2] : head[1];
+  if (headers === undefined || headers === null) return;
+  if (Array.isArray(headers)) {
+    // Raw [name, value, name, value, ...] form.
+    for (let i = 0; i + 1 < headers.length; i += 2)
+      res.appendHeader(String(headers[i]), headers[i + 1] as string);
+    return;
+  }
+  for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
+}
+
+/** @internal Replace whatever the response holds with the error response. */
+function sendError(res: ServerResponse<IncomingMessage>, response: ErrorResponse, end: Writer): void {
+  if (res.headersSent) {
+    // Cannot happen while the commit holds the headers; if it does, cut the response rather than lie.
+    res.destroy();
+    return;
+  }
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  res.statusCode = response.status;
+  res.setHeader('content-type', 'text/plain; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  end.call(res, response.body);
+}
+
+/** @internal */
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

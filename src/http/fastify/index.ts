@@ -1,0 +1,108 @@
+/**
+ * `sessionspec/fastify`: a session plugin for Fastify 5, with a typed `request.session`.
+ *
+ * @packageDocumentation
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Session } from '../../session.js';
+import { createHttpCore, type ErrorResponse, type HttpSessionOptions } from '../core.js';
+
+export type { SessionCookieOptions } from '../cookies.js';
+export { defaultErrorResponse, type ErrorResponse } from '../core.js';
+export { type CrossSiteOptions, CrossSiteRequestError } from '../origin.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's session, loaded by `sessionPlugin` (sessionspec). */
+    session: Session;
+  }
+}
+
+/** Options of {@link sessionPlugin}; `onError` receives the Fastify request. */
+export type FastifySessionOptions = HttpSessionOptions<FastifyRequest>;
+
+const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, options) => {
+  const core = createHttpCore(options);
+  fastify.decorateRequest('session', null as unknown as Session);
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    const step = await core.begin(
+      {
+        method: request.method,
+        cookie: request.headers.cookie,
+        origin: request.headers.origin,
+        secFetchSite: single(request.headers['sec-fetch-site']),
+        host: request.headers.host,
+      },
+      request,
+    );
+    if (!step.ok) {
+      // SEC-2, SEC-7: answer here; the handler never runs without its real session.
+      return sendError(reply, step.response);
+    }
+    request.session = step.value;
+  });
+
+  // onSend runs after serialisation and before the headers go out: the one place to commit.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    const session = request.session as Session | null;
+    if (session === null) return payload;
+    const step = await core.end(session, request);
+    if (!step.ok) {
+      for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+      prepareError(reply, step.response);
+      return step.response.body;
+    }
+    if (step.value.setCookie !== null) reply.header('set-cookie', step.value.setCookie);
+    if (step.value.cacheControl !== null) reply.header('cache-control', step.value.cacheControl);
+    return payload;
+  });
+};
+
+/**
+ * Session plugin for Fastify 5 (wrapped with `fastify-plugin`, so it applies to the whole instance).
+ * An `onRequest` hook loads the session named by the cookie into `request.session` (one store read, none
+ * for a request without a well-formed token); an `onSend` hook commits it before the headers go out and
+ * adds `Set-Cookie` and `Cache-Control: private, no-store` when the cookie changes. A store that fails
+ * answers 503 and a persistent conflict 409 instead of the handler's response (SEC-2); both through
+ * `onError`.
+ * @param fastify - the instance (passed by `register`).
+ * @param options - the manager, cookie, cross-site check and error hook.
+ * @throws SessionError `INSECURE_COOKIE` for `cookie.secure: false` without `insecureDevelopmentCookie`.
+ * @throws TypeError on an invalid option.
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { createSessionManager } from 'sessionspec';
+ * import { createMemoryStore } from 'sessionspec/adapters/memory';
+ * import { sessionPlugin } from 'sessionspec/fastify';
+ *
+ * const app = Fastify();
+ * await app.register(sessionPlugin, { manager: createSessionManager({ store: createMemoryStore() }) });
+ * app.post('/login', async (request) => {
+ *   request.session.authenticate('user-42');
+ *   return { user: request.session.userId };
+ * });
+ * ```
+ */
+export const sessionPlugin = fp(plugin, { fastify: '5.x', name: 'sessionspec' });
+
+/** @internal */
+function prepareError(reply: FastifyReply, response: ErrorResponse): void {
+  reply.code(response.status);
+  reply.header('content-type', 'text/plain; charset=utf-8');
+  reply.header('cache-control', 'no-store');
+  for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value);
+}
+
+/** @internal */
+function sendError(reply: FastifyReply, response: ErrorResponse): FastifyReply {
+  prepareError(reply, response);
+  return reply.send(response.body);
+}
+
+/** @internal */
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,605 @@
+/**
+ * The behaviour suite every HTTP integration passes: the same routes served by Express, Fastify and the
+ * web integration on a real server on 127.0.0.1, driven by real clients (`fetch`, and raw sockets for
+ * bytes `fetch` refuses to send). Each integration's test file calls {@link behaviourSuite} with a
+ * function that starts its server.
+ *
+ * @packageDocumentation
+ */
+import { connect } from 'node:net';
+import { parseSetCookie, type SetCookie } from 'cookie';
+import fc from 'fast-check';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createMemoryStore } from '../../../adapters/memory/index.js';
+import type { JsonValue } from '../../../spec/index.js';
+import { createManualClock, type ManualClock } from '../../clock.js';
+import { isSessionError } from '../../errors.js';
+import { createSessionManager, type SessionManager, type SessionManagerOptions } from '../../manager.js';
+import type { Session } from '../../session.js';
+import type { ErrorResponse, HttpSessionOptions } from '../core.js';
+import { type CountingStore, countingStore } from './counting-store.js';
+
+/** A route of the test app: the same code behind every integration. */
+export type Route = (session: Session, query: URLSearchParams, manager: SessionManager) => Promise<JsonValue>;
+
+/** What a started server is given. */
+export interface ServerSetup {
+  manager: SessionManager;
+  /** Integration options besides `manager`. */
+  options: Omit<HttpSessionOptions<never>, 'manager' | 'onError'> & {
+    onError?: (error: unknown) => ErrorResponse;
+  };
+  /** Answers a request: the integration calls it with its session and responds with the JSON. */
+  handle(path: string, session: Session, query: URLSearchParams): Promise<JsonValue>;
+}
+
+/** Starts an integration's server on 127.0.0.1, port 0. */
+export type StartServer = (setup: ServerSetup) => Promise<{ url: string; close(): Promise<void> }>;
+
+/** The test app's view of a session, returned by every route. */
+function view(session: Session): JsonValue {
+  return {
+    id: session.id,
+    isNew: session.isNew,
+    status: session.status,
+    userId: session.userId,
+    cart: session.get('cart') ?? [],
+    count: session.get('count') ?? 0,
+    profile: session.isAuthenticated ? (session.user.get('profile') ?? null) : null,
+    persistent: session.persistent,
+    labels: session.labels,
+  };
+}
+
+const push =
+  (item: string) =>
+  (cart: JsonValue | undefined): JsonValue => [...((cart as string[] | undefined) ?? []), item];
+
+/** Every lifecycle call of the session handle and the manager, one route each. */
+export const ROUTES: Record<string, Route> = {
+  '/read': async (s) => view(s),
+  '/cart': async (s, q) => {
+    s.update('cart', push(q.get('item') ?? 'item'));
+    return view(s);
+  },
+  '/count': async (s) => {
+    s.update('count', (n) => ((n as number | undefined) ?? 0) + 1);
+    return view(s);
+  },
+  '/login': async (s, q) => {
+    s.authenticate(q.get('user') ?? 'alice', { persistent: q.get('persistent') === '1' });
+    return view(s);
+  },
+  '/profile': async (s, q) => {
+    s.user.set('profile', { name: q.get('name') ?? 'Alice' });
+    return view(s);
+  },
+  '/logout': async (s, q) => {
+    s.logout({ destroy: q.get('destroy') === '1' });
+    return view(s);
+  },
+  '/destroy': async (s) => {
+    s.destroy();
+    return view(s);
+  },
+  '/rotate': async (s) => {
+    s.rotate();
+    return view(s);
+  },
+  '/reauthenticate': async (s) => {
+    s.reauthenticate();
+    return view(s);
+  },
+  '/credential': async (s) => {
+    s.changeCredential();
+    return view(s);
+  },
+  '/expiry': async (s, q) => {
+    s.setExpiry({ persistent: q.get('persistent') === '1' });
+    return view(s);
+  },
+  '/label': async (s, q) => {
+    s.setLabel('device', q.get('device'));
+    return view(s);
+  },
+  '/touch': async (s) => {
+    s.touch();
+    return view(s);
+  },
+  '/sessions': async (s, _q, m) => (await m.listSessions(s.userId!)).map((x) => x.sessionId),
+  '/revoke-others': async (s, _q, m) => m.revoke(s.userId!, { except: s.id }),
+  '/revoke': async (s, q, m) => m.revokeSession(s.userId!, q.get('id')!),
+};
+
+/** One response, as the suite sees it. */
+interface Reply {
+  status: number;
+  body: string;
+  json: Record<string, unknown>;
+  cookies: SetCookie[];
+  headers: Headers;
+}
+
+/** A client with a one-cookie jar: it keeps whatever session cookie the server sets or clears. */
+class Client {
+  token: string | undefined;
+  constructor(
+    readonly url: string,
+    readonly name = '__Host-sid',
+  ) {}
+
+  async send(method: string, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+    const response = await fetch(this.url + path, {
+      method,
+      headers: { ...(this.token === undefined ? {} : { cookie: `${this.name}=${this.token}` }), ...headers },
+      redirect: 'manual',
+    });
+    const body = await response.text();
+    const cookies = response.headers.getSetCookie().map((c) => parseSetCookie(c));
+    for (const c of cookies) {
+      if (c.name !== this.name) continue;
+      this.token = c.maxAge === 0 ? undefined : c.value;
+    }
+    let json: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(body) as Record<string, unknown>;
+    } catch {}
+    return { status: response.status, body, json, cookies, headers: response.headers };
+  }
+  get(path: string, headers?: Record<string, string>) {
+    return this.send('GET', path, headers);
+  }
+  post(path: string, headers?: Record<string, string>) {
+    return this.send('POST', path, headers);
+  }
+}
+
+/** Send raw bytes as one HTTP/1.1 request and return the status (0 when the server just closed). */
+function rawRequest(url: string, head: Buffer): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text });
+    });
+    socket.end(head);
+  });
+}
+
+/** The seed property tests use: fixed unless `SEED` is set, and always printed. */
+const SEED = Number(process.env.SEED ?? 20240607);
+
+/**
+ * Register the shared behaviour tests for one integration.
+ * @param name - the integration's name, in the test names.
+ * @param start - starts a server for a setup.
+ */
+export function behaviourSuite(name: string, start: StartServer): void {
+  describe(`${name}: shared HTTP behaviour`, () => {
+    const running: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const close of running.splice(0)) await close();
+    });
+
+    interface App {
+      url: string;
+      counting: CountingStore;
+      clock: ManualClock;
+      manager: SessionManager;
+      handled: string[];
+      client(): Client;
+    }
+
+    const app = async (
+      options: ServerSetup['options'] = {},
+      managerOptions: Partial<SessionManagerOptions> = {},
+    ): Promise<App> => {
+      const clock = createManualClock(1_700_000_000_000);
+      const counting = countingStore(createMemoryStore({ clock: clock.now, sweepEvery: false }));
+      const manager = createSessionManager({ store: counting.store, clock, ...managerOptions });
+      const handled: string[] = [];
+      const server = await start({
+        manager,
+        options,
+        handle: async (path, session, query) => {
+          handled.push(path);
+          const route = ROUTES[path];
+          if (route === undefined) throw new Error(`no route ${path}`);
+          return route(session, query, manager);
+        },
+      });
+      running.push(server.close);
+      const cookieName = options.insecureDevelopmentCookie ? 'sid' : '__Host-sid';
+      return {
+        url: server.url,
+        counting,
+        clock,
+        manager,
+        handled,
+        client: () => new Client(server.url, cookieName),
+      };
+    };
+
+    test('SEC-6: a visitor who stores nothing gets no cookie and costs no store call', async () => {
+      const { client, counting } = await app();
+      const reply = await client().get('/read');
+      expect(reply.status).toBe(200);
+      expect(reply.json.isNew).toBe(true);
+      expect(reply.cookies).toEqual([]);
+      expect(counting.calls).toEqual([]);
+    });
+
+    test('SEC-1: the first write sets __Host-sid; Secure; HttpOnly; SameSite=Lax; Path=/, browser-session, uncacheable', async () => {
+      const { client } = await app();
+      const reply = await client().post('/cart?item=apple');
+      expect(reply.status).toBe(200);
+      expect(reply.cookies).toHaveLength(1);
+      const cookie = reply.cookies[0]!;
+      expect(cookie).toMatchObject({
+        name: '__Host-sid',
+        path: '/',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'lax',
+      });
+      expect(cookie.maxAge).toBeUndefined();
+      expect(cookie.expires).toBeUndefined();
+      expect(cookie.domain).toBeUndefined();
+      expect(reply.headers.get('cache-control')).toBe('private, no-store');
+    });
+
+    test('SEC-1: development mode names the cookie sid and drops Secure, only when asked explicitly', async () => {
+      const { client } = await app({ insecureDevelopmentCookie: true });
+      const reply = await client().post('/cart');
+      expect(reply.cookies[0]).toMatchObject({ name: 'sid', httpOnly: true, sameSite: 'lax', path: '/' });
+      expect(reply.cookies[0]!.secure).toBeUndefined();
+      const refused = await app({ cookie: { secure: false } }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(isSessionError(refused, 'INSECURE_COOKIE')).toBe(true);
+      expect((refused as Error).message).toContain('insecureDevelopmentCookie: true');
+    });
+
+    test('PERF-1: a read-only request makes one store round trip and no write, and sends no cookie', async () => {
+      const { client, counting } = await app();
+      const c = client();
+      await c.post('/cart?item=apple');
+      counting.reset();
+      const reply = await c.get('/read');
+      expect(reply.json.cart).toEqual(['apple']);
+      expect(counting.calls).toEqual(['read']);
+      expect(reply.cookies).toEqual([]);
+      expect(reply.headers.get('cache-control')).toBeNull();
+    });
+
+    test('PERF-2: a modifying request makes two store round trips (read, write) and keeps the cookie', async () => {
+      const { client, counting } = await app();
+      const c = client();
+      await c.post('/cart?item=apple');
+      counting.reset();
+      const reply = await c.post('/cart?item=pear');
+      expect(reply.json.cart).toEqual(['apple', 'pear']);
+      expect(counting.calls).toEqual(['read', 'write']);
+      expect(reply.cookies).toEqual([]);
+    });
+
+    test('PERF-1: a due touch is one write; on a persistent session it moves the cookie lifetime', async () => {
+      const { client, counting, clock } = await app();
+      const c = client();
+      await c.post('/login?persistent=1');
+      clock.advance(60_000);
+      counting.reset();
+      expect((await c.get('/read')).cookies).toEqual([]);
+      expect(counting.calls).toEqual(['read']);
+      clock.advance(10 * 60_000);
+      counting.reset();
+      const touched = await c.get('/read');
+      expect(counting.calls).toEqual(['read', 'write']);
+      expect(touched.cookies[0]!.maxAge).toBeGreaterThan(0);
+      counting.reset();
+      const forced = await c.post('/touch');
+      expect(forced.status).toBe(200);
+      expect(counting.calls).toEqual(['read', 'write']);
+    });
+
+    test('LC-2, LC-5: login rotates the token and keeps the cart; logout keeps the cart and drops the profile', async () => {
+      const { client } = await app();
+      const c = client();
+      await c.post('/cart?item=apple');
+      const anonymous = c.token;
+      const login = await c.post('/login?user=alice');
+      expect(login.json).toMatchObject({ userId: 'alice', cart: ['apple'], status: 'authenticated' });
+      expect(c.token).toBeDefined();
+      expect(c.token).not.toBe(anonymous);
+      expect(login.headers.get('cache-control')).toBe('private, no-store');
+      await c.post('/profile?name=Alice');
+      expect((await c.get('/read')).json.profile).toEqual({ name: 'Alice' });
+      // ID-5: the pre-login token is not adopted any more.
+      const stale = new Client(c.url);
+      stale.token = anonymous;
+      expect((await stale.get('/read')).json).toMatchObject({ isNew: true, userId: null });
+      const loggedIn = c.token;
+      const logout = await c.post('/logout');
+      expect(logout.json).toMatchObject({ userId: null, cart: ['apple'], profile: null });
+      expect(c.token).not.toBe(loggedIn);
+      expect((await c.get('/read')).json).toMatchObject({
+        isNew: false,
+        userId: null,
+        cart: ['apple'],
+        profile: null,
+      });
+    });
+
+    test('LC-7: a persistent login sets Max-Age; a browser-session login does not', async () => {
+      const { client } = await app({}, { absoluteTimeout: 3_600_000 });
+      const persistent = await client().post('/login?persistent=1');
+      expect(persistent.cookies[0]!.maxAge).toBe(1800);
+      const browser = await client().post('/login');
+      expect(browser.cookies[0]!.maxAge).toBeUndefined();
+      const c = client();
+      await c.post('/login');
+      const made = await c.post('/expiry?persistent=1');
+      expect(made.cookies[0]!.maxAge).toBeGreaterThan(0);
+    });
+
+    test('LC-6: logout({ destroy }) and destroy clear the cookie with Max-Age=0 and leave nothing stored', async () => {
+      for (const path of ['/logout?destroy=1', '/destroy']) {
+        const { client, counting } = await app();
+        const c = client();
+        await c.post('/login');
+        const token = c.token;
+        const reply = await c.post(path);
+        expect(reply.status).toBe(200);
+        expect(reply.cookies[0]).toMatchObject({ name: '__Host-sid', value: '', maxAge: 0 });
+        expect(reply.headers.get('cache-control')).toBe('private, no-store');
+        expect(c.token).toBeUndefined();
+        expect((await counting.store.inspection!.contents()).records).toEqual([]);
+        const again = new Client(c.url);
+        again.token = token;
+        expect((await again.get('/read')).json.isNew).toBe(true);
+      }
+    });
+
+    test('LC-4, LC-8: rotate and reauthenticate send a new token; the old one stops working', async () => {
+      const { client } = await app();
+      const c = client();
+      await c.post('/login');
+      for (const path of ['/rotate', '/reauthenticate']) {
+        const before = c.token;
+        const reply = await c.post(path);
+        expect(reply.cookies).toHaveLength(1);
+        expect(c.token).not.toBe(before);
+        expect((await c.get('/read')).json.userId).toBe('alice');
+        const old = new Client(c.url);
+        old.token = before;
+        expect((await old.get('/read')).json.isNew).toBe(true);
+      }
+    });
+
+    test('ID-3: a stale token is not adopted, its cookie is cleared, and nothing is written', async () => {
+      const { client, counting } = await app();
+      const c = client();
+      await c.post('/cart');
+      await c.post('/destroy');
+      c.token = 'AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+      counting.reset();
+      const reply = await c.get('/read');
+      expect(reply.json.isNew).toBe(true);
+      expect(reply.cookies[0]).toMatchObject({ value: '', maxAge: 0 });
+      expect(counting.writes()).toBe(0);
+    });
+
+    test('LC-9, LC-10: list sessions, end one, end all others, and a credential change ends the rest', async () => {
+      const { client } = await app();
+      const [a, b, d] = [client(), client(), client()];
+      for (const c of [a, b, d]) await c.post('/login?user=alice');
+      await a.post('/label?device=laptop');
+      expect((await a.get('/read')).json.labels).toEqual({ device: 'laptop' });
+      const ids = (await a.get('/sessions')).json as unknown as string[];
+      expect(ids).toHaveLength(3);
+      const bId = (await b.get('/read')).json.id as string;
+      expect((await a.post(`/revoke?id=${bId}`)).body).toBe('true');
+      expect((await b.get('/read')).json.isNew).toBe(true);
+      expect((await a.post('/revoke-others')).json).toHaveLength(1);
+      expect((await d.get('/read')).json.isNew).toBe(true);
+      await d.post('/login?user=alice');
+      const credential = await a.post('/credential');
+      expect(credential.cookies).toHaveLength(1);
+      expect((await d.get('/read')).json.userId).toBe(null);
+      expect((await a.get('/read')).json.userId).toBe('alice');
+    });
+
+    test('SEC-2: a store that fails answers 503 before the handler runs, never with an anonymous session', async () => {
+      const { client, counting, handled } = await app();
+      const c = client();
+      await c.post('/cart?item=apple');
+      const token = c.token;
+      counting.failing = 'all';
+      handled.length = 0;
+      const reply = await c.post('/cart?item=pear');
+      expect(reply.status).toBe(503);
+      expect(reply.headers.get('retry-after')).toBe('1');
+      expect(reply.cookies).toEqual([]);
+      expect(handled).toEqual([]);
+      expect(c.token).toBe(token);
+      counting.failing = null;
+      expect((await c.get('/read')).json.cart).toEqual(['apple']);
+    });
+
+    test('SEC-2: a commit that fails replaces the handler response with 503 and saves nothing', async () => {
+      const { client, counting } = await app();
+      const c = client();
+      await c.post('/cart?item=apple');
+      counting.failing = 'write';
+      const reply = await c.post('/cart?item=pear');
+      expect(reply.status).toBe(503);
+      expect(reply.body).not.toContain('pear');
+      expect(reply.headers.get('content-type')).toContain('text/plain');
+      expect(reply.cookies).toEqual([]);
+      counting.failing = null;
+      expect((await c.get('/read')).json.cart).toEqual(['apple']);
+    });
+
+    test('CC-2: a conflict that outlasts the retries answers 409 and saves nothing', async () => {
+      const { client, counting } = await app({}, { attempts: 3, backoffMs: 0 });
+      const c = client();
+      await c.post('/cart?item=apple');
+      counting.conflicting = true;
+      const reply = await c.post('/cart?item=pear');
+      expect(reply.status).toBe(409);
+      expect(reply.body).not.toContain('pear');
+      counting.conflicting = false;
+      expect((await c.get('/read')).json.cart).toEqual(['apple']);
+    });
+
+    test('SEC-2: onError decides the failure response', async () => {
+      const { client, counting } = await app({
+        onError: (error) => ({
+          status: 599,
+          body: `custom ${isSessionError(error) ? error.code : 'other'}`,
+          headers: { 'x-why': 'store' },
+        }),
+      });
+      const c = client();
+      await c.post('/cart');
+      counting.failing = 'all';
+      const reply = await c.get('/read');
+      expect(reply.status).toBe(599);
+      expect(reply.body).toBe('custom STORE_UNAVAILABLE');
+      expect(reply.headers.get('x-why')).toBe('store');
+    });
+
+    test('CC-3: 200 concurrent requests incrementing one counter end at 200', async () => {
+      const { client } = await app();
+      const c = client();
+      await c.post('/count');
+      const replies = await Promise.all(Array.from({ length: 199 }, () => c.post('/count')));
+      expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+      expect((await c.get('/read')).json.count).toBe(200);
+    });
+
+    describe('SEC-7: cross-site check on unsafe methods', () => {
+      const allowed = 'https://app.example';
+      const cases: Array<[string, string, Record<string, string>, number]> = [
+        [
+          'POST',
+          'Sec-Fetch-Site cross-site',
+          { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+          403,
+        ],
+        ['POST', 'Sec-Fetch-Site same-site', { 'sec-fetch-site': 'same-site' }, 403],
+        ['PUT', 'Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site' }, 403],
+        ['PATCH', 'Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site' }, 403],
+        ['DELETE', 'Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site' }, 403],
+        ['POST', 'a foreign Origin without Sec-Fetch-Site', { origin: 'https://evil.example' }, 403],
+        ['POST', 'Origin null', { origin: 'null' }, 403],
+        ['POST', 'Sec-Fetch-Site same-origin', { 'sec-fetch-site': 'same-origin' }, 200],
+        ['POST', 'Sec-Fetch-Site none (typed address)', { 'sec-fetch-site': 'none' }, 200],
+        ['POST', 'an allowed Origin', { 'sec-fetch-site': 'cross-site', origin: allowed }, 200],
+        ['POST', 'neither header (not a browser)', {}, 200],
+        ['GET', 'a safe method from another site', { 'sec-fetch-site': 'cross-site' }, 200],
+      ];
+      for (const [method, what, headers, status] of cases) {
+        test(`${method} with ${what} answers ${status}`, async () => {
+          const { url, counting, handled } = await app({ crossSiteCheck: { allowedOrigins: [allowed] } });
+          const reply = await new Client(url).send(method, '/cart', headers);
+          expect(reply.status).toBe(status);
+          if (status === 403) {
+            expect(handled).toEqual([]);
+            expect(counting.calls).toEqual([]);
+            expect(reply.cookies).toEqual([]);
+          }
+        });
+      }
+
+      test('the Origin of the server itself is accepted', async () => {
+        const { url } = await app({ crossSiteCheck: true });
+        const reply = await new Client(url).post('/cart', { origin: url });
+        expect(reply.status).toBe(200);
+      });
+
+      test('off by default: SameSite alone applies', async () => {
+        const { url } = await app();
+        const reply = await new Client(url).post('/cart', { 'sec-fetch-site': 'cross-site' });
+        expect(reply.status).toBe(200);
+      });
+    });
+
+    test('SEC-5: hostile Cookie headers never crash, never write, are never adopted', async () => {
+      const { url, counting, client } = await app();
+      const owner = client();
+      await owner.post('/cart?item=mine');
+      const live = owner.token!;
+      const b64 = '[A-Za-z0-9_-]';
+      const flip = (s: string, i: number) => {
+        const at = i % s.length;
+        return s.slice(0, at) + (s[at] === 'A' ? 'B' : 'A') + s.slice(at + 1);
+      };
+      const value = fc.oneof(
+        fc.stringMatching(new RegExp(`^${b64}{22}\\.${b64}{43}$`)),
+        fc.stringMatching(new RegExp(`^${b64}{0,30}\\.?${b64}{0,60}$`)),
+        fc.nat().map((i) => flip(live, i)),
+        fc.constantFrom(`${live}x`, `"${live}"`, live.slice(0, 22), `${live.slice(0, 23)}${'A'.repeat(43)}`),
+        // Percent-encoded: the token alphabet needs no decoding, so an encoded token is malformed.
+        fc.constant(`%${live.charCodeAt(0).toString(16).toUpperCase()}${live.slice(1)}`),
+        fc
+          .uint8Array({ maxLength: 80 })
+          .map((bytes) => Buffer.from(bytes.filter((b) => b !== 13 && b !== 10))),
+        fc.integer({ min: 1000, max: 12_000 }).map((n) => 'A'.repeat(n)),
+      );
+      const name = fc.constantFrom(
+        '__Host-sid',
+        '__Host-sid',
+        'sid',
+        '__host-sid',
+        ' __Host-sid',
+        'other',
+        '',
+      );
+      const pair = fc
+        .tuple(name, value)
+        .map(([n, v]) => Buffer.concat([Buffer.from(`${n}=`), Buffer.from(v)]));
+      const header = fc
+        .tuple(fc.array(pair, { minLength: 1, maxLength: 8 }), fc.constantFrom('; ', ';', ', ', ' ;; '))
+        .map(([pairs, sep]) =>
+          Buffer.concat(pairs.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from(sep), p]))),
+        );
+      const host = new URL(url).host;
+      console.log(`SEC-5 ${name}: seed ${SEED} (replay with SEED=${SEED})`);
+      await fc.assert(
+        fc.asyncProperty(header, async (cookie) => {
+          counting.reset();
+          const head = Buffer.concat([
+            Buffer.from(`GET /read HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\nCookie: `),
+            cookie,
+            Buffer.from('\r\n\r\n'),
+          ]);
+          const { status, text } = await rawRequest(url, head);
+          expect(status).toBeGreaterThan(0);
+          expect(status).toBeLessThan(500);
+          expect(counting.writes()).toBe(0);
+          if (status === 200) {
+            const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as {
+              isNew: boolean;
+              cart: unknown;
+            };
+            expect(body.isNew).toBe(true);
+            expect(body.cart).toEqual([]);
+            // Only a clearing Set-Cookie, never a token.
+            for (const line of text.split('\r\n').filter((l) => /^set-cookie:/i.test(l))) {
+              expect(line).toMatch(/Max-Age=0/);
+            }
+          }
+        }),
+        { seed: SEED, numRuns: 150 },
+      );
+      // The real session survived all of it.
+      expect((await owner.get('/read')).json.cart).toEqual(['mine']);
+    });
+  });
+}

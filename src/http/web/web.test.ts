@@ -1,0 +1,15 @@
+import { behaviourSuite, type ServerSetup } from '../test-helpers/behaviour-suite.js';
+import { serveWeb } from '../test-helpers/serve-web.js';
+import { createWebSessions } from './index.js';
+
+async function startWeb(setup: ServerSetup) {
+  const sessions = createWebSessions({ manager: setup.manager, ...setup.options });
+  return serveWeb(
+    sessions.wrap(async (request, session) => {
+      const url = new URL(request.url);
+      return Response.json(await setup.handle(url.pathname, session, url.searchParams));
+    }),
+  );
+}
+
+behaviourSuite('web', startWeb);
