@@ -50,7 +50,10 @@ export interface RedisStoreOptions {
    * still in flight (added before its record). Defaults to 30 000.
    */
   claimGraceMs?: number;
-  /** How many expired records one purge round trip removes (single node). Defaults to 500. */
+  /**
+   * How many expired records one purge round trip removes on a single node, and how many keys a
+   * Cluster purge checks at a time. Defaults to 500.
+   */
   purgeBatch?: number;
 }
 
@@ -420,7 +423,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       // deleted by a script in its own slot, then its index entry goes.
       const found = (await scanAll()).map((key) => ({ key, parsed: keys.parse(key) }));
       let total = 0;
-      for (const { key, parsed } of found) {
+      const purgeOne = async ({ key, parsed }: (typeof found)[number]): Promise<void> => {
         if (parsed.kind === 'record') {
           const [deleted, userId = '', token = ''] = (await run('sessionspecPurgeOne', key, now)) as [
             number,
@@ -432,6 +435,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         } else if (parsed.kind === 'lock') {
           await run('sessionspecPurgeLock', key, now);
         }
+      };
+      // A bounded number of keys in flight at a time: each is its own slot, so its own round trip.
+      for (let i = 0; i < found.length; i += purgeBatch) {
+        await Promise.all(found.slice(i, i + purgeBatch).map(purgeOne));
       }
       // Then what a crash between two steps left in the user index (ST-5).
       for (const { parsed } of found) {
