@@ -33,9 +33,8 @@ function walk(value: unknown, path: string, seen: Set<object>): void {
       const proto = Object.getPrototypeOf(value);
       if (Array.isArray(value)) {
         seen.add(value);
-        value.forEach((item, i) => {
-          walk(item, `${path}[${i}]`, seen);
-        });
+        // An index loop, not forEach: a hole would silently become `null` in JSON.
+        for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, seen);
         seen.delete(value);
         return;
       }
@@ -60,7 +59,9 @@ function walk(value: unknown, path: string, seen: Set<object>): void {
 
 /** @returns a deep copy of a JSON value, with `__proto__` keys kept as own data (ST-6). */
 export function cloneJson<T extends JsonValue>(value: T): T {
-  return typeof value === 'object' && value !== null ? (JSON.parse(JSON.stringify(value)) as T) : value;
+  if (typeof value === 'object' && value !== null) return JSON.parse(JSON.stringify(value)) as T;
+  // JSON has no negative zero: a request reads back what a later request will.
+  return (value === 0 ? 0 : value) as T;
 }
 
 /** @returns the bucket's own value for `key` (never an inherited property such as `toString`). */
