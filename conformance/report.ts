@@ -44,14 +44,15 @@ export function formatReportTable(report: ConformanceReport): string {
  * One failure, readable: the message, the shrunk counterexample one step per line, the seed and path,
  * and the replay instructions (CK-9).
  * @param result - a failed rule.
- * @param command - the command that ran the kit, e.g. `npx sessionspec conformance ./my-adapter.js`;
- *   the replay flag is appended to it.
+ * @param command - the CLI command that ran the kit, e.g. `npx sessionspec conformance ./my-adapter.js`;
+ *   the replay flag is appended to it. Without it, only the environment-variable replay is shown.
  * @returns the text, newline-terminated.
  */
-export function formatFailure(result: RuleResult, command = 'npx sessionspec conformance'): string {
+export function formatFailure(result: RuleResult, command?: string): string {
   const lines = [`FAIL ${result.id}: ${result.title}`, `  ${result.message ?? ''}`];
   if (result.counterexample !== undefined && result.counterexample.length > 0) {
-    lines.push(`  counterexample (${result.counterexample.length} steps):`);
+    const n = result.counterexample.length;
+    lines.push(`  counterexample (${n} step${n === 1 ? '' : 's'}):`);
     result.counterexample.forEach((step, i) => {
       lines.push(`    ${i + 1}. ${step}`);
     });
@@ -60,8 +61,10 @@ export function formatFailure(result: RuleResult, command = 'npx sessionspec con
   if (result.path !== undefined) lines.push(`  path: ${result.path}`);
   if (result.replay !== undefined) {
     const token = JSON.stringify(result.replay);
-    lines.push(`  replay: ${command} --replay '${token}'`);
-    lines.push(`      or: ${REPLAY_ENV}='${token}' <your test command>`);
+    if (command !== undefined) lines.push(`  replay: ${command} --replay '${token}'`);
+    lines.push(
+      `  ${command === undefined ? 'replay' : '    or'}: ${REPLAY_ENV}='${token}' <your test command>`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

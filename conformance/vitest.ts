@@ -50,7 +50,7 @@ export function describeConformance(options: ConformanceOptions): void {
           return;
         }
         if (result.status === 'fail') {
-          throw new Error(formatFailure(result, `${REPLAY_ENV}=... npx vitest run`).replace(/^FAIL /, ''));
+          throw new Error(formatFailure(result).replace(/^FAIL /, ''));
         }
       });
     }
