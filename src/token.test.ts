@@ -1,7 +1,13 @@
-import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
 import { formatToken, parseToken, type SessionRecord } from './index.js';
 import { loggedIn, setup, stored, tokenOf } from './test-helpers/stores.js';
+
+// A spy on the comparison primitive (a dependency, not the thing under test), to see it used (ID-2).
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:crypto')>();
+  return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
+});
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
@@ -73,6 +79,21 @@ describe('tokens', () => {
     expect(session.isNew).toBe(true);
     expect(session.id).not.toBe(id);
     expect(session.get('cart')).toBeUndefined();
+  });
+
+  it('ID-2: the presented secret is checked with a constant-time comparison of the hashes', async () => {
+    const { manager } = setup();
+    const { token, id } = await stored(manager);
+    const spy = vi.mocked(timingSafeEqual);
+    spy.mockClear();
+    expect((await manager.load(token)).isNew).toBe(false);
+    expect(spy).toHaveBeenCalled();
+    const [a, b] = spy.mock.calls[0]!.map((x) => Buffer.from(x as Uint8Array).toString());
+    expect(a).toBe(sha256(token.split('.')[1]!));
+    expect(b).toBe(a);
+    spy.mockClear();
+    expect((await manager.load(`${id}.${'C'.repeat(43)}`)).isNew).toBe(true);
+    expect(spy).toHaveBeenCalled();
   });
 
   it('ID-3: an unknown, destroyed, rotated-away or expired token is never adopted; a new token is made', async () => {
