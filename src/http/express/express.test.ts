@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import { createMemoryStore } from '../../../adapters/memory/index.js';
 import { createSessionManager } from '../../manager.js';
 import { behaviourSuite, type ServerSetup } from '../test-helpers/behaviour-suite.js';
-import { sessionMiddleware } from './index.js';
+import { sessionMiddleware, sessionOf } from './index.js';
 
 async function listen(app: express.Express) {
   const server = app.listen(0, '127.0.0.1');
@@ -49,4 +49,21 @@ test('express: a handler that streams with writeHead and write still gets its co
   } finally {
     await server.close();
   }
+});
+
+test('express: sessionOf gives the typed session, and says what is missing without the middleware', async () => {
+  const app = express();
+  app.use(
+    sessionMiddleware({ manager: createSessionManager({ store: createMemoryStore({ sweepEvery: false }) }) }),
+  );
+  app.get('/with', (req, res) => {
+    res.json({ same: sessionOf(req) === req.session });
+  });
+  const server = await listen(app);
+  try {
+    expect(await (await fetch(`${server.url}/with`)).json()).toEqual({ same: true });
+  } finally {
+    await server.close();
+  }
+  expect(() => sessionOf({} as express.Request)).toThrow(/install sessionMiddleware/);
 });

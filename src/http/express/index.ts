@@ -65,13 +65,31 @@ export function sessionMiddleware(options: ExpressSessionOptions): RequestHandle
           sendError(res, step.response, res.end as unknown as Writer);
           return;
         }
-        req.session = step.value;
+        (req as unknown as { session: Session }).session = step.value;
         commitBeforeHeaders(core, req, res, step.value);
         next();
       },
       (error: unknown) => next(error),
     );
   };
+}
+
+/**
+ * The session of a request, typed without relying on the `req.session` declaration, for programs that
+ * also load another library declaring `req.session` (such as `@types/express-session` during a
+ * migration), where TypeScript keeps only one of the two declarations.
+ * @param req - a request that went through `sessionMiddleware`.
+ * @returns its session.
+ * @throws TypeError when the middleware did not load a session for this request.
+ */
+export function sessionOf(req: Request): Session {
+  const session = (req as unknown as { session?: Session }).session;
+  if (session === undefined || session === null) {
+    throw new TypeError(
+      'no sessionspec session on this request: install sessionMiddleware before this route',
+    );
+  }
+  return session;
 }
 
 type Writer = (...args: unknown[]) => unknown;

@@ -24,7 +24,7 @@ export type FastifySessionOptions = HttpSessionOptions<FastifyRequest>;
 
 const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, options) => {
   const core = createHttpCore(options);
-  fastify.decorateRequest('session', null as unknown as Session);
+  fastify.decorateRequest('session', null as never);
 
   fastify.addHook('onRequest', async (request, reply) => {
     const step = await core.begin(
@@ -41,13 +41,13 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
       // SEC-2, SEC-7: answer here; the handler never runs without its real session.
       return sendError(reply, step.response);
     }
-    request.session = step.value;
+    holder(request).session = step.value;
   });
 
   // onSend runs after serialisation and before the headers go out: the one place to commit.
   fastify.addHook('onSend', async (request, reply, payload) => {
-    const session = request.session as Session | null;
-    if (session === null) return payload;
+    const session = holder(request).session;
+    if (session === null || session === undefined) return payload;
     const step = await core.end(session, request);
     if (!step.ok) {
       for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
@@ -87,6 +87,27 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
  * ```
  */
 export const sessionPlugin = fp(plugin, { fastify: '5.x', name: 'sessionspec' });
+
+/**
+ * The session of a request, typed without relying on the `request.session` declaration, for programs
+ * that also load another library declaring `request.session` (such as `@fastify/session` during a
+ * migration), where TypeScript keeps only one of the two declarations.
+ * @param request - a request that went through `sessionPlugin`.
+ * @returns its session.
+ * @throws TypeError when the plugin did not load a session for this request.
+ */
+export function sessionOf(request: FastifyRequest): Session {
+  const session = holder(request).session;
+  if (session === null || session === undefined) {
+    throw new TypeError('no sessionspec session on this request: register sessionPlugin before this route');
+  }
+  return session;
+}
+
+/** @internal Reads and writes `request.session` without depending on whose declaration TypeScript kept. */
+function holder(request: FastifyRequest): { session: Session | null | undefined } {
+  return request as unknown as { session: Session | null | undefined };
+}
 
 /** @internal */
 function prepareError(reply: FastifyReply, response: ErrorResponse): void {
