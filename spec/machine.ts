@@ -174,8 +174,6 @@ export interface AuditParams {
   event: AuditEventType;
 }
 
-const earlier = (a: number, b: number): number => (a < b ? a : b);
-
 /** @internal An `audit` effect with its event name (SEC-4). */
 const audit = (event: AuditEventType) => ({ type: 'audit' as const, params: { event } });
 /** @internal LC-6: every ending means the same effects. */
@@ -303,7 +301,7 @@ export const sessionMachine = setup({
         absoluteDeadline:
           e.absoluteTimeout === undefined
             ? context.absoluteDeadline
-            : earlier(context.absoluteDeadline, e.now + e.absoluteTimeout),
+            : Math.min(context.absoluteDeadline, e.now + e.absoluteTimeout),
         persistent: e.persistent ?? context.persistent,
       };
     }),
