@@ -93,8 +93,9 @@ export function resolveCookiePolicy(
 
 /**
  * SEC-5: the session token presented in a `Cookie` header: the first value of the session cookie that is
- * a well-formed token (ID-3), or `undefined`. Hostile headers (huge, repeated names, odd bytes) never
- * throw; a malformed value is not a token and never reaches the store.
+ * a well-formed token (ID-3); failing that, the first value as it is, which the manager recognises as
+ * malformed before any store call and answers by clearing the cookie; `undefined` without the cookie.
+ * Hostile headers (huge, repeated names, odd bytes) never throw.
  * @param header - the `Cookie` header (joined with `; ` when a client sent several).
  * @param policy - the cookie policy.
  * @returns the token, or `undefined`.
@@ -106,13 +107,16 @@ export function readSessionToken(
 ): string | undefined {
   if (typeof header !== 'string' || !header.includes(policy.name)) return undefined;
   // `cookie` keeps only the first value of a repeated name; one pair at a time lets us skip a malformed
-  // first value (a stale or injected one) and still find the real token, without a parser of our own.
+  // first value (a stale or planted one) and still find the real token, without a parser of our own.
+  let first: string | undefined;
   for (const pair of header.split(';')) {
     if (!pair.includes(policy.name)) continue;
     const value = parseCookie(pair, { decode: identity })[policy.name];
+    if (value === undefined) continue;
     if (parseToken(value) !== null) return value;
+    first ??= value;
   }
-  return undefined;
+  return first;
 }
 
 /**

@@ -234,9 +234,10 @@ export function behaviourSuite(name: string, start: StartServer): void {
     });
 
     test('SEC-1: the first write sets __Host-sid; Secure; HttpOnly; SameSite=Lax; Path=/, browser-session, uncacheable', async () => {
-      const { client } = await app();
+      const { client, counting } = await app();
       const reply = await client().post('/cart?item=apple');
       expect(reply.status).toBe(200);
+      expect(counting.calls).toEqual(['create']);
       expect(reply.cookies).toHaveLength(1);
       const cookie = reply.cookies[0]!;
       expect(cookie).toMatchObject({
@@ -379,6 +380,16 @@ export function behaviourSuite(name: string, start: StartServer): void {
         old.token = before;
         expect((await old.get('/read')).json.isNew).toBe(true);
       }
+    });
+
+    test('ID-3: a malformed token costs no store call and is cleared', async () => {
+      const { client, counting } = await app();
+      const c = client();
+      c.token = 'not-a-token';
+      const reply = await c.get('/read');
+      expect(reply.json.isNew).toBe(true);
+      expect(reply.cookies[0]).toMatchObject({ value: '', maxAge: 0 });
+      expect(counting.calls).toEqual([]);
     });
 
     test('ID-3: a stale token is not adopted, its cookie is cleared, and nothing is written', async () => {
