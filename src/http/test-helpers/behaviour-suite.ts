@@ -563,7 +563,7 @@ export function behaviourSuite(name: string, start: StartServer): void {
           .map((bytes) => Buffer.from(bytes.filter((b) => b !== 13 && b !== 10))),
         fc.integer({ min: 1000, max: 12_000 }).map((n) => 'A'.repeat(n)),
       );
-      const name = fc.constantFrom(
+      const names = fc.constantFrom(
         '__Host-sid',
         '__Host-sid',
         'sid',
@@ -573,7 +573,7 @@ export function behaviourSuite(name: string, start: StartServer): void {
         '',
       );
       const pair = fc
-        .tuple(name, value)
+        .tuple(names, value)
         .map(([n, v]) => Buffer.concat([Buffer.from(`${n}=`), Buffer.from(v)]));
       const header = fc
         .tuple(fc.array(pair, { minLength: 1, maxLength: 8 }), fc.constantFrom('; ', ';', ', ', ' ;; '))
