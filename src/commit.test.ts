@@ -365,6 +365,21 @@ describe('CC-7: idempotent commits', () => {
     expect(record.version).toBe(2);
   });
 
+  it('SEC-2, CC-7: a store whose writes keep failing (reads still work) is STORE_UNAVAILABLE, not CONFLICT; nothing is written', async () => {
+    const env = cluster(1, () => async (op, _args, run) => {
+      if (op === 'write') throw new Error('ECONNRESET: write refused');
+      return run();
+    });
+    const [m1] = env.managers as [SessionManager];
+    const { token, id } = await stored(m1, { n: 0 });
+    const error = await request(m1, token, (s) => s.update('n', increment)).catch((e: unknown) => e);
+    expect(isSessionError(error, 'STORE_UNAVAILABLE')).toBe(true);
+    expect(env.stores[0]!.count('write')).toBe(2);
+    const record = (await readRecord(env.memory, id))!;
+    expect(record.browser.n).toBe(0);
+    expect(record.version).toBe(1);
+  });
+
   it(`CC-7: INDETERMINATE when the write id has left the list (${WRITE_ID_HISTORY} later writes), never applied twice`, async () => {
     let token = '';
     let env: ReturnType<typeof cluster> | undefined;

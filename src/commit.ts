@@ -129,6 +129,7 @@ export class Committer {
   /** @internal CC-1, CC-2: one compare-and-set for a batch, re-applied on conflict. */
   private async writeBatch(id: string, queue: Queue, batch: Job[]): Promise<void> {
     let base = freshest(queue.latest, batch);
+    let faults = 0;
     for (let attempt = 0; attempt < this.deps.attempts; attempt++) {
       const ending = this.apply(base, batch);
       const live = batch.filter((job) => job.applied !== undefined && job.error === undefined);
@@ -161,6 +162,12 @@ export class Committer {
         );
       }
       base = outcome.record;
+      if (outcome.kind === 'retry' && ++faults >= 2) {
+        // SEC-2: a store whose writes keep failing is unavailable, not conflicting; the write was not applied.
+        throw new SessionError('STORE_UNAVAILABLE', `session ${id}: the store failed the write twice`, {
+          cause: outcome.fault,
+        });
+      }
       if (outcome.kind === 'conflict') await pause(backoff(this.deps.backoffMs, attempt));
     }
     const userId = base.userId;
@@ -274,7 +281,8 @@ export class Committer {
     writeId: string,
   ): Promise<
     | { kind: 'ok'; record: SessionRecord }
-    | { kind: 'conflict' | 'retry'; record: SessionRecord }
+    | { kind: 'conflict'; record: SessionRecord }
+    | { kind: 'retry'; record: SessionRecord; fault: unknown }
     | { kind: 'gone' }
   > {
     const { store, now } = this.deps;
@@ -297,7 +305,9 @@ export class Committer {
     writeId: string,
     fault: unknown,
   ): Promise<
-    { kind: 'ok'; record: SessionRecord } | { kind: 'retry'; record: SessionRecord } | { kind: 'gone' }
+    | { kind: 'ok'; record: SessionRecord }
+    | { kind: 'retry'; record: SessionRecord; fault: unknown }
+    | { kind: 'gone' }
   > {
     let fresh: SessionRecord | null;
     try {
@@ -314,7 +324,7 @@ export class Committer {
     if (fresh === null) return { kind: 'gone' };
     if (fresh.writeIds.includes(writeId)) return { kind: 'ok', record: fresh };
     // Every write since `base` is still listed: ours is not among them, so it was not applied.
-    if (fresh.version - base.version < WRITE_ID_HISTORY) return { kind: 'retry', record: fresh };
+    if (fresh.version - base.version < WRITE_ID_HISTORY) return { kind: 'retry', record: fresh, fault };
     throw new SessionError(
       'INDETERMINATE',
       `session ${next.sessionId}: a write failed and its outcome is unknown`,
