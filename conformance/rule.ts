@@ -39,11 +39,12 @@ export interface RuleContext {
 
 /** What a rule run concluded. @internal */
 export type RuleOutcome =
-  | { status: 'pass'; runs: number }
+  | { status: 'pass'; runs: number; coverage?: string }
   | {
       status: 'fail';
       runs: number;
       message: string;
+      coverage?: string;
       counterexample?: string[];
       seed?: number;
       path?: string;

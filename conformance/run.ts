@@ -118,8 +118,16 @@ async function runRule(rule: Rule, ctx: RuleContext): Promise<RuleResult> {
       message: `${rule.id}: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
+  const coverage = outcome.coverage === undefined ? {} : { coverage: outcome.coverage };
   if (outcome.status === 'pass') {
-    return { id: rule.id, title: rule.title, status: 'pass', runs: outcome.runs, durationMs: elapsed() };
+    return {
+      id: rule.id,
+      title: rule.title,
+      status: 'pass',
+      runs: outcome.runs,
+      durationMs: elapsed(),
+      ...coverage,
+    };
   }
   const result: RuleResult = {
     id: rule.id,
@@ -127,6 +135,7 @@ async function runRule(rule: Rule, ctx: RuleContext): Promise<RuleResult> {
     status: 'fail',
     runs: outcome.runs,
     durationMs: elapsed(),
+    ...coverage,
     message: `[${rule.id}] ${outcome.message}`,
   };
   if (outcome.counterexample !== undefined) result.counterexample = outcome.counterexample;

@@ -79,6 +79,8 @@ export interface RuleResult {
   runs: number;
   /** Wall time of the rule in milliseconds. */
   durationMs: number;
+  /** What the rule covered, when it measures it: e.g. `37/37 transitions` for CK-4. */
+  coverage?: string;
   /** For `fail` and `unsupported`: what went wrong, or which capability is missing. */
   message?: string;
   /** For `fail`: the shrunk counterexample, one readable step per line. */
