@@ -1,0 +1,81 @@
+/**
+ * Fastify 5 variants: bare, with @fastify/session (its MemoryStore or connect-redis), with sessionspec.
+ *
+ * @packageDocumentation
+ */
+import type { Server } from 'node:http';
+import fastifyCookie from '@fastify/cookie';
+import fastifySession from '@fastify/session';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { sessionOf, sessionPlugin } from '../../../src/http/fastify/index.js';
+import { connectRedisStore, PEER_SECRET, sessionspecManager } from '../backends.js';
+import {
+  type Gates,
+  type PeerSession,
+  peerRoute,
+  sessionspecRoute,
+  statelessRoute,
+  target,
+} from '../routes.js';
+
+type Variant =
+  | 'fastify'
+  | 'fastify-session-memory'
+  | 'fastify-session-redis'
+  | 'sessionspec-fastify-memory'
+  | 'sessionspec-fastify-redis';
+
+/** @internal What the routes use of @fastify/session's session. */
+interface FastifyPeerSession {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Build the Fastify instance of a variant, ready, not yet listening.
+ * @param variant - which one.
+ * @param port - the Redis port.
+ * @param gates - the logout race's rendezvous points.
+ * @returns its node:http server.
+ */
+export async function fastifyServer(variant: Variant, port: number, gates: Gates): Promise<Server> {
+  const app = Fastify({ logger: false });
+  let route: (request: FastifyRequest) => Promise<string>;
+  if (variant === 'fastify') {
+    route = async (request) => statelessRoute(target(request.url));
+  } else if (variant === 'fastify-session-memory' || variant === 'fastify-session-redis') {
+    await app.register(fastifyCookie);
+    await app.register(fastifySession, {
+      secret: PEER_SECRET,
+      // Plain HTTP: a secure cookie would never be set.
+      cookie: { secure: false },
+      saveUninitialized: false,
+      // Its default (`rolling: true`) rewrites the session on every response; off, a read-only request
+      // costs it one read, as it does sessionspec, which makes the comparison the peer's best case.
+      rolling: false,
+      ...(variant === 'fastify-session-redis'
+        ? { store: (await connectRedisStore(port, 'bench:fs:')) as unknown as fastifySession.SessionStore }
+        : {}),
+    });
+    route = (request) => {
+      const s = (request as unknown as { session: FastifyPeerSession }).session;
+      const peer: PeerSession = {
+        get: (key) => s.get(key),
+        set: (key, value) => s.set(key, value),
+        destroy: () => s.destroy(),
+      };
+      return peerRoute(target(request.url), peer, gates);
+    };
+  } else {
+    const kind = variant === 'sessionspec-fastify-memory' ? 'memory' : 'redis';
+    await app.register(sessionPlugin, { manager: await sessionspecManager(kind, port, 'bench:fastify') });
+    route = (request) => sessionspecRoute(target(request.url), sessionOf(request), gates);
+  }
+  // Only the routes below reach `route`, so it never meets an unknown path.
+  const handle = (request: FastifyRequest) => route(request);
+  app.get('/read', handle);
+  for (const path of ['/incr', '/slow-incr', '/gated-incr', '/logout']) app.post(path, handle);
+  await app.ready();
+  return app.server;
+}

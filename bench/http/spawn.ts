@@ -1,0 +1,73 @@
+/**
+ * Start and stop server variants, each in its own process.
+ *
+ * @packageDocumentation
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Variant } from './variants.js';
+
+/** A running server variant. */
+export interface RunningServer {
+  variant: Variant;
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  pid: number;
+  /** SIGTERM, then SIGKILL after five seconds. */
+  stop(): Promise<void>;
+}
+
+const SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
+
+/**
+ * Fork the server script for `variant` and wait for its port.
+ * @param variant - the variant.
+ * @param redisPort - the Redis it uses.
+ * @param cpuProfDir - write a CPU profile of the process there, or `null`.
+ * @returns the running server.
+ * @throws Error when the process exits or stays silent for 30 seconds before reporting its port.
+ */
+export async function startServer(
+  variant: Variant,
+  redisPort: number,
+  cpuProfDir: string | null,
+): Promise<RunningServer> {
+  const execArgv = ['--import', 'tsx'];
+  if (cpuProfDir !== null)
+    execArgv.push('--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${variant}.cpuprofile`);
+  const child = fork(SCRIPT, [], {
+    execArgv,
+    env: {
+      ...process.env,
+      BENCH_VARIANT: variant,
+      BENCH_REDIS_PORT: String(redisPort),
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${variant}: no port within 30 s`)), 30_000);
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve((message as { port: number }).port);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${variant}: server exited with ${code} before listening`));
+    });
+  });
+  return { variant, url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stop(child) };
+}
+
+/** @internal */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * The HTTP variants: each runs in its own server process, answering the same routes.
+ *
+ * Routes (every variant): `GET /read` answers the session's counter or `none`; `POST /incr` stores the
+ * 1 KiB payload on a new session and adds one to the counter. Variants with sessions also answer
+ * `POST /slow-incr?ms=N` (read, pause N ms, write: the contention scenario), `POST /gated-incr?gate=G`
+ * (read, wait until the logout of gate G has finished, write) and `POST /logout?gate=G` (wait until
+ * the in-flight request of gate G has read, then end the session).
+ *
+ * @packageDocumentation
+ */
+
+/** Every variant, in report order. */
+export const VARIANTS = [
+  'node',
+  'unsafe-node-redis',
+  'sessionspec-node-redis',
+  'sessionspec-web-redis',
+  'express',
+  'express-session-memory',
+  'express-session-redis',
+  'sessionspec-express-memory',
+  'sessionspec-express-redis',
+  'fastify',
+  'fastify-session-memory',
+  'fastify-session-redis',
+  'sessionspec-fastify-memory',
+  'sessionspec-fastify-redis',
+] as const;
+
+/** A variant's name. */
+export type Variant = (typeof VARIANTS)[number];
+
+/** What each variant is, for the report. */
+export const DESCRIPTIONS: Record<Variant, string> = {
+  node: 'plain node:http, no session (ceiling)',
+  'unsafe-node-redis': 'node:http + hand-rolled session: ioredis GET + SET, no CAS, no hashing (floor)',
+  'sessionspec-node-redis': 'node:http + sessionspec core HTTP layer, Redis',
+  'sessionspec-web-redis': 'sessionspec/web (Request/Response bridged from node:http), Redis',
+  express: 'Express 5, no session',
+  'express-session-memory': 'Express 5 + express-session, MemoryStore',
+  'express-session-redis': 'Express 5 + express-session + connect-redis',
+  'sessionspec-express-memory': 'Express 5 + sessionspec/express, memory adapter',
+  'sessionspec-express-redis': 'Express 5 + sessionspec/express, Redis adapter',
+  fastify: 'Fastify 5, no session',
+  'fastify-session-memory': 'Fastify 5 + @fastify/session, its MemoryStore',
+  'fastify-session-redis': 'Fastify 5 + @fastify/session + connect-redis',
+  'sessionspec-fastify-memory': 'Fastify 5 + sessionspec/fastify, memory adapter',
+  'sessionspec-fastify-redis': 'Fastify 5 + sessionspec/fastify, Redis adapter',
+};
+
+/** Whether a variant keeps sessions (and so takes part in the contention scenario). */
+export function hasSessions(variant: Variant): boolean {
+  return !['node', 'express', 'fastify'].includes(variant);
+}
+
+/** Whether a variant is one of ours. */
+export function isSessionspec(variant: Variant): boolean {
+  return variant.startsWith('sessionspec-');
+}
+
+/** Each sessionspec variant beside the peer a user would otherwise pick, and beside its bare framework. */
+export const PAIRS: ReadonlyArray<{ ours: Variant; peer: Variant; target?: { incr: number; read: number } }> =
+  [
+    { ours: 'sessionspec-express-memory', peer: 'express-session-memory' },
+    { ours: 'sessionspec-express-redis', peer: 'express-session-redis', target: { incr: 1.6, read: 1.8 } },
+    { ours: 'sessionspec-fastify-memory', peer: 'fastify-session-memory' },
+    { ours: 'sessionspec-fastify-redis', peer: 'fastify-session-redis', target: { incr: 1.6, read: 1.6 } },
+    { ours: 'sessionspec-node-redis', peer: 'unsafe-node-redis', target: { incr: 0.75, read: 0.75 } },
+    { ours: 'sessionspec-web-redis', peer: 'unsafe-node-redis' },
+    { ours: 'sessionspec-express-redis', peer: 'express' },
+    { ours: 'sessionspec-fastify-redis', peer: 'fastify' },
+    { ours: 'sessionspec-node-redis', peer: 'node' },
+  ];

@@ -1,0 +1,217 @@
+/**
+ * Store-level figures (PERF-2, PERF-3): sessions loaded and saved through the manager on the memory and
+ * Redis adapters, beside the physical ceiling measured in the same run on the same Redis: raw ioredis
+ * `GET` + `SET`, `GET` + one `EVALSHA` compare-and-set, and a bare `GET`. Every figure holds a 1 KiB
+ * JSON payload per session, one session (or key) per concurrent worker.
+ *
+ * @packageDocumentation
+ */
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { createMemoryStore } from '../adapters/memory/index.js';
+import { createRedisStore } from '../adapters/redis/index.js';
+import { createSessionManager, type SessionManager } from '../src/index.js';
+import { PAYLOAD } from './payload.js';
+import { type Summary, summarise } from './stats.js';
+
+/** One store-level figure: operations per second over the rounds. */
+export interface StoreFigure {
+  op: string;
+  concurrency: number;
+  opsPerSecond: Summary;
+}
+
+/** An operation under test, prepared for `concurrency` workers; `run(w)` is one operation of worker `w`. */
+type Prepared = { run(worker: number): Promise<void> };
+type Op = { name: string; prepare(concurrency: number): Promise<Prepared> };
+
+/** The names of the operations, in report order. */
+export const STORE_OPS = {
+  memorySave: 'manager, memory: load + save',
+  memoryLoad: 'manager, memory: load only',
+  redisSave: 'manager, Redis: load + save',
+  redisLoad: 'manager, Redis: load only',
+  rawGetSet: 'raw ioredis GET + SET',
+  rawCas: 'raw ioredis GET + EVALSHA CAS',
+  rawGet: 'raw ioredis GET',
+} as const;
+
+/** A compare-and-set on a `<version>|<json>` string: the least a safe write can cost in one round trip. */
+const CAS_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if not cur then return 0 end
+if string.match(cur, '^(%d+)|') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2] .. '|' .. ARGV[3], 'PX', ARGV[4])
+return 1`;
+
+const TTL_MS = 30 * 60_000;
+
+/** @internal Tokens of `n` sessions holding the payload and a counter. */
+async function seed(manager: SessionManager, n: number): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const session = await manager.load(undefined);
+      session.set('payload', PAYLOAD);
+      session.set('n', 0);
+      const { cookie } = await session.commit();
+      if (cookie.action !== 'set') throw new Error('bench: a new session gave no token');
+      return cookie.token;
+    }),
+  );
+}
+
+/** @internal The manager's two request shapes on one store. */
+function managerOps(label: 'memory' | 'Redis', makeManager: () => SessionManager): Op[] {
+  const save = async (manager: SessionManager, token: string) => {
+    const session = await manager.load(token);
+    session.update('n', (n) => ((n as number | undefined) ?? 0) + 1);
+    const { wrote } = await session.commit();
+    if (!wrote) throw new Error('bench: load + save wrote nothing');
+  };
+  const load = async (manager: SessionManager, token: string) => {
+    const session = await manager.load(token);
+    if (session.get('payload') === undefined) throw new Error('bench: session lost its payload');
+    await session.commit();
+  };
+  const op = (name: string, fn: typeof save): Op => ({
+    name,
+    async prepare(concurrency) {
+      const manager = makeManager();
+      const tokens = await seed(manager, concurrency);
+      return { run: (w) => fn(manager, tokens[w]!) };
+    },
+  });
+  return label === 'memory'
+    ? [op(STORE_OPS.memorySave, save), op(STORE_OPS.memoryLoad, load)]
+    : [op(STORE_OPS.redisSave, save), op(STORE_OPS.redisLoad, load)];
+}
+
+/** @internal The raw ioredis ceiling: what any Redis-backed session must at least do. */
+function rawOps(client: Redis): Op[] {
+  client.defineCommand('benchCas', { numberOfKeys: 1, lua: CAS_SCRIPT });
+  const cas = (
+    client as unknown as { benchCas: (...args: (string | number)[]) => Promise<number> }
+  ).benchCas.bind(client);
+  let generation = 0;
+  const keysFor = async (concurrency: number, versioned: boolean) => {
+    generation += 1;
+    const keys = Array.from({ length: concurrency }, (_, w) => `bench:raw:${generation}:${w}`);
+    const value = JSON.stringify({ payload: PAYLOAD, n: 0 });
+    for (const key of keys) await client.set(key, versioned ? `1|${value}` : value, 'PX', TTL_MS);
+    return keys;
+  };
+  return [
+    {
+      name: STORE_OPS.rawGetSet,
+      async prepare(concurrency) {
+        const keys = await keysFor(concurrency, false);
+        return {
+          async run(w) {
+            const key = keys[w]!;
+            const value = JSON.parse((await client.get(key))!) as { n: number };
+            value.n += 1;
+            await client.set(key, JSON.stringify(value), 'PX', TTL_MS);
+          },
+        };
+      },
+    },
+    {
+      name: STORE_OPS.rawCas,
+      async prepare(concurrency) {
+        const keys = await keysFor(concurrency, true);
+        return {
+          async run(w) {
+            const key = keys[w]!;
+            const raw = (await client.get(key))!;
+            const bar = raw.indexOf('|');
+            const version = Number(raw.slice(0, bar));
+            const value = JSON.parse(raw.slice(bar + 1)) as { n: number };
+            value.n += 1;
+            const ok = await cas(key, String(version), String(version + 1), JSON.stringify(value), TTL_MS);
+            if (ok !== 1) throw new Error('bench: raw compare-and-set lost its own key');
+          },
+        };
+      },
+    },
+    {
+      name: STORE_OPS.rawGet,
+      async prepare(concurrency) {
+        const keys = await keysFor(concurrency, false);
+        return {
+          async run(w) {
+            const value = JSON.parse((await client.get(keys[w]!))!) as { payload?: unknown };
+            if (value.payload === undefined) throw new Error('bench: raw key lost its payload');
+          },
+        };
+      },
+    },
+  ];
+}
+
+/**
+ * Run `prepared` from `concurrency` workers for `ms` milliseconds after a warm-up of a fifth of that.
+ * @returns operations per second.
+ * @internal
+ */
+async function throughput(prepared: Prepared, concurrency: number, ms: number): Promise<number> {
+  const drive = async (until: number, count: { n: number }) => {
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, w) => {
+        while (performance.now() < until) {
+          await prepared.run(w);
+          count.n += 1;
+        }
+      }),
+    );
+  };
+  await drive(performance.now() + ms / 5, { n: 0 });
+  const count = { n: 0 };
+  const start = performance.now();
+  await drive(start + ms, count);
+  return count.n / ((performance.now() - start) / 1000);
+}
+
+/**
+ * Measure every store-level figure, the operations interleaved within each round.
+ * @param options - the Redis port, milliseconds per figure, rounds, and a progress callback.
+ * @returns one figure per operation and concurrency.
+ */
+export async function runStoreLevel(options: {
+  redisPort: number;
+  ms: number;
+  rounds: number;
+  progress(line: string): void;
+}): Promise<StoreFigure[]> {
+  const client = new Redis({ port: options.redisPort, host: '127.0.0.1', lazyConnect: true });
+  await client.connect();
+  let prefix = 0;
+  const ops: Op[] = [
+    ...managerOps('memory', () => createSessionManager({ store: createMemoryStore() })),
+    ...managerOps('Redis', () =>
+      createSessionManager({ store: createRedisStore({ client, prefix: `bench:store:${++prefix}` }) }),
+    ),
+    ...rawOps(client),
+  ];
+  const samples = new Map<string, number[]>();
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const concurrency of [1, 50]) {
+        for (const op of ops) {
+          const prepared = await op.prepare(concurrency);
+          const rate = await throughput(prepared, concurrency, options.ms);
+          const key = `${op.name}\u0000${concurrency}`;
+          samples.set(key, [...(samples.get(key) ?? []), rate]);
+          options.progress(
+            `store round ${round}/${options.rounds} c${concurrency} ${op.name}: ${Math.round(rate)} ops/s`,
+          );
+        }
+      }
+    }
+  } finally {
+    client.disconnect();
+  }
+  return [...samples].map(([key, values]) => {
+    const [op, concurrency] = key.split('\u0000') as [string, string];
+    return { op, concurrency: Number(concurrency), opsPerSecond: summarise(values) };
+  });
+}
