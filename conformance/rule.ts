@@ -35,6 +35,11 @@ export interface RuleContext {
   replay?: ReplayToken;
   /** Open the store under test on a fresh random namespace (CK-8). */
   open(): Promise<OpenedStore>;
+  /**
+   * Open `count` independent instances from the factory over one fresh namespace, as parallel clients
+   * of a networked store (CK-5); `dispose` cleans the namespace once and closes them all.
+   */
+  openShared(count: number): Promise<{ stores: SessionStore[]; dispose(): Promise<void> }>;
 }
 
 /** What a rule run concluded. @internal */

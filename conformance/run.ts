@@ -58,6 +58,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const supports = await effectiveSupports(options.factory, options.supports);
   const base = { supports, profile, numRuns: settings.numRuns, maxCommands: settings.maxCommands, seed };
   const open = () => openStore(options.factory);
+  const openShared = (count: number) => openSharedStores(options.factory, count);
   const results: RuleResult[] = [];
   for (const group of RULE_GROUPS) {
     for (const rule of group.rules) {
@@ -65,7 +66,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       if (options.only !== undefined && !options.only.includes(rule.id)) continue;
       options.onProgress?.({ type: 'start', id: rule.id, title: rule.title });
       const ctx: RuleContext =
-        options.replay === undefined ? { ...base, open } : { ...base, open, replay: options.replay };
+        options.replay === undefined
+          ? { ...base, open, openShared }
+          : { ...base, open, openShared, replay: options.replay };
       const result = await runRule(rule, ctx);
       results.push(result);
       options.onProgress?.({ type: 'done', result });
@@ -168,6 +171,21 @@ async function effectiveSupports(
   } finally {
     await opened.dispose();
   }
+}
+
+/** CK-5: `count` instances from the factory over one fresh namespace; the first one cleans up. */
+async function openSharedStores(factory: StoreFactory, count: number) {
+  const first = await openStore(factory);
+  const others = await Promise.all(
+    Array.from({ length: count - 1 }, () => factory({ namespace: first.namespace })),
+  );
+  return {
+    stores: [first.store, ...others.map((handle) => handle.store)],
+    async dispose() {
+      for (const handle of others) await handle.close();
+      await first.dispose();
+    },
+  };
 }
 
 /**

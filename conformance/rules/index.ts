@@ -5,6 +5,7 @@
  */
 import type { RuleGroup } from '../rule.js';
 import { casRule } from './cas.js';
+import { concurrencyRules } from './concurrency.js';
 import { coreRule } from './core.js';
 import { createRule } from './create.js';
 import { expiryRule } from './expiry.js';
@@ -44,4 +45,5 @@ export const RULE_GROUPS: readonly RuleGroup[] = [
     ],
   },
   { name: 'lifecycle', rules: lifecycleRules },
+  { name: 'concurrency', rules: concurrencyRules },
 ];
