@@ -4,6 +4,7 @@
  * `sessionspec/conformance/vitest`) are peer dependencies of this subpath only.
  *
  * @packageDocumentation
+ * @module sessionspec/conformance
  */
 export { kitVersion, machineHash, specHash } from './fingerprint.js';
 export { parseReplayToken } from './replay.js';

@@ -3,6 +3,7 @@
  * vitest, which is a peer dependency of `sessionspec/conformance` only.
  *
  * @packageDocumentation
+ * @module sessionspec/conformance/vitest
  */
 import { beforeAll, describe, test } from 'vitest';
 import { parseReplayToken } from './replay.js';

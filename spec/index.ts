@@ -3,6 +3,7 @@
  * contract. Imports nothing of the rest of sessionspec and does no I/O.
  *
  * @packageDocumentation
+ * @module sessionspec/spec
  */
 export { AUDIT_EVENT_TYPES, type AuditEventType } from './audit.js';
 export {

@@ -6,6 +6,7 @@
 
 /** A source of the current time in milliseconds since the epoch. */
 export interface Clock {
+  /** @returns the current time in milliseconds since the epoch. */
   now(): number;
 }
 

@@ -47,6 +47,7 @@ export class SessionError extends Error {
   readonly [BRAND] = true;
 
   /**
+   * Make an error with a stable code.
    * @param code - the stable code.
    * @param message - what happened, never containing a secret (ID-2).
    * @param options - `cause`: the underlying error.

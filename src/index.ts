@@ -2,6 +2,7 @@
  * `sessionspec`: the reference session manager, its errors and events, and the store contract.
  *
  * @packageDocumentation
+ * @module sessionspec
  */
 export type {
   Bucket,
@@ -37,4 +38,4 @@ export {
   type ExpiryOptions,
   Session,
 } from './session.js';
-export { formatToken, parseToken } from './token.js';
+export { formatToken, type ParsedToken, parseToken } from './token.js';

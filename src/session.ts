@@ -84,7 +84,9 @@ export interface SessionInit {
 export interface BucketView {
   /** @returns a copy of the value, or `undefined`. */
   get(key: string): JsonValue | undefined;
+  /** @returns whether the bucket holds `key`. */
   has(key: string): boolean;
+  /** @returns the keys the bucket holds. */
   keys(): string[];
   /**
    * @throws TypeError when `value` is not plain JSON (ST-6).
@@ -92,6 +94,7 @@ export interface BucketView {
    *   an anonymous session.
    */
   set(key: string, value: JsonValue): void;
+  /** Remove `key` from the bucket (nothing happens when it is absent). */
   delete(key: string): void;
   /** CC-3: `fn` runs on the current value now and again on the fresh value if a conflict forces a retry. */
   update(key: string, fn: Updater): void;
@@ -166,6 +169,7 @@ export class Session {
   get status(): SessionState {
     return this.state;
   }
+  /** Whether a user is bound (LC-2): `status === 'authenticated'`. */
   get isAuthenticated(): boolean {
     return this.state === 'authenticated';
   }
@@ -185,15 +189,19 @@ export class Session {
   get expiresAt(): number {
     return this.local.expiresAt;
   }
+  /** When the session was created (ms since the epoch). */
   get createdAt(): number {
     return this.local.createdAt;
   }
+  /** The last recorded access (ms since the epoch); touches are throttled (PERF-1). */
   get lastSeenAt(): number {
     return this.local.lastSeenAt;
   }
+  /** When the user last (re-)authenticated, or `null` while anonymous (LC-8). */
   get authenticatedAt(): number | null {
     return this.local.authenticatedAt;
   }
+  /** Whether the cookie is persistent ("remember me") rather than a browser-session cookie (LC-7). */
   get persistent(): boolean {
     return this.local.persistent;
   }

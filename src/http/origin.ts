@@ -31,7 +31,10 @@ export class CrossSiteRequestError extends Error {
   /** The HTTP status the integrations answer with. */
   readonly status = 403;
 
-  /** @param message - why the request was refused; names only headers, never a cookie. */
+  /**
+   * Make the error of a refused request.
+   * @param message - why the request was refused; names only headers, never a cookie.
+   */
   constructor(message: string) {
     super(message);
     this.name = 'CrossSiteRequestError';

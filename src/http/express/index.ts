@@ -2,6 +2,7 @@
  * `sessionspec/express`: session middleware for Express 5, with a typed `req.session`.
  *
  * @packageDocumentation
+ * @module sessionspec/express
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -9,7 +10,7 @@ import type { Session } from '../../session.js';
 import { createHttpCore, type ErrorResponse, type HttpCore, type HttpSessionOptions } from '../core.js';
 
 export type { SessionCookieOptions } from '../cookies.js';
-export { defaultErrorResponse, type ErrorResponse } from '../core.js';
+export { defaultErrorResponse, type ErrorResponse, type HttpSessionOptions } from '../core.js';
 export { type CrossSiteOptions, CrossSiteRequestError } from '../origin.js';
 
 declare global {

@@ -2,6 +2,7 @@
  * `sessionspec/fastify`: a session plugin for Fastify 5, with a typed `request.session`.
  *
  * @packageDocumentation
+ * @module sessionspec/fastify
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -9,7 +10,7 @@ import type { Session } from '../../session.js';
 import { createHttpCore, type ErrorResponse, type HttpSessionOptions } from '../core.js';
 
 export type { SessionCookieOptions } from '../cookies.js';
-export { defaultErrorResponse, type ErrorResponse } from '../core.js';
+export { defaultErrorResponse, type ErrorResponse, type HttpSessionOptions } from '../core.js';
 export { type CrossSiteOptions, CrossSiteRequestError } from '../origin.js';
 
 declare module 'fastify' {

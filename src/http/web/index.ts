@@ -3,12 +3,13 @@
  * Next.js route handlers, Bun, Deno, Cloudflare-style `fetch` handlers.
  *
  * @packageDocumentation
+ * @module sessionspec/web
  */
 import type { Session } from '../../session.js';
 import { createHttpCore, type ErrorResponse, type HttpSessionOptions, type SessionHeaders } from '../core.js';
 
 export type { SessionCookieOptions } from '../cookies.js';
-export { defaultErrorResponse, type ErrorResponse } from '../core.js';
+export { defaultErrorResponse, type ErrorResponse, type HttpSessionOptions } from '../core.js';
 export { type CrossSiteOptions, CrossSiteRequestError } from '../origin.js';
 
 /** Options of {@link createWebSessions}; `onError` receives the `Request`. */
