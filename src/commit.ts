@@ -258,7 +258,9 @@ export class Committer {
       if (i < at && job.error === undefined) job.resolve({ cookie: { action: 'none' }, wrote: false });
       else if (i < at) job.reject(job.error);
       else if (i === at)
-        job.resolve(await this.finish(job.session, job.applied!.record, job.applied!.effects, true));
+        job.resolve(
+          await this.finish(job.session, job.applied!.record, job.applied!.effects, job.applied!.state),
+        );
       else job.reject(job.error ?? gone);
     }
   }
@@ -347,7 +349,7 @@ export class Committer {
     session: Session,
     written: SessionRecord,
     effects: Effect[],
-    ended = false,
+    ended: SessionState | null = null,
   ): Promise<CommitResult> {
     const { deps } = this;
     const userId = written.userId;
@@ -368,11 +370,11 @@ export class Committer {
         );
       }
     }
-    const cookie = ended ? ({ action: 'clear' } as const) : this.cookie(session, written, effects);
-    session.base = ended ? null : written;
+    const cookie = ended !== null ? ({ action: 'clear' } as const) : this.cookie(session, written, effects);
+    session.base = ended !== null ? null : written;
     session.local = written;
-    if (ended) session.state = 'destroyed';
-    else session.state = written.state;
+    // LC-1: the terminal state the machine reached (expired or destroyed), else the live one.
+    session.state = ended ?? written.state;
     if (session.secret !== null && has(effects, 'issueToken')) session.credential = written.secretHash;
     session.ops = [];
     session.effects = [];

@@ -54,7 +54,7 @@ export function applyPatch(base: SessionRecord, ops: readonly Op[]): Applied {
     switch (op.kind) {
       case 'event': {
         // PERF-1: a touch re-applied over a record touched later must not move lastSeenAt back.
-        if (op.event.type === 'touch' && record.lastSeenAt >= op.event.now) break;
+        if (op.event.type === 'touch' && record.lastSeenAt > op.event.now) break;
         const next = step(record, op.event);
         record = { ...next.record, browser: { ...next.record.browser }, user: { ...next.record.user } };
         state = next.state;
