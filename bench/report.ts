@@ -1,0 +1,346 @@
+/**
+ * The report: Markdown tables of every figure, the ratios pair by pair, the targets, and the facts of
+ * the machine that produced them.
+ *
+ * @packageDocumentation
+ */
+import type { LostUpdates, Resurrections } from './http/contention.js';
+import type { Scenario } from './http/load.js';
+import { DESCRIPTIONS, isSessionspec, PAIRS, type Variant } from './http/variants.js';
+import type { MachineFacts } from './machine.js';
+import type { MemoryFigure } from './memory/index.js';
+import type { BenchOptions } from './options.js';
+import { PAYLOAD_BYTES } from './payload.js';
+import { formatCount, formatRatio, formatSummary, type Summary } from './stats.js';
+import { STORE_OPS, type StoreFigure } from './store-level.js';
+
+/** One HTTP figure: a variant under a scenario, over the rounds. */
+export interface HttpFigure {
+  variant: Variant;
+  scenario: Scenario;
+  requestsPerSecond: Summary;
+  non2xx: number;
+  errors: number;
+  misses: number;
+}
+
+/** The correctness counts of one variant. */
+export interface ContentionFigure {
+  variant: Variant;
+  lost: LostUpdates;
+  races: Resurrections;
+}
+
+/** Everything one run measured. */
+export interface BenchResults {
+  options: BenchOptions;
+  command: string;
+  facts: MachineFacts;
+  store: StoreFigure[];
+  http: HttpFigure[];
+  contention: ContentionFigure[];
+  memory: MemoryFigure[];
+  seconds: number;
+}
+
+/** A target and whether this run met it. */
+export interface TargetCheck {
+  what: string;
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+const SCENARIOS: Record<Scenario, string> = { read: 'read-only', incr: 'read-increment-save' };
+
+/** @internal */
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** @internal */
+function median(results: BenchResults, variant: Variant, scenario: Scenario): number | undefined {
+  return results.http.find((f) => f.variant === variant && f.scenario === scenario)?.requestsPerSecond.median;
+}
+
+/** @internal */
+function storeMedian(results: BenchResults, op: string, concurrency: number): number | undefined {
+  return results.store.find((f) => f.op === op && f.concurrency === concurrency)?.opsPerSecond.median;
+}
+
+/**
+ * The targets of the issue, checked against this run's medians.
+ * @param results - the run.
+ * @returns one line per target; `met: null` when the figure was not measured.
+ */
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const ratio = (what: string, a: number | undefined, b: number | undefined, min: number) => {
+    const value = a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+    checks.push({
+      what,
+      target: `>= ${min.toFixed(2)}x`,
+      measured: value === undefined ? 'not measured' : `${value.toFixed(2)}x`,
+      met: value === undefined ? null : value >= min,
+    });
+  };
+  for (const pair of PAIRS) {
+    if (pair.target === undefined) continue;
+    for (const scenario of ['incr', 'read'] as const) {
+      ratio(
+        `${pair.ours} / ${pair.peer}, ${SCENARIOS[scenario]}`,
+        median(results, pair.ours, scenario),
+        median(results, pair.peer, scenario),
+        pair.target[scenario],
+      );
+    }
+  }
+  ratio(
+    'manager load + save on Redis / raw GET + EVALSHA, concurrency 50',
+    storeMedian(results, STORE_OPS.redisSave, 50),
+    storeMedian(results, STORE_OPS.rawCas, 50),
+    0.8,
+  );
+  const ours = results.contention.filter((c) => isSessionspec(c.variant));
+  const lost = ours.reduce((n, c) => n + c.lost.lost, 0);
+  const resurrected = ours.reduce((n, c) => n + c.races.resurrected, 0);
+  checks.push({
+    what: 'sessionspec lost updates and resurrected sessions, every variant',
+    target: '0',
+    measured: ours.length === 0 ? 'not measured' : `${lost} lost, ${resurrected} resurrected`,
+    met: ours.length === 0 ? null : lost === 0 && resurrected === 0,
+  });
+  return checks;
+}
+
+/**
+ * Render the report.
+ * @param results - the run.
+ * @returns Markdown.
+ */
+export function renderReport(results: BenchResults): string {
+  const { facts, options } = results;
+  const out: string[] = [];
+  out.push('# Benchmarks');
+  out.push('');
+  out.push(
+    'sessionspec beside the session libraries a user would otherwise pick, measured side by side in one run on ' +
+      'one machine (PERF-3). Ratios are taken between medians of the same run; absolute figures say more ' +
+      'about the machine than about the libraries.',
+  );
+  out.push('');
+  out.push(
+    `> Figures from one run on a shared ${facts.cores}-core machine while other work was running ` +
+      `(1-minute load average ${facts.loadAverage.toFixed(1)} at the start). The load generator, Redis and ` +
+      'the server under test share those cores. Read the ratios, and expect several per cent of noise.',
+  );
+  out.push('');
+  out.push('## Machine and command');
+  out.push('');
+  out.push(
+    table(
+      ['fact', 'value'],
+      [
+        ['date', facts.date],
+        ['CPU', `${facts.cores} x ${facts.cpu}`],
+        ['memory', `${facts.memoryGiB} GiB`],
+        ['Node.js', facts.node],
+        ['Redis', `${facts.redis} on 127.0.0.1, no persistence`],
+        ...Object.entries(facts.packages).map(([name, version]) => [name, version]),
+        ['command', `\`${results.command}\``],
+        [
+          'settings',
+          `${options.rounds} round(s), ${options.seconds} s per HTTP figure, ${options.connections} connections, ` +
+            `${options.storeMs} ms per store figure; ${Math.round(results.seconds)} s in all`,
+        ],
+        ['payload', `${PAYLOAD_BYTES} bytes of JSON per session`],
+      ],
+    ),
+  );
+  out.push('');
+
+  const targets = checkTargets(results);
+  out.push('## Targets');
+  out.push('');
+  out.push(
+    table(
+      ['what', 'target', 'this run', 'met'],
+      targets.map((t) => [t.what, t.target, t.measured, t.met === null ? '-' : t.met ? 'yes' : '**no**']),
+    ),
+  );
+  out.push('');
+
+  if (results.store.length > 0) {
+    out.push('## Store level');
+    out.push('');
+    out.push(
+      'Operations per second, median (min-max) over the rounds. One session (or key) per concurrent caller, ' +
+        'each holding the payload. "load + save" loads a session, increments a counter with `update` and ' +
+        'commits (two round trips on Redis: a read script and a compare-and-set script); "load only" loads ' +
+        'and commits nothing (one round trip). The raw ioredis rows are the ceiling on the same Redis, ' +
+        'including the JSON decode and encode any session needs: `GET` + `SET`, `GET` + one `EVALSHA` of a ' +
+        'minimal compare-and-set script (the least a safe write costs), and a bare `GET`.',
+    );
+    out.push('');
+    const ops = Object.values(STORE_OPS);
+    out.push(
+      table(
+        ['operation', 'concurrency 1', 'concurrency 50'],
+        ops.map((op) => [
+          op,
+          ...[1, 50].map((c) => {
+            const f = results.store.find((s) => s.op === op && s.concurrency === c);
+            return f === undefined ? '-' : formatSummary(f.opsPerSecond);
+          }),
+        ]),
+      ),
+    );
+    out.push('');
+    out.push(
+      table(
+        ['ratio (medians)', 'concurrency 1', 'concurrency 50'],
+        [
+          [`${STORE_OPS.redisSave} / ${STORE_OPS.rawCas}`, STORE_OPS.redisSave, STORE_OPS.rawCas],
+          [`${STORE_OPS.redisSave} / ${STORE_OPS.rawGetSet}`, STORE_OPS.redisSave, STORE_OPS.rawGetSet],
+          [`${STORE_OPS.redisLoad} / ${STORE_OPS.rawGet}`, STORE_OPS.redisLoad, STORE_OPS.rawGet],
+        ].map(([label, a, b]) => [
+          label!,
+          ...[1, 50].map((c) => formatRatio(storeMedian(results, a!, c), storeMedian(results, b!, c))),
+        ]),
+      ),
+    );
+    out.push('');
+  }
+
+  if (results.http.length > 0) {
+    out.push('## HTTP');
+    out.push('');
+    out.push(
+      `Requests per second, median (min-max) over the rounds, from autocannon with ${options.connections} ` +
+        'connections on 127.0.0.1, each connection a browser with its own cookie jar (so each serves its own ' +
+        'session). Every variant is a separate server process; the variants are interleaved within each round. ' +
+        '"read-only": `GET /read` answers the counter of an existing session; "read-increment-save": ' +
+        '`POST /incr` increments it. Every session holds the payload. Peers run with the options their ' +
+        'documentation recommends (`resave: false`, `saveUninitialized: false`, non-secure cookie on plain ' +
+        'HTTP); @fastify/session with `rolling: false`, its best case (its default rewrites the session on ' +
+        'every response).',
+    );
+    out.push('');
+    const variants = [...new Set(results.http.map((f) => f.variant))];
+    out.push(
+      table(
+        ['variant', 'what', 'read-only', 'read-increment-save', 'problems'],
+        variants.map((v) => {
+          const cells = (['read', 'incr'] as const).map((s) => {
+            const f = results.http.find((x) => x.variant === v && x.scenario === s);
+            return f === undefined ? '-' : formatSummary(f.requestsPerSecond);
+          });
+          const problems = results.http
+            .filter((x) => x.variant === v)
+            .flatMap((x) =>
+              [
+                x.non2xx > 0 ? `${x.non2xx} non-2xx` : '',
+                x.errors > 0 ? `${x.errors} errors` : '',
+                x.misses > 0 ? `${x.misses} reads without the session` : '',
+              ]
+                .filter((p) => p !== '')
+                .map((p) => `${SCENARIOS[x.scenario]}: ${p}`),
+            );
+          return [`\`${v}\``, DESCRIPTIONS[v], ...cells, problems.join('; ') || '-'];
+        }),
+      ),
+    );
+    out.push('');
+    out.push('Ratios of medians, each sessionspec variant to its peer:');
+    out.push('');
+    out.push(
+      table(
+        ['sessionspec variant', 'peer', 'read-only', 'read-increment-save', 'target'],
+        PAIRS.filter((p) => variants.includes(p.ours) && variants.includes(p.peer)).map((p) => [
+          `\`${p.ours}\``,
+          `\`${p.peer}\``,
+          formatRatio(median(results, p.ours, 'read'), median(results, p.peer, 'read')),
+          formatRatio(median(results, p.ours, 'incr'), median(results, p.peer, 'incr')),
+          p.target === undefined
+            ? '-'
+            : p.target.read === p.target.incr
+              ? `>= ${p.target.read}x`
+              : `>= ${p.target.read}x read, ${p.target.incr}x incr`,
+        ]),
+      ),
+    );
+    out.push('');
+  }
+
+  if (results.contention.length > 0) {
+    const first = results.contention[0]!;
+    out.push('## Correctness under load');
+    out.push('');
+    out.push(
+      `Lost updates: ${options.contentionSessions} sessions one after another, each receiving ` +
+        `${options.contentionRequests} concurrent increments on ${options.contentionRequests} connections ` +
+        `sharing its cookie; the handler reads the counter, pauses ${options.contentionDelayMs} ms (a stand-in ` +
+        'for a database call) and writes it. Lost = increments answered 2xx that the final counter does not ' +
+        'hold. sessionspec changes the counter with `update` (CC-3); the peers with `session.n = n + 1`, as ' +
+        'their users do.',
+    );
+    out.push('');
+    out.push(
+      `Resurrections: ${first.races.trials} races per variant. A request reads the session; a logout on ` +
+        'the same cookie ends it and answers; then the first request writes. The server orders the three ' +
+        'steps so this worst interleaving happens every time. Afterwards the old cookie is presented: a ' +
+        'session that still answers has come back.',
+    );
+    out.push('');
+    out.push(
+      table(
+        [
+          'variant',
+          'lost updates',
+          'median lost per session',
+          'refused (non-2xx)',
+          'resurrected',
+          'in-flight write after logout answered 2xx',
+        ],
+        results.contention.map((c) => {
+          const per = [...c.lost.lostPerSession].sort((a, b) => a - b);
+          return [
+            `\`${c.variant}\``,
+            `${c.lost.lost} of ${c.lost.succeeded}`,
+            `${per[Math.floor(per.length / 2)] ?? 0} of ${options.contentionRequests}`,
+            String(c.lost.refused),
+            `${c.races.resurrected} of ${c.races.trials}`,
+            `${c.races.inFlightAccepted} of ${c.races.trials}`,
+          ];
+        }),
+      ),
+    );
+    out.push('');
+  }
+
+  if (results.memory.length > 0) {
+    out.push('## Memory per session');
+    out.push('');
+    out.push(
+      `${formatCount(options.memorySessions)} sessions per store, each with the payload and a counter. Heap: ` +
+        'growth of the V8 heap after full collections (`--expose-gc`), divided by the sessions. Redis: growth ' +
+        "of `used_memory` divided by the sessions (it counts every key: records, and sessionspec's expiry " +
+        'index), and the mean `MEMORY USAGE` of a record key.',
+    );
+    out.push('');
+    out.push(
+      table(
+        ['store', 'where', 'bytes per session', 'MEMORY USAGE of a record'],
+        results.memory.map((m) => [
+          m.store,
+          m.where === 'heap' ? 'Node.js heap' : 'Redis',
+          formatCount(m.bytesPerSession),
+          m.keyBytes === undefined ? '-' : formatCount(m.keyBytes),
+        ]),
+      ),
+    );
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: every figure of the benchmark in one run, then the report.
+ *
+ *   npm run bench                 3 rounds x 5 s per HTTP figure; writes docs/benchmarks.md
+ *   npm run bench -- --quick      a smoke test in a minute or two; prints only
+ *
+ * It starts its own Redis (redis-server from PATH) and one server process per HTTP variant, and stops
+ * them all at the end. The exit code is 1 when a sessionspec variant lost an update or resurrected a
+ * session: the only thing a quick run judges.
+ *
+ * @packageDocumentation
+ */
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { startRedisServer } from '../test/redis-server.js';
+import { countLostUpdates, countResurrections } from './http/contention.js';
+import { load, type Scenario } from './http/load.js';
+import { type RunningServer, startServer } from './http/spawn.js';
+import { hasSessions, isSessionspec, VARIANTS, type Variant } from './http/variants.js';
+import { machineFacts } from './machine.js';
+import { runMemory } from './memory/index.js';
+import { parseOptions } from './options.js';
+import { type BenchResults, type ContentionFigure, type HttpFigure, renderReport } from './report.js';
+import { summarise } from './stats.js';
+import { runStoreLevel } from './store-level.js';
+
+const started = performance.now();
+const options = parseOptions(process.argv.slice(2), process.env);
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+const variants: Variant[] = VARIANTS.filter((v) => options.only.length === 0 || options.only.includes(v));
+const unknown = options.only.filter((v) => !(VARIANTS as readonly string[]).includes(v));
+if (unknown.length > 0)
+  throw new TypeError(`unknown variant(s) ${unknown.join(', ')}; known: ${VARIANTS.join(', ')}`);
+const runs = (part: string) => !options.skip.includes(part);
+
+const redis = await startRedisServer();
+const servers = new Map<Variant, RunningServer>();
+// Whatever happens, no server or Redis outlives the run.
+const stopAll = async () => {
+  await Promise.allSettled([...servers.values()].map((s) => s.stop()));
+  servers.clear();
+  await redis.stop();
+};
+process.once('SIGINT', () => {
+  void stopAll().then(() => process.exit(130));
+});
+
+try {
+  const client = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: true });
+  await client.connect();
+  const facts = await machineFacts(client);
+  client.disconnect();
+  progress(`sessionspec benchmark: ${facts.cores} x ${facts.cpu}, Node ${facts.node}, Redis ${facts.redis}`);
+
+  const store = runs('store')
+    ? await runStoreLevel({ redisPort: redis.port, ms: options.storeMs, rounds: options.rounds, progress })
+    : [];
+
+  const http: HttpFigure[] = [];
+  const contention: ContentionFigure[] = [];
+  if (runs('http') || runs('contention')) {
+    progress(`starting ${variants.length} server processes`);
+    for (const variant of variants)
+      servers.set(variant, await startServer(variant, redis.port, options.cpuProfDir));
+  }
+  if (runs('http')) {
+    const samples = new Map<string, { rps: number[]; non2xx: number; errors: number; misses: number }>();
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const scenario of ['read', 'incr'] as Scenario[]) {
+        for (const variant of variants) {
+          const { url } = servers.get(variant)!;
+          if (round === 1) await load(url, scenario, options.connections, options.warmupSeconds);
+          const result = await load(url, scenario, options.connections, options.seconds);
+          const key = `${variant} ${scenario}`;
+          const sample = samples.get(key) ?? { rps: [], non2xx: 0, errors: 0, misses: 0 };
+          sample.rps.push(result.requestsPerSecond);
+          sample.non2xx += result.non2xx;
+          sample.errors += result.errors;
+          // The bare frameworks have no session to miss.
+          if (hasSessions(variant)) sample.misses += result.misses;
+          samples.set(key, sample);
+          progress(
+            `http round ${round}/${options.rounds} ${scenario.padEnd(4)} ${variant.padEnd(28)} ` +
+              `${Math.round(result.requestsPerSecond)} req/s` +
+              (result.non2xx + result.errors > 0
+                ? ` (${result.non2xx} non-2xx, ${result.errors} errors)`
+                : ''),
+          );
+        }
+      }
+    }
+    for (const variant of variants) {
+      for (const scenario of ['read', 'incr'] as Scenario[]) {
+        const s = samples.get(`${variant} ${scenario}`)!;
+        http.push({
+          variant,
+          scenario,
+          requestsPerSecond: summarise(s.rps),
+          non2xx: s.non2xx,
+          errors: s.errors,
+          misses: s.misses,
+        });
+      }
+    }
+  }
+  if (runs('contention')) {
+    for (const variant of variants.filter(hasSessions)) {
+      const { url } = servers.get(variant)!;
+      const lost = await countLostUpdates(url, {
+        sessions: options.contentionSessions,
+        requests: options.contentionRequests,
+        delayMs: options.contentionDelayMs,
+      });
+      const races = await countResurrections(url, options.raceTrials);
+      contention.push({ variant, lost, races });
+      progress(
+        `contention ${variant.padEnd(28)} lost ${lost.lost} of ${lost.succeeded}, ` +
+          `resurrected ${races.resurrected} of ${races.trials}`,
+      );
+    }
+  }
+  await Promise.allSettled([...servers.values()].map((s) => s.stop()));
+  servers.clear();
+
+  const memory = runs('memory') ? await runMemory(redis.port, options.memorySessions) : [];
+  if (memory.length > 0) progress('memory figures done');
+
+  const results: BenchResults = {
+    options,
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
+      ' ',
+    ),
+    facts,
+    store,
+    http,
+    contention,
+    memory,
+    seconds: (performance.now() - started) / 1000,
+  };
+  const report = renderReport(results);
+  console.log(report);
+  if (options.out !== null) {
+    writeFileSync(options.out, `${report}\n`);
+    progress(`written to ${options.out}`);
+  }
+  const broken = contention.filter(
+    (c) => isSessionspec(c.variant) && (c.lost.lost > 0 || c.races.resurrected > 0),
+  );
+  if (broken.length > 0) {
+    progress(
+      `FAIL: sessionspec lost updates or resurrected sessions in ${broken.map((c) => c.variant).join(', ')}`,
+    );
+    process.exitCode = 1;
+  }
+} finally {
+  await stopAll();
+}
