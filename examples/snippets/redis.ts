@@ -1,0 +1,24 @@
+/**
+ * Getting started with the Redis store. Shown in docs/getting-started.md (a test keeps the two
+ * identical).
+ *
+ * @packageDocumentation
+ */
+import { Redis } from 'ioredis';
+import { createRedisStore } from '../../adapters/redis/index.js';
+import { createSessionManager } from '../../src/index.js';
+
+const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+  commandTimeout: 2_000, // an outage fails fast: STORE_UNAVAILABLE, HTTP 503
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+});
+const manager = createSessionManager({
+  store: createRedisStore({ client, prefix: 'myapp:sess' }),
+  maxSessionsPerUser: 5, // a sixth login ends the least recently seen session
+});
+
+// Expired records disappear by themselves (Redis TTLs); purge also removes their user-index entries.
+setInterval(() => void manager.purgeExpired().catch(() => {}), 10 * 60_000).unref();
+
+export { manager };

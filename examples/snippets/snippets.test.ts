@@ -1,0 +1,69 @@
+/**
+ * The code of docs/getting-started.md cannot drift from the API: every `ts` block there is a run of
+ * whole lines of one of the snippet files in this folder, which the project's typecheck compiles. The
+ * snippets import from the sources by relative path; the guide shows the same imports by package name.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const guide = readFileSync(join(here, '../../docs/getting-started.md'), 'utf8');
+
+/** Relative source imports of the snippets, and the package subpath a user writes instead. */
+const SUBPATHS: Record<string, string> = {
+  '../../src/index.js': 'sessionspec',
+  '../../spec/index.js': 'sessionspec/spec',
+  '../../src/http/express/index.js': 'sessionspec/express',
+  '../../src/http/fastify/index.js': 'sessionspec/fastify',
+  '../../src/http/web/index.js': 'sessionspec/web',
+  '../../adapters/memory/index.js': 'sessionspec/adapters/memory',
+  '../../adapters/redis/index.js': 'sessionspec/adapters/redis',
+  '../../conformance/index.js': 'sessionspec/conformance',
+  '../../conformance/vitest.js': 'sessionspec/conformance/vitest',
+};
+
+/**
+ * A snippet as the guide shows it: imports by package name.
+ * @throws Error when the snippet imports a relative path that is not a public entry point.
+ */
+function asPublished(source: string, file: string): string {
+  return source.replace(/from '(\.[^']*)'/g, (_match, path: string) => {
+    const subpath = SUBPATHS[path];
+    if (subpath === undefined) throw new Error(`${file} imports ${path}, which is not a public entry point`);
+    return `from '${subpath}'`;
+  });
+}
+
+const snippets = readdirSync(here)
+  .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
+  .map((name) => ({ name, text: asPublished(readFileSync(join(here, name), 'utf8'), name) }));
+
+/** The `ts` code blocks of the guide, with the line they start on. */
+const blocks = [...guide.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => ({
+  line: guide.slice(0, match.index).split('\n').length,
+  code: match[1]!,
+}));
+
+/** The snippet that holds `code` as a run of whole lines, if any. */
+function source(code: string): string | undefined {
+  return snippets.find((s) => `\n${s.text}`.includes(`\n${code}`))?.name;
+}
+
+describe('docs/getting-started.md', () => {
+  it('has code blocks, and the snippets import only public entry points', () => {
+    expect(blocks.length).toBeGreaterThan(5);
+    expect(snippets.length).toBeGreaterThan(5);
+  });
+
+  it('every ts block is an excerpt of a typechecked snippet (examples/snippets)', () => {
+    const drifted = blocks.filter((b) => source(b.code) === undefined).map((b) => `line ${b.line}`);
+    expect(drifted, 'blocks that match no snippet: copy them from examples/snippets').toEqual([]);
+  });
+
+  it('every snippet is shown in the guide', () => {
+    const used = new Set(blocks.map((b) => source(b.code)));
+    expect(snippets.map((s) => s.name).filter((name) => !used.has(name))).toEqual([]);
+  });
+});
