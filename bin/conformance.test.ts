@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { RULE_GROUPS } from '../conformance/rules/index.js';
 import { type ConformanceIo, conformance } from './conformance.js';
 
 /** Capture what the command writes. */
@@ -49,7 +50,8 @@ describe('sessionspec conformance (CK-1, CK-9)', () => {
     const code = await conformance(['--seed', '11', '--json', join(dir, 'report.json')], io);
     expect(code, io.out + io.err).toBe(0);
     expect(io.out).toMatch(/ST-6\s+PASS\s+100/);
-    expect(io.out).toContain('memory: 19 passed, 0 failed, 0 unsupported (profile quick, seed 11');
+    const rules = RULE_GROUPS.reduce((n, group) => n + group.rules.length, 0);
+    expect(io.out).toContain(`memory: ${rules} passed, 0 failed, 0 unsupported (profile quick, seed 11`);
     expect(io.err).toContain('pass  CK-3');
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(report.kit.version).toMatch(/^\d+\.\d+\.\d+/);

@@ -130,6 +130,8 @@ export class Committer {
   private async writeBatch(id: string, queue: Queue, batch: Job[]): Promise<void> {
     let base = freshest(queue.latest, batch);
     let faults = 0;
+    // CC-7: the ids of every attempt of this batch; a late reply of an earlier one may still land.
+    const attempts: string[] = [];
     for (let attempt = 0; attempt < this.deps.attempts; attempt++) {
       const ending = this.apply(base, batch);
       const live = batch.filter((job) => job.applied !== undefined && job.error === undefined);
@@ -137,6 +139,7 @@ export class Committer {
       if (live.length === 0) return this.settleErrors(batch);
       const last = live[live.length - 1]!.applied!.record;
       const writeId = newWriteId();
+      attempts.push(writeId);
       const next: SessionRecord = {
         ...last,
         version: base.version + 1,
@@ -148,7 +151,7 @@ export class Committer {
         for (const job of live) job.error = error;
         return this.settleErrors(batch);
       }
-      const outcome = await this.write(next, base, writeId);
+      const outcome = await this.write(next, base, attempts);
       if (outcome.kind === 'ok') {
         queue.latest = outcome.record;
         for (const job of live)
@@ -280,7 +283,7 @@ export class Committer {
   private async write(
     next: SessionRecord,
     base: SessionRecord,
-    writeId: string,
+    attempts: readonly string[],
   ): Promise<
     | { kind: 'ok'; record: SessionRecord }
     | { kind: 'conflict'; record: SessionRecord }
@@ -292,19 +295,21 @@ export class Committer {
     try {
       result = await this.deps.call('write', () => store.write(next, base.version, now()));
     } catch (fault) {
-      return this.settleUnknown(next, base, writeId, fault);
+      return this.settleUnknown(next, base, attempts, fault);
     }
     if (result === 'ok') return { kind: 'ok', record: next };
     if (result !== 'conflict') return { kind: 'gone' };
     const fresh = await this.read(next.sessionId);
-    return fresh === null ? { kind: 'gone' } : { kind: 'conflict', record: fresh };
+    if (fresh === null) return { kind: 'gone' };
+    // CC-7: the conflict may be an earlier attempt of ours whose reply was lost and that landed late.
+    return applied(fresh, attempts) ? { kind: 'ok', record: fresh } : { kind: 'conflict', record: fresh };
   }
 
   /** @internal CC-7: was the write whose reply was lost applied? */
   private async settleUnknown(
     next: SessionRecord,
     base: SessionRecord,
-    writeId: string,
+    attempts: readonly string[],
     fault: unknown,
   ): Promise<
     | { kind: 'ok'; record: SessionRecord }
@@ -324,7 +329,7 @@ export class Committer {
       );
     }
     if (fresh === null) return { kind: 'gone' };
-    if (fresh.writeIds.includes(writeId)) return { kind: 'ok', record: fresh };
+    if (applied(fresh, attempts)) return { kind: 'ok', record: fresh };
     // Every write since `base` is still listed: ours is not among them, so it was not applied.
     if (fresh.version - base.version < WRITE_ID_HISTORY) return { kind: 'retry', record: fresh, fault };
     throw new SessionError(
@@ -441,6 +446,11 @@ function freshest(latest: SessionRecord | null, batch: Job[]): SessionRecord {
   for (const { session } of batch)
     if (session.base !== null && (best === null || session.base.version > best.version)) best = session.base;
   return best!;
+}
+
+/** @internal CC-7: whether one of this commit's attempts is recorded in the record. */
+function applied(record: SessionRecord, attempts: readonly string[]): boolean {
+  return attempts.some((id) => record.writeIds.includes(id));
 }
 
 /** @internal Exponential backoff with full jitter. */
