@@ -111,6 +111,14 @@ describe('VIS-2: the diagram in docs/lifecycle.md is the machine', () => {
     ).toBe(expected);
   });
 
+  it("matches the README's copy", async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(
+      diagramInMarkdown(readme),
+      'README.md is out of date: replace its mermaid block with the output of `npx sessionspec visualize`',
+    ).toBe(toMermaid(machineGraph()));
+  });
+
   it('notices a diagram that lost a transition, and a missing block', () => {
     const expected = toMermaid(machineGraph());
     const doc = (diagram: string) =>

@@ -1,7 +1,8 @@
 /**
- * The code of docs/getting-started.md cannot drift from the API: every `ts` block there is a run of
- * whole lines of one of the snippet files in this folder, which the project's typecheck compiles. The
- * snippets import from the sources by relative path; the guide shows the same imports by package name.
+ * The code of docs/getting-started.md and of the README cannot drift from the API: every `ts` block there
+ * is a run of whole lines of one of the snippet files in this folder, which the project's typecheck
+ * compiles. The snippets import from the sources by relative path; the docs show the same imports by
+ * package name.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const guide = readFileSync(join(here, '../../docs/getting-started.md'), 'utf8');
+const DOCS = ['docs/getting-started.md', 'README.md'];
 
 /** Relative source imports of the snippets, and the package subpath a user writes instead. */
 const SUBPATHS: Record<string, string> = {
@@ -40,29 +41,33 @@ const snippets = readdirSync(here)
   .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
   .map((name) => ({ name, text: asPublished(readFileSync(join(here, name), 'utf8'), name) }));
 
-/** The `ts` code blocks of the guide, with the line they start on. */
-const blocks = [...guide.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => ({
-  line: guide.slice(0, match.index).split('\n').length,
-  code: match[1]!,
-}));
+/** The `ts` code blocks of the docs, with the file and line they start on. */
+const blocks = DOCS.flatMap((doc) => {
+  const text = readFileSync(join(here, '../..', doc), 'utf8');
+  return [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => ({
+    doc,
+    line: text.slice(0, match.index).split('\n').length,
+    code: match[1]!,
+  }));
+});
 
 /** The snippet that holds `code` as a run of whole lines, if any. */
 function source(code: string): string | undefined {
   return snippets.find((s) => `\n${s.text}`.includes(`\n${code}`))?.name;
 }
 
-describe('docs/getting-started.md', () => {
+describe('code in docs/getting-started.md and README.md', () => {
   it('has code blocks, and the snippets import only public entry points', () => {
-    expect(blocks.length).toBeGreaterThan(5);
+    for (const doc of DOCS) expect(blocks.filter((b) => b.doc === doc).length, doc).toBeGreaterThan(0);
     expect(snippets.length).toBeGreaterThan(5);
   });
 
   it('every ts block is an excerpt of a typechecked snippet (examples/snippets)', () => {
-    const drifted = blocks.filter((b) => source(b.code) === undefined).map((b) => `line ${b.line}`);
+    const drifted = blocks.filter((b) => source(b.code) === undefined).map((b) => `${b.doc} line ${b.line}`);
     expect(drifted, 'blocks that match no snippet: copy them from examples/snippets').toEqual([]);
   });
 
-  it('every snippet is shown in the guide', () => {
+  it('every snippet is shown in the docs', () => {
     const used = new Set(blocks.map((b) => source(b.code)));
     expect(snippets.map((s) => s.name).filter((name) => !used.has(name))).toEqual([]);
   });

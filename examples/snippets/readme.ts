@@ -1,0 +1,35 @@
+/**
+ * The README's usage example (a test keeps the two identical).
+ *
+ * @packageDocumentation
+ */
+import express from 'express';
+import { createMemoryStore } from '../../adapters/memory/index.js'; // or createRedisStore, sessionspec/adapters/redis
+import { sessionMiddleware } from '../../src/http/express/index.js';
+import { createSessionManager } from '../../src/index.js';
+
+const manager = createSessionManager({ store: createMemoryStore(), idleTimeout: 30 * 60_000 });
+const app = express();
+app.use(express.urlencoded({ extended: false }));
+app.use(sessionMiddleware({ manager, crossSiteCheck: true })); // cookie __Host-sid: Secure, HttpOnly, SameSite=Lax
+
+app.post('/cart', (req, res) => {
+  // Browser bucket, kept across login and logout; update() is re-applied on a concurrent change.
+  req.session.update('cart', (cart) => [...((cart as string[] | undefined) ?? []), String(req.body.item)]);
+  res.redirect(303, '/');
+});
+app.post('/login', (req, res) => {
+  req.session.authenticate(String(req.body.userId)); // after checking the password; the token rotates
+  req.session.user.set('theme', 'dark'); // user bucket, wiped at logout
+  res.redirect(303, '/');
+});
+app.post('/logout', (req, res) => {
+  req.session.logout(); // or req.session.destroy() to end the whole session
+  res.redirect(303, '/');
+});
+app.post('/sessions/end-others', async (req, res) => {
+  if (req.session.isAuthenticated) await manager.revoke(req.session.userId!, { except: req.session.id });
+  res.redirect(303, '/sessions');
+});
+
+export { app };
