@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type JsonValue, RECORD_FORMAT, type SessionRecord } from '../../src/index.js';
+import { type JsonValue, type SessionRecord } from '../../src/index.js';
+import { makeRecord, T } from '../../test/records.js';
 import {
   createMemoryStore,
   type MemoryStore,
@@ -11,38 +12,6 @@ import {
 /** Fresh by default, printed, replayable with FC_SEED=<seed>. */
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`memory store property tests: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
-
-const T = 1_000_000;
-let nextId = 0;
-
-/** A valid record, live until `T + 1000` unless overridden. */
-function makeRecord(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  nextId += 1;
-  const userId = overrides.userId ?? null;
-  return {
-    format: RECORD_FORMAT,
-    sessionId: `session-${nextId}`,
-    version: 1,
-    state: userId === null ? 'anonymous' : 'authenticated',
-    secretHash: 'c2VjcmV0LWhhc2g',
-    previousHash: null,
-    previousUntil: null,
-    userId,
-    browser: {},
-    user: {},
-    labels: {},
-    createdAt: T - 100,
-    lastSeenAt: T - 100,
-    authenticatedAt: userId === null ? null : T - 100,
-    freshUntil: null,
-    idleTimeout: 1100,
-    absoluteDeadline: T + 5000,
-    persistent: false,
-    expiresAt: T + 1000,
-    writeIds: [],
-    ...overrides,
-  };
-}
 
 const open: MemoryStore[] = [];
 function newStore(options: MemoryStoreOptions = {}): MemoryStore {

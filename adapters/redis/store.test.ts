@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type JsonValue, RECORD_FORMAT, type SessionRecord } from '../../src/index.js';
+import type { JsonValue } from '../../src/index.js';
+import { makeRecord, T } from '../../test/records.js';
 import { startRedisCluster } from '../../test/redis-cluster.js';
 import { type RedisServer, startRedisServer } from '../../test/redis-server.js';
 import { createRedisStore, type RedisStore, type RedisStoreOptions } from './index.js';
@@ -15,7 +16,6 @@ const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`redis store property tests: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
 
 /** A simulated clock reading, far in the past of the real one (ST-3). */
-const T = 1_000_000;
 const FLOOR = 60_000;
 
 /** Fail fast: a bounded command timeout, no offline queue, one retry (SEC-2). */
@@ -25,36 +25,6 @@ const CLIENT_OPTIONS: RedisOptions = {
   enableOfflineQueue: false,
   lazyConnect: true,
 };
-
-let nextId = 0;
-/** A valid record, live until `T + 1000` unless overridden. */
-function makeRecord(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  nextId += 1;
-  const userId = overrides.userId ?? null;
-  return {
-    format: RECORD_FORMAT,
-    sessionId: `s${nextId}-${randomBytes(6).toString('base64url')}`,
-    version: 1,
-    state: userId === null ? 'anonymous' : 'authenticated',
-    secretHash: 'c2VjcmV0LWhhc2g',
-    previousHash: null,
-    previousUntil: null,
-    userId,
-    browser: {},
-    user: {},
-    labels: {},
-    createdAt: T - 100,
-    lastSeenAt: T - 100,
-    authenticatedAt: userId === null ? null : T - 100,
-    freshUntil: null,
-    idleTimeout: 1100,
-    absoluteDeadline: T + 5000,
-    persistent: false,
-    expiresAt: T + 1000,
-    writeIds: [],
-    ...overrides,
-  };
-}
 
 /** A target: how to start a server and connect a client to it. */
 interface Target {
