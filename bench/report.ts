@@ -19,6 +19,10 @@ export interface HttpFigure {
   variant: Variant;
   scenario: Scenario;
   requestsPerSecond: Summary;
+  /** CPU time of the server process per request, in microseconds. */
+  serverCpuMicros: Summary;
+  /** CPU time of Redis per request, in microseconds (about 0 for variants that do not use it). */
+  redisCpuMicros: Summary;
   non2xx: number;
   errors: number;
   misses: number;
@@ -49,6 +53,8 @@ export interface TargetCheck {
   target: string;
   measured: string;
   met: boolean | null;
+  /** The same ratio from server CPU per request (peer's over ours), where it applies. */
+  byCpu?: string;
 }
 
 const SCENARIOS: Record<Scenario, string> = { read: 'read-only', incr: 'read-increment-save' };
@@ -65,8 +71,18 @@ function median(results: BenchResults, variant: Variant, scenario: Scenario): nu
 }
 
 /** @internal */
+function cpuMedian(results: BenchResults, variant: Variant, scenario: Scenario): number | undefined {
+  return results.http.find((f) => f.variant === variant && f.scenario === scenario)?.serverCpuMicros.median;
+}
+
+/** @internal */
 function storeMedian(results: BenchResults, op: string, concurrency: number): number | undefined {
   return results.store.find((f) => f.op === op && f.concurrency === concurrency)?.opsPerSecond.median;
+}
+
+/** @internal */
+function storeCpu(results: BenchResults, op: string, concurrency: number): number | undefined {
+  return results.store.find((f) => f.op === op && f.concurrency === concurrency)?.cpuMicrosPerOp.median;
 }
 
 /**
@@ -94,6 +110,10 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
         median(results, pair.peer, scenario),
         pair.target[scenario],
       );
+      checks.at(-1)!.byCpu = formatRatio(
+        cpuMedian(results, pair.peer, scenario),
+        cpuMedian(results, pair.ours, scenario),
+      );
     }
   }
   ratio(
@@ -101,6 +121,10 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     storeMedian(results, STORE_OPS.redisSave, 50),
     storeMedian(results, STORE_OPS.rawCas, 50),
     0.8,
+  );
+  checks.at(-1)!.byCpu = formatRatio(
+    storeCpu(results, STORE_OPS.rawCas, 50),
+    storeCpu(results, STORE_OPS.redisSave, 50),
   );
   const ours = results.contention.filter((c) => isSessionspec(c.variant));
   const lost = ours.reduce((n, c) => n + c.lost.lost, 0);
@@ -165,8 +189,14 @@ export function renderReport(results: BenchResults): string {
   out.push('');
   out.push(
     table(
-      ['what', 'target', 'this run', 'met'],
-      targets.map((t) => [t.what, t.target, t.measured, t.met === null ? '-' : t.met ? 'yes' : '**no**']),
+      ['what', 'target', 'this run', 'met', 'same ratio by server CPU per request'],
+      targets.map((t) => [
+        t.what,
+        t.target,
+        t.measured,
+        t.met === null ? '-' : t.met ? 'yes' : '**no**',
+        t.byCpu ?? '-',
+      ]),
     ),
   );
   out.push('');
@@ -180,26 +210,29 @@ export function renderReport(results: BenchResults): string {
         'commits (two round trips on Redis: a read script and a compare-and-set script); "load only" loads ' +
         'and commits nothing (one round trip). The raw ioredis rows are the ceiling on the same Redis, ' +
         'including the JSON decode and encode any session needs: `GET` + `SET`, `GET` + one `EVALSHA` of a ' +
-        'minimal compare-and-set script (the least a safe write costs), and a bare `GET`.',
+        'minimal compare-and-set script (the least a safe write costs), and a bare `GET`. CPU is this ' +
+        "process's time per operation (Redis' own is not counted); \"by CPU\" ratios are the raw row's CPU " +
+        "over the manager's.",
     );
     out.push('');
     const ops = Object.values(STORE_OPS);
     out.push(
       table(
-        ['operation', 'concurrency 1', 'concurrency 50'],
-        ops.map((op) => [
-          op,
-          ...[1, 50].map((c) => {
-            const f = results.store.find((s) => s.op === op && s.concurrency === c);
-            return f === undefined ? '-' : formatSummary(f.opsPerSecond);
-          }),
-        ]),
+        ['operation', 'ops/s, concurrency 1', 'ops/s, concurrency 50', 'CPU us/op, c1', 'CPU us/op, c50'],
+        ops.map((op) => {
+          const f = (c: number) => results.store.find((s) => s.op === op && s.concurrency === c);
+          return [
+            op,
+            ...[1, 50].map((c) => (f(c) === undefined ? '-' : formatSummary(f(c)!.opsPerSecond))),
+            ...[1, 50].map((c) => (f(c) === undefined ? '-' : f(c)!.cpuMicrosPerOp.median.toFixed(1))),
+          ];
+        }),
       ),
     );
     out.push('');
     out.push(
       table(
-        ['ratio (medians)', 'concurrency 1', 'concurrency 50'],
+        ['ratio (medians)', 'concurrency 1', 'concurrency 50', 'by CPU, c1', 'by CPU, c50'],
         [
           [`${STORE_OPS.redisSave} / ${STORE_OPS.rawCas}`, STORE_OPS.redisSave, STORE_OPS.rawCas],
           [`${STORE_OPS.redisSave} / ${STORE_OPS.rawGetSet}`, STORE_OPS.redisSave, STORE_OPS.rawGetSet],
@@ -207,6 +240,7 @@ export function renderReport(results: BenchResults): string {
         ].map(([label, a, b]) => [
           label!,
           ...[1, 50].map((c) => formatRatio(storeMedian(results, a!, c), storeMedian(results, b!, c))),
+          ...[1, 50].map((c) => formatRatio(storeCpu(results, b!, c), storeCpu(results, a!, c))),
         ]),
       ),
     );
@@ -252,16 +286,61 @@ export function renderReport(results: BenchResults): string {
       ),
     );
     out.push('');
-    out.push('Ratios of medians, each sessionspec variant to its peer:');
+    out.push(
+      'CPU time per request, median (min-max) over the rounds, in microseconds: of the server process ' +
+        '(`process.cpuUsage()` around each measurement), and of Redis (`INFO cpu`). On a shared machine ' +
+        'these hold steadier than requests per second, which also depend on what else runs.',
+    );
     out.push('');
     out.push(
       table(
-        ['sessionspec variant', 'peer', 'read-only', 'read-increment-save', 'target'],
+        [
+          'variant',
+          'server, read-only',
+          'server, read-increment-save',
+          'Redis, read-only',
+          'Redis, read-increment-save',
+        ],
+        variants.map((v) => {
+          const f = (s: Scenario) => results.http.find((x) => x.variant === v && x.scenario === s);
+          const cell = (s: Scenario, which: 'serverCpuMicros' | 'redisCpuMicros') => {
+            const found = f(s);
+            return found === undefined ? '-' : formatSummary(found[which]);
+          };
+          return [
+            `\`${v}\``,
+            cell('read', 'serverCpuMicros'),
+            cell('incr', 'serverCpuMicros'),
+            cell('read', 'redisCpuMicros'),
+            cell('incr', 'redisCpuMicros'),
+          ];
+        }),
+      ),
+    );
+    out.push('');
+    out.push(
+      'Ratios, each sessionspec variant to its peer: of requests per second (medians), and of server CPU per ' +
+        "request (the peer's over ours: how many more requests one core serves when the server is the bottleneck):",
+    );
+    out.push('');
+    out.push(
+      table(
+        [
+          'sessionspec variant',
+          'peer',
+          'read-only',
+          'read-increment-save',
+          'by CPU, read-only',
+          'by CPU, read-increment-save',
+          'target',
+        ],
         PAIRS.filter((p) => variants.includes(p.ours) && variants.includes(p.peer)).map((p) => [
           `\`${p.ours}\``,
           `\`${p.peer}\``,
           formatRatio(median(results, p.ours, 'read'), median(results, p.peer, 'read')),
           formatRatio(median(results, p.ours, 'incr'), median(results, p.peer, 'incr')),
+          formatRatio(cpuMedian(results, p.peer, 'read'), cpuMedian(results, p.ours, 'read')),
+          formatRatio(cpuMedian(results, p.peer, 'incr'), cpuMedian(results, p.ours, 'incr')),
           p.target === undefined
             ? '-'
             : p.target.read === p.target.incr
@@ -342,5 +421,16 @@ export function renderReport(results: BenchResults): string {
     );
     out.push('');
   }
+  out.push('## Reproduce');
+  out.push('');
+  out.push(
+    '`npm run bench` starts its own Redis (`redis-server` from PATH) and one server process per variant, ' +
+      'and stops them all at the end; `--quick` is a smoke run of a minute or two that prints the tables ' +
+      'and exits 1 if sessionspec lost an update or resurrected a session. `--only a,b` picks variants, ' +
+      '`--skip store,http,contention,memory` drops parts, `--rounds`, `--seconds` and `--connections` ' +
+      'change the load, and `--cpu-prof DIR` writes a CPU profile of every server process (one directory ' +
+      'per variant) for finding where the time goes.',
+  );
+  out.push('');
   return out.join('\n');
 }

@@ -65,16 +65,42 @@ try {
       servers.set(variant, await startServer(variant, redis.port, options.cpuProfDir));
   }
   if (runs('http')) {
-    const samples = new Map<string, { rps: number[]; non2xx: number; errors: number; misses: number }>();
+    const monitor = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: true });
+    await monitor.connect();
+    const redisCpuMicros = async () => {
+      const info = await monitor.info('cpu');
+      const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+      return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6;
+    };
+    type Sample = {
+      rps: number[];
+      cpu: number[];
+      redisCpu: number[];
+      non2xx: number;
+      errors: number;
+      misses: number;
+    };
+    const samples = new Map<string, Sample>();
     for (let round = 1; round <= options.rounds; round++) {
       for (const scenario of ['read', 'incr'] as Scenario[]) {
         for (const variant of variants) {
-          const { url } = servers.get(variant)!;
-          if (round === 1) await load(url, scenario, options.connections, options.warmupSeconds);
-          const result = await load(url, scenario, options.connections, options.seconds);
+          const server = servers.get(variant)!;
+          if (round === 1) await load(server.url, scenario, options.connections, options.warmupSeconds);
+          const [cpuBefore, redisBefore] = [await server.cpuMicros(), await redisCpuMicros()];
+          const result = await load(server.url, scenario, options.connections, options.seconds);
+          const [cpuAfter, redisAfter] = [await server.cpuMicros(), await redisCpuMicros()];
           const key = `${variant} ${scenario}`;
-          const sample = samples.get(key) ?? { rps: [], non2xx: 0, errors: 0, misses: 0 };
+          const sample = samples.get(key) ?? {
+            rps: [],
+            cpu: [],
+            redisCpu: [],
+            non2xx: 0,
+            errors: 0,
+            misses: 0,
+          };
           sample.rps.push(result.requestsPerSecond);
+          sample.cpu.push((cpuAfter - cpuBefore) / Math.max(1, result.requests));
+          sample.redisCpu.push((redisAfter - redisBefore) / Math.max(1, result.requests));
           sample.non2xx += result.non2xx;
           sample.errors += result.errors;
           // The bare frameworks have no session to miss.
@@ -82,7 +108,7 @@ try {
           samples.set(key, sample);
           progress(
             `http round ${round}/${options.rounds} ${scenario.padEnd(4)} ${variant.padEnd(28)} ` +
-              `${Math.round(result.requestsPerSecond)} req/s` +
+              `${Math.round(result.requestsPerSecond)} req/s, ${Math.round(sample.cpu.at(-1)!)} us CPU/req` +
               (result.non2xx + result.errors > 0
                 ? ` (${result.non2xx} non-2xx, ${result.errors} errors)`
                 : ''),
@@ -90,6 +116,7 @@ try {
         }
       }
     }
+    monitor.disconnect();
     for (const variant of variants) {
       for (const scenario of ['read', 'incr'] as Scenario[]) {
         const s = samples.get(`${variant} ${scenario}`)!;
@@ -97,6 +124,8 @@ try {
           variant,
           scenario,
           requestsPerSecond: summarise(s.rps),
+          serverCpuMicros: summarise(s.cpu),
+          redisCpuMicros: summarise(s.redisCpu),
           non2xx: s.non2xx,
           errors: s.errors,
           misses: s.misses,

@@ -19,6 +19,8 @@ export interface StoreFigure {
   op: string;
   concurrency: number;
   opsPerSecond: Summary;
+  /** CPU time of this process per operation, in microseconds (Redis' own time not included). */
+  cpuMicrosPerOp: Summary;
 }
 
 /** An operation under test, prepared for `concurrency` workers; `run(w)` is one operation of worker `w`. */
@@ -150,10 +152,14 @@ function rawOps(client: Redis): Op[] {
 
 /**
  * Run `prepared` from `concurrency` workers for `ms` milliseconds after a warm-up of a fifth of that.
- * @returns operations per second.
+ * @returns operations per second and CPU microseconds of this process per operation.
  * @internal
  */
-async function throughput(prepared: Prepared, concurrency: number, ms: number): Promise<number> {
+async function throughput(
+  prepared: Prepared,
+  concurrency: number,
+  ms: number,
+): Promise<{ rate: number; cpu: number }> {
   const drive = async (until: number, count: { n: number }) => {
     await Promise.all(
       Array.from({ length: concurrency }, async (_, w) => {
@@ -166,9 +172,14 @@ async function throughput(prepared: Prepared, concurrency: number, ms: number): 
   };
   await drive(performance.now() + ms / 5, { n: 0 });
   const count = { n: 0 };
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await drive(start + ms, count);
-  return count.n / ((performance.now() - start) / 1000);
+  const used = process.cpuUsage(cpu);
+  return {
+    rate: count.n / ((performance.now() - start) / 1000),
+    cpu: (used.user + used.system) / Math.max(1, count.n),
+  };
 }
 
 /**
@@ -192,17 +203,21 @@ export async function runStoreLevel(options: {
     ),
     ...rawOps(client),
   ];
-  const samples = new Map<string, number[]>();
+  const samples = new Map<string, { rate: number[]; cpu: number[] }>();
   try {
     for (let round = 1; round <= options.rounds; round++) {
       for (const concurrency of [1, 50]) {
         for (const op of ops) {
           const prepared = await op.prepare(concurrency);
-          const rate = await throughput(prepared, concurrency, options.ms);
+          const { rate, cpu } = await throughput(prepared, concurrency, options.ms);
           const key = `${op.name}\u0000${concurrency}`;
-          samples.set(key, [...(samples.get(key) ?? []), rate]);
+          const sample = samples.get(key) ?? { rate: [], cpu: [] };
+          sample.rate.push(rate);
+          sample.cpu.push(cpu);
+          samples.set(key, sample);
           options.progress(
-            `store round ${round}/${options.rounds} c${concurrency} ${op.name}: ${Math.round(rate)} ops/s`,
+            `store round ${round}/${options.rounds} c${concurrency} ${op.name}: ${Math.round(rate)} ops/s, ` +
+              `${cpu.toFixed(1)} us CPU/op`,
           );
         }
       }
@@ -210,8 +225,13 @@ export async function runStoreLevel(options: {
   } finally {
     client.disconnect();
   }
-  return [...samples].map(([key, values]) => {
+  return [...samples].map(([key, sample]) => {
     const [op, concurrency] = key.split('\u0000') as [string, string];
-    return { op, concurrency: Number(concurrency), opsPerSecond: summarise(values) };
+    return {
+      op,
+      concurrency: Number(concurrency),
+      opsPerSecond: summarise(sample.rate),
+      cpuMicrosPerOp: summarise(sample.cpu),
+    };
   });
 }

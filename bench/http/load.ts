@@ -12,6 +12,8 @@ export type Scenario = 'read' | 'incr';
 /** The outcome of one measurement. */
 export interface LoadResult {
   requestsPerSecond: number;
+  /** Responses received. */
+  requests: number;
   /** Responses that were not 2xx. */
   non2xx: number;
   /** Connection errors and timeouts. */
@@ -100,6 +102,7 @@ export async function load(
   });
   return {
     requestsPerSecond: result.requests.total / result.duration,
+    requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     misses,

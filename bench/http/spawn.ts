@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from './variants.js';
 
@@ -13,6 +14,8 @@ export interface RunningServer {
   /** `http://127.0.0.1:<port>`. */
   url: string;
   pid: number;
+  /** CPU time (user + system) the process has used so far, in microseconds. */
+  cpuMicros(): Promise<number>;
   /** SIGTERM, then SIGKILL after five seconds. */
   stop(): Promise<void>;
 }
@@ -33,8 +36,8 @@ export async function startServer(
   cpuProfDir: string | null,
 ): Promise<RunningServer> {
   const execArgv = ['--import', 'tsx'];
-  if (cpuProfDir !== null)
-    execArgv.push('--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${variant}.cpuprofile`);
+  // One directory per variant: the loader's worker thread writes a profile of its own beside the main one.
+  if (cpuProfDir !== null) execArgv.push('--cpu-prof', '--cpu-prof-dir', join(cpuProfDir, variant));
   const child = fork(SCRIPT, [], {
     execArgv,
     env: {
@@ -56,7 +59,29 @@ export async function startServer(
       reject(new Error(`${variant}: server exited with ${code} before listening`));
     });
   });
-  return { variant, url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stop(child) };
+  return {
+    variant,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    cpuMicros: () => cpuMicros(child),
+    stop: () => stop(child),
+  };
+}
+
+/** @internal Ask the server for its CPU time over the IPC channel. */
+function cpuMicros(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not report its CPU time')), 10_000);
+    const onMessage = (message: unknown) => {
+      const cpu = (message as { cpu?: NodeJS.CpuUsage }).cpu;
+      if (cpu === undefined) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(cpu.user + cpu.system);
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
 }
 
 /** @internal */
