@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type JsonValue, type SessionRecord } from '../../src/index.js';
+import type { JsonValue, SessionRecord } from '../../src/index.js';
 import { makeRecord, T } from '../../test/records.js';
 import {
   createMemoryStore,
