@@ -5,7 +5,6 @@
  *
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto';
 import {
   type AuditEventType,
   type SessionRecord,
@@ -17,9 +16,10 @@ import {
 import { SessionError } from './errors.js';
 import type { Effect } from './lifecycle.js';
 import { type Applied, applyPatch } from './patch.js';
+import { randomId } from './random.js';
 import type { CommitResult, CookieInstruction, Session } from './session.js';
 import { pause } from './store-call.js';
-import { formatToken } from './token.js';
+import { formatToken, newSessionId } from './token.js';
 import { isStoredRecord } from './validate.js';
 
 /** @internal What the committer needs from the manager. */
@@ -54,7 +54,7 @@ interface Queue {
 
 const terminal = (state: SessionState) => state === 'expired' || state === 'destroyed';
 const has = (effects: Effect[], type: string) => effects.some((e) => e.type === type);
-const newWriteId = () => randomBytes(12).toString('base64url');
+const newWriteId = () => randomId(12);
 
 /** @internal Writes sessions for one manager. */
 export class Committer {
@@ -99,7 +99,7 @@ export class Committer {
       return { cookie: session.deadToken ? { action: 'clear' } : { action: 'none' }, wrote: false };
     }
     await this.refuseOverCap(session);
-    const record = { ...session.local, writeIds: [session.writeId] };
+    const record = { ...session.local, writeIds: [newWriteId()] };
     this.checkSize(record);
     for (let attempt = 0; ; attempt++) {
       const result = await this.deps.call('create', () => this.deps.store.create(record, this.deps.now()));
@@ -107,7 +107,7 @@ export class Committer {
       // ID-4: a collision never overwrites; retry with a fresh id, a bounded number of times.
       if (attempt >= 3)
         throw new SessionError('CONFLICT', 'could not allocate a session id after 4 attempts');
-      record.sessionId = randomBytes(16).toString('base64url');
+      record.sessionId = newSessionId();
     }
     return this.finish(session, record, session.effects);
   }
@@ -383,7 +383,6 @@ export class Committer {
     if (session.secret !== null && has(effects, 'issueToken')) session.credential = written.secretHash;
     session.ops = [];
     session.effects = [];
-    session.writeId = newWriteId();
     return { cookie, wrote: true };
   }
 

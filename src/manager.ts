@@ -3,13 +3,13 @@
  *
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto';
 import { type AuditEventType, type SessionStore, upgradeRecord } from '../spec/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { Committer } from './commit.js';
 import { SessionError } from './errors.js';
 import type { AuditListener } from './events.js';
 import { access, createRecord, revokeEffects } from './lifecycle.js';
+import { randomId } from './random.js';
 import { Session, type SessionHost, type SessionInit } from './session.js';
 import { callStore, pause } from './store-call.js';
 import { hashesEqual, hashSecret, newSecret, newSessionId, parseToken } from './token.js';
@@ -303,7 +303,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const ttl = positive(opts.ttl ?? 10_000, 'ttl');
     const wait = nonNegative(opts.wait ?? 5_000, 'wait');
     const name = `session:${session.id}`;
-    const owner = randomBytes(12).toString('base64url');
+    const owner = randomId(12);
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       if (await call('acquire', () => locks.acquire(name, owner, ttl, now()))) break;

@@ -5,7 +5,6 @@
  *
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto';
 import type { JsonValue, SessionEvent, SessionRecord, SessionState } from '../spec/index.js';
 import { SessionError } from './errors.js';
 import { assertJson, cloneJson, getOwn } from './json.js';
@@ -137,8 +136,6 @@ export class Session {
   credential: string | null;
   /** @internal */
   readonly deadToken: boolean;
-  /** @internal A unique id per commit attempt series (CC-7). */
-  writeId: string;
 
   /** @internal */
   constructor(host: SessionHost, init: SessionInit) {
@@ -152,7 +149,6 @@ export class Session {
     this.grace = init.grace;
     this.credential = init.credential;
     this.deadToken = init.deadToken;
-    this.writeId = randomBytes(12).toString('base64url');
     this.browser = this.view('browser');
     this.user = this.view('user');
   }

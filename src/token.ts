@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { randomId } from './random.js';
 
 /** ID-1: 128 bits, base64url without padding. */
 const ID_LENGTH = 22;
@@ -22,12 +23,12 @@ export interface ParsedToken {
 
 /** @returns a new sessionId: 128 random bits from the CSPRNG, base64url (ID-1). */
 export function newSessionId(): string {
-  return randomBytes(16).toString('base64url');
+  return randomId(16);
 }
 
 /** @returns a new secret: 256 random bits from the CSPRNG, base64url (ID-1). */
 export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
+  return randomId(32);
 }
 
 /**
