@@ -146,7 +146,10 @@ export class Committer {
         writeIds: [...base.writeIds, writeId].slice(-WRITE_ID_HISTORY),
       };
       try {
-        this.checkSize(next);
+        // ST-6: only a patch that sets or updates a value can make the record larger than allowed.
+        if (live.some(({ session }) => session.ops.some((op) => op.kind === 'set' || op.kind === 'update'))) {
+          this.checkSize(next);
+        }
       } catch (error) {
         for (const job of live) job.error = error;
         return this.settleErrors(batch);
