@@ -93,12 +93,16 @@ const STATUS: Partial<Record<SessionErrorCode, number>> = {
   SESSION_GONE: 409,
   USER_CAP_REACHED: 403,
   PAYLOAD_TOO_LARGE: 413,
+  GRACE_CREDENTIAL: 409,
+  NOT_AUTHENTICATED: 401,
+  LOCK_UNAVAILABLE: 503,
 };
 
 /**
  * The default answer to a failure (SEC-2: fail closed, never an anonymous stand-in session):
- * `STORE_UNAVAILABLE` and `INDETERMINATE` 503 with `Retry-After`, `CONFLICT` and `SESSION_GONE` 409,
- * `USER_CAP_REACHED` 403, `PAYLOAD_TOO_LARGE` 413, a refused cross-site request 403, anything else 500.
+ * `STORE_UNAVAILABLE`, `INDETERMINATE` and `LOCK_UNAVAILABLE` 503 with `Retry-After`, `CONFLICT`,
+ * `SESSION_GONE` and `GRACE_CREDENTIAL` 409, `NOT_AUTHENTICATED` 401, `USER_CAP_REACHED` 403,
+ * `PAYLOAD_TOO_LARGE` 413, a refused cross-site request 403, anything else 500.
  * Bodies are short and name no secret (ID-2).
  * @param error - what failed.
  * @returns the response to send.

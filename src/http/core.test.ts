@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { SessionError, type SessionErrorCode } from '../errors.js';
+import { defaultErrorResponse } from './core.js';
+import { CrossSiteRequestError } from './origin.js';
+
+describe('defaultErrorResponse (SEC-2)', () => {
+  const expected: Record<SessionErrorCode, number> = {
+    STORE_UNAVAILABLE: 503,
+    INDETERMINATE: 503,
+    LOCK_UNAVAILABLE: 503,
+    CONFLICT: 409,
+    SESSION_GONE: 409,
+    GRACE_CREDENTIAL: 409,
+    NOT_AUTHENTICATED: 401,
+    USER_CAP_REACHED: 403,
+    PAYLOAD_TOO_LARGE: 413,
+    INSECURE_COOKIE: 500,
+  };
+
+  it.each(Object.entries(expected))('SEC-2: %s answers %i, naming the code and no secret', (code, status) => {
+    const response = defaultErrorResponse(new SessionError(code as SessionErrorCode, 'details stay in logs'));
+    expect(response.status).toBe(status);
+    expect(response.body).not.toContain('details stay in logs');
+    if (status === 503) expect(response.headers).toMatchObject({ 'retry-after': '1' });
+  });
+
+  it('SEC-7: a refused cross-site request answers 403; anything else 500', () => {
+    expect(defaultErrorResponse(new CrossSiteRequestError('cross-site')).status).toBe(403);
+    expect(defaultErrorResponse(new Error('boom'))).toMatchObject({
+      status: 500,
+      body: 'Internal Server Error',
+    });
+  });
+});
