@@ -59,6 +59,8 @@ const newWriteId = () => randomId(12);
 /** @internal Writes sessions for one manager. */
 export class Committer {
   private readonly queues = new Map<string, Queue>();
+  /** The queues being written, for `drain`. */
+  private readonly running = new Set<Promise<void>>();
   private readonly deps: CommitDeps;
 
   constructor(deps: CommitDeps) {
@@ -67,7 +69,7 @@ export class Committer {
 
   /** Resolves when every queued commit has settled. */
   async drain(): Promise<void> {
-    while (this.queues.size > 0) await pause(1);
+    while (this.running.size > 0) await Promise.all(this.running);
   }
 
   /**
@@ -85,7 +87,8 @@ export class Committer {
         queue = { latest: null, waiting: [] };
         this.queues.set(id, queue);
         queue.waiting.push({ session, resolve, reject });
-        void this.run(id, queue);
+        const running = this.run(id, queue).finally(() => this.running.delete(running));
+        this.running.add(running);
       } else {
         queue.waiting.push({ session, resolve, reject });
       }
