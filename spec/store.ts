@@ -56,9 +56,11 @@ export interface SessionStore {
    * user index when `userId` is set. Never overwrites.
    * @param record - a record with `version: 1`.
    * @param now - the current time (ST-3), used to set garbage-collection TTLs only.
+   * @param encoded - when given, exactly `JSON.stringify(record)`: a store that keeps JSON may store it
+   *   instead of encoding the record again (the manager encodes it anyway to enforce the size limit).
    * @returns `'ok'`, or `'exists'` on a collision.
    */
-  create(record: SessionRecord, now: number): Promise<CreateResult>;
+  create(record: SessionRecord, now: number, encoded?: string): Promise<CreateResult>;
   /**
    * Read one session (ST-2, ST-3, LC-7).
    * @returns the record when live (`now < expiresAt`); `'expired'` when stored but `now >= expiresAt`;
@@ -71,10 +73,11 @@ export interface SessionStore {
    * equals `expectedVersion` and the stored record is live at `now`. Keeps the user index in step with
    * `record.userId` in the same atomic step (binding, switching, unbinding). Rotation is a write: the
    * `sessionId` is stable (LC-4).
+   * @param encoded - as for `create`: when given, exactly `JSON.stringify(record)`.
    * @returns `'ok'`; `'conflict'` when the stored version differs; `'gone'` when no record exists (it
    *   is never re-created, CC-4); `'expired'` when the stored record is expired at `now`.
    */
-  write(record: SessionRecord, expectedVersion: number, now: number): Promise<WriteResult>;
+  write(record: SessionRecord, expectedVersion: number, now: number, encoded?: string): Promise<WriteResult>;
   /**
    * Delete the record and its user-index entry (LC-6, ST-5). Idempotent.
    * @returns whether a record (live or expired) was deleted.

@@ -286,6 +286,20 @@ describe('CC-1, CC-2: compare-and-set', () => {
     expect(writes.map((w) => w.args[1])).toEqual([1, 2]);
   });
 
+  it('CC-2: a request that loaded before its own process wrote, after that queue emptied, does not conflict with it', async () => {
+    const { managers, memory, writeResults } = cluster(1, () => undefined);
+    const [m] = managers as [SessionManager];
+    const { token, id } = await stored(m, { n: 0 });
+    const early = await m.load(token);
+    const late = await m.load(token);
+    late.update('n', increment);
+    await late.commit();
+    early.update('n', increment);
+    await early.commit();
+    expect(writeResults).toEqual(['ok', 'ok']);
+    expect((await readRecord(memory, id))!.browser.n).toBe(2);
+  });
+
   it('CC-2: a conflict re-reads and re-applies the patch on the fresh record', async () => {
     const { managers, memory, writeResults } = cluster(2, () => undefined);
     const [m1, m2] = managers as [SessionManager, SessionManager];

@@ -52,6 +52,9 @@ interface Queue {
   waiting: Job[];
 }
 
+/** How many sessions' last written records a process keeps (CC-2). */
+const WRITTEN_KEPT = 1024;
+
 const terminal = (state: SessionState) => state === 'expired' || state === 'destroyed';
 const has = (effects: Effect[], type: string) => effects.some((e) => e.type === type);
 const newWriteId = () => randomId(12);
@@ -59,6 +62,12 @@ const newWriteId = () => randomId(12);
 /** @internal Writes sessions for one manager. */
 export class Committer {
   private readonly queues = new Map<string, Queue>();
+  /**
+   * CC-2: the last record this process wrote, per session, for a while after its queue empties: a
+   * request that loaded before that write then starts from it instead of conflicting with its own
+   * process. Bounded, oldest first out.
+   */
+  private readonly written = new Map<string, SessionRecord>();
   /** The queues being written, for `drain`. */
   private readonly running = new Set<Promise<void>>();
   private readonly deps: CommitDeps;
@@ -103,9 +112,11 @@ export class Committer {
     }
     await this.refuseOverCap(session);
     const record = { ...session.local, writeIds: [newWriteId()] };
-    this.checkSize(record);
     for (let attempt = 0; ; attempt++) {
-      const result = await this.deps.call('create', () => this.deps.store.create(record, this.deps.now()));
+      const encoded = this.encode(record);
+      const result = await this.deps.call('create', () =>
+        this.deps.store.create(record, this.deps.now(), encoded),
+      );
       if (result === 'ok') break;
       // ID-4: a collision never overwrites; retry with a fresh id, a bounded number of times.
       if (attempt >= 3)
@@ -113,6 +124,13 @@ export class Committer {
       record.sessionId = newSessionId();
     }
     return this.finish(session, record, session.effects);
+  }
+
+  /** @internal Keep the record this process wrote last (CC-2), evicting the oldest beyond the bound. */
+  private remember(record: SessionRecord): void {
+    this.written.delete(record.sessionId);
+    this.written.set(record.sessionId, record);
+    if (this.written.size > WRITTEN_KEPT) this.written.delete(this.written.keys().next().value!);
   }
 
   /** @internal Process the queue until it is empty, coalescing what waits into one write. */
@@ -131,7 +149,7 @@ export class Committer {
 
   /** @internal CC-1, CC-2: one compare-and-set for a batch, re-applied on conflict. */
   private async writeBatch(id: string, queue: Queue, batch: Job[]): Promise<void> {
-    let base = freshest(queue.latest, batch);
+    let base = freshest(queue.latest ?? this.written.get(id) ?? null, batch);
     let faults = 0;
     // CC-7: the ids of every attempt of this batch; a late reply of an earlier one may still land.
     const attempts: string[] = [];
@@ -148,18 +166,17 @@ export class Committer {
         version: base.version + 1,
         writeIds: [...base.writeIds, writeId].slice(-WRITE_ID_HISTORY),
       };
+      let encoded: string;
       try {
-        // ST-6: only a patch that sets or updates a value can make the record larger than allowed.
-        if (live.some(({ session }) => session.ops.some((op) => op.kind === 'set' || op.kind === 'update'))) {
-          this.checkSize(next);
-        }
+        encoded = this.encode(next);
       } catch (error) {
         for (const job of live) job.error = error;
         return this.settleErrors(batch);
       }
-      const outcome = await this.write(next, base, attempts);
+      const outcome = await this.write(next, encoded, base, attempts);
       if (outcome.kind === 'ok') {
         queue.latest = outcome.record;
+        this.remember(outcome.record);
         for (const job of live)
           job.resolve(await this.finish(job.session, outcome.record, job.applied!.effects));
         return this.settleErrors(batch);
@@ -261,6 +278,7 @@ export class Committer {
   private async end(id: string, queue: Queue, batch: Job[], at: number): Promise<void> {
     await this.deps.call('destroy', () => this.deps.store.destroy(id));
     queue.latest = null;
+    this.written.delete(id);
     const gone = new SessionError('SESSION_GONE', `session ${id} was ended by a request before this write`);
     for (let i = 0; i < batch.length; i++) {
       const job = batch[i]!;
@@ -288,6 +306,7 @@ export class Committer {
    */
   private async write(
     next: SessionRecord,
+    encoded: string,
     base: SessionRecord,
     attempts: readonly string[],
   ): Promise<
@@ -299,7 +318,7 @@ export class Committer {
     const { store, now } = this.deps;
     let result: Awaited<ReturnType<SessionStore['write']>>;
     try {
-      result = await this.deps.call('write', () => store.write(next, base.version, now()));
+      result = await this.deps.call('write', () => store.write(next, base.version, now(), encoded));
     } catch (fault) {
       return this.settleUnknown(next, base, attempts, fault);
     }
@@ -433,23 +452,32 @@ export class Committer {
     }
   }
 
-  /** @internal ST-6: the size limit covers the whole record. */
-  private checkSize(record: SessionRecord): void {
-    const size = JSON.stringify(record).length;
+  /**
+   * @internal ST-6: the size limit covers the whole record. The encoding is handed to the store, so a
+   * commit encodes the record once.
+   */
+  private encode(record: SessionRecord): string {
+    const encoded = JSON.stringify(record);
+    const size = encoded.length;
     if (size > this.deps.maxSize) {
       throw new SessionError(
         'PAYLOAD_TOO_LARGE',
         `session ${record.sessionId} would be ${size} bytes, over maxSize ${this.deps.maxSize}`,
       );
     }
+    return encoded;
   }
 }
 
 /** @internal The newest record any job of the batch (or the queue) has seen. */
 function freshest(latest: SessionRecord | null, batch: Job[]): SessionRecord {
   let best = latest;
-  for (const { session } of batch)
-    if (session.base !== null && (best === null || session.base.version > best.version)) best = session.base;
+  // Backwards with `>=`: on equal versions a handle's own record wins (the first handle's most of all),
+  // so the first patch can be reused as the handle applied it.
+  for (let i = batch.length - 1; i >= 0; i--) {
+    const base = batch[i]!.session.base;
+    if (base !== null && (best === null || base.version >= best.version)) best = base;
+  }
   return best!;
 }
 

@@ -242,11 +242,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const store: MemoryStore = {
     supports: { locks: true, inspection: true, userIndex: 'exact' },
 
-    async create(record: SessionRecord, _now: number): Promise<CreateResult> {
+    async create(record: SessionRecord, _now: number, encoded?: string): Promise<CreateResult> {
       // ID-4: insert-if-absent; an existing record, even an expired one, is never overwritten.
       if (records.has(record.sessionId)) return 'exists';
       const userId = userOf(record);
-      records.set(record.sessionId, entryOf(JSON.stringify(record), record, userId));
+      records.set(record.sessionId, entryOf(encoded ?? JSON.stringify(record), record, userId));
       indexAdd(userId, record.sessionId);
       return 'ok';
     },
@@ -261,7 +261,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return now < record.expiresAt ? record : 'expired';
     },
 
-    async write(record: SessionRecord, expectedVersion: number, now: number): Promise<WriteResult> {
+    async write(
+      record: SessionRecord,
+      expectedVersion: number,
+      now: number,
+      encoded?: string,
+    ): Promise<WriteResult> {
       const entry = records.get(record.sessionId);
       // CC-4: a write never re-creates an ended session. A record whose bytes do not decode reads as
       // absent (SEC-3), so there is nothing to replace either.
@@ -270,7 +275,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       // CC-1: compare-and-set on the version.
       if (entry.version !== expectedVersion) return 'conflict';
       const userId = userOf(record);
-      records.set(record.sessionId, entryOf(JSON.stringify(record), record, userId));
+      records.set(record.sessionId, entryOf(encoded ?? JSON.stringify(record), record, userId));
       // The index follows the binding in the same step: bind, switch or unbind.
       if (entry.userId !== userId) {
         indexRemove(entry.userId, record.sessionId);

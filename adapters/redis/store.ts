@@ -276,7 +276,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const store: RedisStore = {
     supports: { locks: true, inspection: true, userIndex: cluster ? 'superset' : 'exact' },
 
-    async create(record: SessionRecord, now: number): Promise<CreateResult> {
+    async create(record: SessionRecord, now: number, encoded?: string): Promise<CreateResult> {
       const userId = typeof record.userId === 'string' ? record.userId : '';
       const token = newToken();
       // Cluster: the index entry comes first, so the index is a superset at every instant.
@@ -284,7 +284,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const created = await run(
         'sessionspecCreate',
         keys.record(record.sessionId),
-        JSON.stringify(record),
+        encoded ?? JSON.stringify(record),
         record.version,
         record.expiresAt,
         userId,
@@ -312,14 +312,19 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return now < record.expiresAt ? record : 'expired';
     },
 
-    async write(record: SessionRecord, expectedVersion: number, now: number): Promise<WriteResult> {
+    async write(
+      record: SessionRecord,
+      expectedVersion: number,
+      now: number,
+      encoded?: string,
+    ): Promise<WriteResult> {
       const userId = typeof record.userId === 'string' ? record.userId : '';
       const token = newToken();
       const attempt = (claimed: boolean) =>
         run(
           'sessionspecWrite',
           keys.record(record.sessionId),
-          JSON.stringify(record),
+          encoded ?? JSON.stringify(record),
           expectedVersion,
           now,
           record.version,
