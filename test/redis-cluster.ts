@@ -4,12 +4,12 @@
  *
  * @packageDocumentation
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, requireBinary, stopProcess, waitForPing } from './redis-server.js';
+import { freePort, type RedisServer, requireBinary, startRedisServer } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -54,43 +54,22 @@ async function waitForClusterOk(port: number): Promise<void> {
 export async function startRedisCluster(): Promise<RedisCluster> {
   requireBinary('redis-server');
   requireBinary('redis-cli');
-  const children: ChildProcess[] = [];
+  const servers: RedisServer[] = [];
   const dirs: string[] = [];
-  const ports: number[] = [];
   const stop = async () => {
-    await Promise.all(children.map(stopProcess));
+    await Promise.all(servers.map((server) => server.stop()));
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   };
   try {
     for (let i = 0; i < 3; i++) {
       let port = await freePort(true);
-      while (ports.includes(port)) port = await freePort(true);
+      while (servers.some((server) => server.port === port)) port = await freePort(true);
       const dir = mkdtempSync(join(tmpdir(), 'sessionspec-cluster-'));
       dirs.push(dir);
-      ports.push(port);
-      const child = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--dir',
-          dir,
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          `nodes-${port}.conf`,
-        ],
-        { cwd: dir, stdio: 'ignore' },
-      );
-      children.push(child);
-      await waitForPing(port, child);
+      const args = ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`];
+      servers.push(await startRedisServer({ port, dir, args }));
     }
+    const ports = servers.map((server) => server.port);
     await run('redis-cli', [
       '--cluster',
       'create',
@@ -105,8 +84,8 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     throw error;
   }
   return {
-    nodes: ports.map((port) => ({ host: '127.0.0.1', port })),
-    pids: new Map(ports.map((port, i) => [port, children[i]!.pid!])),
+    nodes: servers.map(({ port }) => ({ host: '127.0.0.1', port })),
+    pids: new Map(servers.map(({ port, pid }) => [port, pid])),
     stop,
   };
 }
