@@ -8,9 +8,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { createMemoryStore } from '../adapters/memory/index.js';
-import { createRedisStore } from '../adapters/redis/index.js';
-import { createSessionManager, type SessionManager } from '../src/index.js';
+import { createMemoryStore } from 'sessionspec/adapters/memory';
+import { createRedisStore } from 'sessionspec/adapters/redis';
+import { createSessionManager, type SessionManager } from 'sessionspec';
 import { PAYLOAD } from './payload.js';
 import { type Summary, summarise } from './stats.js';
 

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { Session } from '../../src/index.js';
+import type { Session } from 'sessionspec';
 import { PAYLOAD } from '../payload.js';
 
 /** What a peer library's session offers, reduced to what the routes use. */

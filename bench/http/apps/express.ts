@@ -6,7 +6,7 @@
 import type { RequestListener } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
-import { sessionMiddleware, sessionOf } from '../../../src/http/express/index.js';
+import { sessionMiddleware, sessionOf } from 'sessionspec/express';
 import { connectRedisStore, PEER_SECRET, sessionspecManager } from '../backends.js';
 import {
   type Gates,

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import Fastify, { type FastifyRequest } from 'fastify';
-import { sessionOf, sessionPlugin } from '../../../src/http/fastify/index.js';
+import { sessionOf, sessionPlugin } from 'sessionspec/fastify';
 import { connectRedisStore, PEER_SECRET, sessionspecManager } from '../backends.js';
 import {
   type Gates,

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { createHttpCore, type ErrorResponse } from '../../../src/http/core.js';
+import { createHttpCore, type ErrorResponse } from '../../../dist/src/http/core.js';
 import { ioredis, sessionspecManager } from '../backends.js';
 import { type Gates, NotFound, peerRoute, sessionspecRoute, statelessRoute, target } from '../routes.js';
 

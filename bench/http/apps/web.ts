@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { RequestListener } from 'node:http';
-import { createWebSessions } from '../../../src/http/web/index.js';
+import { createWebSessions } from 'sessionspec/web';
 import { sessionspecManager } from '../backends.js';
 import { type Gates, NotFound, sessionspecRoute, target } from '../routes.js';
 
