@@ -8,9 +8,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { createSessionManager, type SessionManager } from 'sessionspec';
 import { createMemoryStore } from 'sessionspec/adapters/memory';
 import { createRedisStore } from 'sessionspec/adapters/redis';
-import { createSessionManager, type SessionManager } from 'sessionspec';
 import { PAYLOAD } from './payload.js';
 import { type Summary, summarise } from './stats.js';
 

@@ -6,9 +6,9 @@
 import { RedisStore } from 'connect-redis';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import { createSessionManager, type SessionManager } from 'sessionspec';
 import { createMemoryStore } from 'sessionspec/adapters/memory';
 import { createRedisStore } from 'sessionspec/adapters/redis';
-import { createSessionManager, type SessionManager } from 'sessionspec';
 
 /** The secret the peer libraries sign their cookies with. */
 export const PEER_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';

@@ -11,9 +11,9 @@ import { RedisStore } from 'connect-redis';
 import session from 'express-session';
 import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import { createSessionManager, type SessionManager } from 'sessionspec';
 import { createMemoryStore } from 'sessionspec/adapters/memory';
 import { createRedisStore } from 'sessionspec/adapters/redis';
-import { createSessionManager, type SessionManager } from 'sessionspec';
 import { ioredis } from '../http/backends.js';
 import { PAYLOAD } from '../payload.js';
 
