@@ -6,6 +6,7 @@
  * @module sessionspec/spec
  */
 export { AUDIT_EVENT_TYPES, type AuditEventType } from './audit.js';
+export { decodeRecord, readResultOf } from './codec.js';
 export {
   type AccessEvent,
   type AuditParams,

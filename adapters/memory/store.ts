@@ -9,12 +9,12 @@ import type {
   ReadResult,
   SessionLocks,
   SessionRecord,
-  SessionRecordV1,
   SessionStore,
   StoreContents,
   StoreInspection,
   WriteResult,
 } from '../../src/index.js';
+import { decodeRecord, readResultOf } from '../../src/index.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -101,26 +101,6 @@ export function memoryStoreInternals(store: MemoryStore): MemoryStoreInternals {
   if (found === undefined)
     throw new TypeError('memoryStoreInternals: pass a store made by createMemoryStore()');
   return found;
-}
-
-/**
- * Decode stored bytes. `JSON.parse` makes `__proto__` an own data property, never a prototype
- * (ST-6), and the result is handed out as is: never merged into another object.
- * @param json - the stored bytes.
- * @returns the record, or `undefined` when the bytes are not a JSON object with a numeric `expiresAt`
- *   (SEC-3).
- * @internal
- */
-function decode(json: string): SessionRecord | SessionRecordV1 | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  if (typeof (value as { expiresAt?: unknown }).expiresAt !== 'number') return undefined;
-  return value as SessionRecord | SessionRecordV1;
 }
 
 /**
@@ -254,11 +234,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     async read(sessionId: string, now: number): Promise<ReadResult> {
       const entry = records.get(sessionId);
       if (entry === undefined) return null;
-      const record = decode(entry.json);
-      // SEC-3: bytes that do not decode are reported, never thrown.
-      if (record === undefined) return 'corrupt';
-      // ST-3: expiry is decided against the given `now`, never a clock of the store's own.
-      return now < record.expiresAt ? record : 'expired';
+      return readResultOf(entry.json, now);
     },
 
     async write(
@@ -295,7 +271,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       for (const sessionId of ids) {
         const entry = records.get(sessionId);
         if (entry === undefined || !(now < entry.expiresAt)) continue;
-        const record = decode(entry.json);
+        const record = decodeRecord(entry.json);
         // The manager upgrades a previous-format record when it loads it (ST-7); the store only decodes.
         if (record !== undefined) live.push(record as SessionRecord);
       }
@@ -363,7 +339,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     putRaw(sessionId: string, bytes: string): void {
       const userId = records.get(sessionId)?.userId ?? null;
-      records.set(sessionId, entryOf(bytes, decode(bytes), userId));
+      records.set(sessionId, entryOf(bytes, decodeRecord(bytes), userId));
       indexAdd(userId, sessionId);
     },
   });

@@ -392,7 +392,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
   });
 
   if (!target.cluster) {
-    it('one round trip per core operation: MONITOR sees exactly one command from the client', async () => {
+    it('PERF-2: one round trip per core operation: MONITOR sees exactly one command from the client', async () => {
       const store = newStore();
       const watcher = client as Redis;
       const monitor = await watcher.monitor();

@@ -11,12 +11,12 @@ import type {
   ReadResult,
   SessionLocks,
   SessionRecord,
-  SessionRecordV1,
   SessionStore,
   StoreContents,
   StoreInspection,
   WriteResult,
 } from '../../src/index.js';
+import { decodeRecord, readResultOf } from '../../src/index.js';
 import { isValidPrefix, type KeyLayout, keyLayout } from './keys.js';
 import { SCRIPTS, type ScriptName } from './scripts.js';
 
@@ -88,24 +88,6 @@ const DEFAULTS = {
 
 /** Longest TTL handed to Redis (about 35 years): PEXPIRE rejects values that overflow. @internal */
 const MAX_TTL = 2 ** 40;
-
-/**
- * Decode stored bytes. `JSON.parse` makes `__proto__` an own data property, never a prototype (ST-6).
- * @returns the record, or `undefined` when the bytes are not a JSON object with a numeric `expiresAt`
- *   (SEC-3).
- * @internal
- */
-function decode(json: string): SessionRecord | SessionRecordV1 | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  if (typeof (value as { expiresAt?: unknown }).expiresAt !== 'number') return undefined;
-  return value as SessionRecord | SessionRecordV1;
-}
 
 /**
  * Split a user-index field `"<token>:<sessionId>"`.
@@ -305,11 +287,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const found = await run('sessionspecRead', keys.record(sessionId));
       if (found === null) return null;
       if (!Array.isArray(found)) return 'corrupt';
-      const record = decode(String(found[0]));
-      // SEC-3: bytes that do not decode are reported, never thrown.
-      if (record === undefined) return 'corrupt';
-      // ST-3: expiry against the given `now`, never the server's clock.
-      return now < record.expiresAt ? record : 'expired';
+      return readResultOf(String(found[0]), now);
     },
 
     async write(
@@ -377,7 +355,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       }
       const records: SessionRecord[] = [];
       for (const json of live) {
-        const record = decode(json);
+        const record = decodeRecord(json);
         // The manager upgrades a previous-format record when it loads it (ST-7); the store only decodes.
         if (record !== undefined && now < record.expiresAt) records.push(record as SessionRecord);
       }
