@@ -458,7 +458,8 @@ export class Committer {
    */
   private encode(record: SessionRecord): string {
     const encoded = JSON.stringify(record);
-    const size = encoded.length;
+    // ST-6: the limit is in UTF-8 bytes, as stored.
+    const size = Buffer.byteLength(encoded);
     if (size > this.deps.maxSize) {
       throw new SessionError(
         'PAYLOAD_TOO_LARGE',

@@ -30,6 +30,24 @@ export type SessionErrorCode =
 const BRAND = Symbol.for('sessionspec.SessionError');
 
 /**
+ * The HTTP status of each code, as `docs/errors.md` lists it. The integrations answer a failed load or
+ * commit with it, and `SessionError.status` carries it, so an error thrown in a handler reaches the
+ * client with the same status through Express's and Fastify's own error handling.
+ */
+export const HTTP_STATUS: Readonly<Record<SessionErrorCode, number>> = {
+  STORE_UNAVAILABLE: 503,
+  CONFLICT: 409,
+  SESSION_GONE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INDETERMINATE: 503,
+  GRACE_CREDENTIAL: 409,
+  NOT_AUTHENTICATED: 401,
+  LOCK_UNAVAILABLE: 503,
+  USER_CAP_REACHED: 403,
+  INSECURE_COOKIE: 500,
+};
+
+/**
  * An expected failure of a session operation, with a stable `code` and the underlying `cause`.
  * Recognise it across copies of the package with {@link isSessionError}, not `instanceof`.
  *
@@ -56,6 +74,14 @@ export class SessionError extends Error {
     super(message, options);
     this.name = 'SessionError';
     this.code = code;
+  }
+
+  /**
+   * The HTTP status `docs/errors.md` lists for the code ({@link HTTP_STATUS}). Express's final handler
+   * and Fastify's error handler read `status`, so a session error thrown in a handler keeps it.
+   */
+  get status(): number {
+    return HTTP_STATUS[this.code];
   }
 }
 

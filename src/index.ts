@@ -20,7 +20,7 @@ export type {
 } from '../spec/index.js';
 export { decodeRecord, RECORD_FORMAT, readResultOf, upgradeRecord, WRITE_ID_HISTORY } from '../spec/index.js';
 export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.js';
-export { isSessionError, SessionError, type SessionErrorCode } from './errors.js';
+export { HTTP_STATUS, isSessionError, SessionError, type SessionErrorCode } from './errors.js';
 export type { AuditListener, SessionAuditEvent } from './events.js';
 export {
   createSessionManager,

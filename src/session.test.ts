@@ -531,6 +531,17 @@ describe('ST-6: payloads', () => {
     await expectCode(() => fresh.commit(), 'PAYLOAD_TOO_LARGE');
   });
 
+  it('ST-6: maxSize counts UTF-8 bytes of the encoding, not UTF-16 units', async () => {
+    const { manager } = setup({ maxSize: 2048 });
+    const s = await manager.load(undefined);
+    // 800 characters of 3 bytes each: 800 UTF-16 units, 2,400 bytes stored.
+    await expectCode(() => s.set('name', '\u20ac'.repeat(800)), 'PAYLOAD_TOO_LARGE');
+    // Each value fits in bytes, the encoded record does not.
+    s.set('a', '\u00e9'.repeat(500));
+    s.set('b', '\u00e9'.repeat(500));
+    await expectCode(() => s.commit(), 'PAYLOAD_TOO_LARGE');
+  });
+
   it('ST-6: an update whose result is not JSON is rejected and nothing is written', async () => {
     const { manager } = setup();
     const { token } = await stored(manager, { n: 1 });

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { JsonValue, SessionEvent, SessionRecord, SessionState } from '../spec/index.js';
+import { csrfTokenMatches, maskedCsrfToken } from './csrf.js';
 import { SessionError } from './errors.js';
 import { assertJson, cloneJson, getOwn } from './json.js';
 import { type Effect, isFresh } from './lifecycle.js';
@@ -136,6 +137,11 @@ export class Session {
   credential: string | null;
   /** @internal */
   readonly deadToken: boolean;
+  /**
+   * @internal Set by an HTTP integration when the response starts: a change made after it could not be
+   * saved, so it throws this message instead of vanishing.
+   */
+  sealed: string | null = null;
 
   /** @internal */
   constructor(host: SessionHost, init: SessionInit) {
@@ -325,6 +331,27 @@ export class Session {
     }, false);
   }
 
+  /**
+   * An anti-forgery token bound to this session's current secret, for a form or a header, when an
+   * application wants one beside the cross-site check (SEC-7). It changes whenever the secret rotates
+   * (login, logout, re-authentication, `rotate()`), so render it after those calls. A new session is
+   * kept (stored at commit) so the token can be verified on the next request.
+   * @returns a masked token (different at each call, all valid).
+   */
+  csrfToken(): string {
+    if (this.isNew && !this.dirty) this.touch();
+    return maskedCsrfToken(this.local.secretHash);
+  }
+
+  /**
+   * Whether `token` is an anti-forgery token of this session's current secret ({@link Session.csrfToken}).
+   * @param token - what the request sent; anything that is not a token is `false`.
+   * @returns true when it matches, compared in constant time.
+   */
+  verifyCsrfToken(token: unknown): boolean {
+    return csrfTokenMatches(this.local.secretHash, token);
+  }
+
   /** Record the access now, whatever the throttle (PERF-1). */
   touch(): void {
     this.lifecycle((now) => ({ type: 'touch', now }), false);
@@ -360,7 +387,8 @@ export class Session {
         assertKey(key);
         assertJson(value, `${bucket}.${key}`);
         const copy = cloneJson(value);
-        const size = JSON.stringify(copy).length;
+        // ST-6: the limit is in UTF-8 bytes, as stored.
+        const size = Buffer.byteLength(JSON.stringify(copy));
         if (size > this.host.config.maxSize) {
           throw new SessionError(
             'PAYLOAD_TOO_LARGE',
@@ -394,6 +422,7 @@ export class Session {
 
   /** @internal Apply one op to the handle and keep it in the patch. */
   private record(op: Op): void {
+    if (this.sealed !== null) throw new TypeError(this.sealed);
     this.requireLive();
     const applied = applyPatch(this.local, [op]);
     this.local = applied.record;

@@ -33,10 +33,30 @@ export async function callStore<T>(what: string, run: () => Promise<T>, timeoutM
     return await Promise.race([run(), timeout]);
   } catch (error) {
     if (isSessionError(error)) throw error;
-    throw new SessionError('STORE_UNAVAILABLE', `the session store failed on ${what}`, { cause: error });
+    throw new SessionError('STORE_UNAVAILABLE', `the session store failed on ${what}`, {
+      cause: withoutArguments(error),
+    });
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * ID-2: the store's error as a cause that is safe to log. Clients attach the failed command and its
+ * arguments to their errors (ioredis `command.args`, SQL parameters): the encoded record, both buckets,
+ * the secret hashes. The cause keeps only the class name, a bounded message and a string `code`.
+ * @param error - what the store threw.
+ * @returns a plain error without the client's properties.
+ * @internal
+ */
+export function withoutArguments(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(`the store threw a non-Error value (${typeof error})`);
+  const safe = new Error(String(error.message).slice(0, 200));
+  safe.name = error.name;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') (safe as Error & { code?: string }).code = code.slice(0, 50);
+  safe.stack = `${safe.name}: ${safe.message}`;
+  return safe;
 }
 
 /** @returns a promise that resolves after `ms` (retry backoff; never used to make session time pass). */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { isSessionError } from '../errors.js';
-import { readSessionToken, resolveCookiePolicy, setCookieValue } from './cookies.js';
+import { MAX_COOKIE_CANDIDATES, readSessionToken, resolveCookiePolicy, setCookieValue } from './cookies.js';
 
 const TOKEN = `${'a'.repeat(22)}.${'b'.repeat(43)}`;
 const OTHER = `${'c'.repeat(22)}.${'d'.repeat(43)}`;
@@ -60,6 +60,15 @@ describe('SEC-5: reading the token', () => {
   test('the first well-formed value of the session cookie wins; a malformed one before it is skipped', () => {
     expect(readSessionToken(`a=1; __Host-sid=${TOKEN}; __Host-sid=${OTHER}`, policy)).toBe(TOKEN);
     expect(readSessionToken(`__Host-sid=garbage; __Host-sid=${OTHER}`, policy)).toBe(OTHER);
+  });
+
+  test('only the first MAX_COOKIE_CANDIDATES values are looked at', () => {
+    const junk = Array.from({ length: MAX_COOKIE_CANDIDATES }, (_, i) => `__Host-sid=junk${i}`).join('; ');
+    expect(readSessionToken(`${junk}; __Host-sid=${TOKEN}`, policy)).toBe('junk0');
+    const fewer = Array.from({ length: MAX_COOKIE_CANDIDATES - 1 }, (_, i) => `__Host-sid=junk${i}`).join(
+      '; ',
+    );
+    expect(readSessionToken(`${fewer}; __Host-sid=${TOKEN}`, policy)).toBe(TOKEN);
   });
 
   test('absent: none; malformed: the first value, which the manager rejects without a store call', () => {

@@ -36,6 +36,12 @@ export interface CookiePolicy {
   readonly domain: string | undefined;
 }
 
+/**
+ * SEC-5: how many values of the session cookie a request may carry before the rest are ignored. A
+ * browser sends one, or a few when cookies of other paths or a stale one share the name.
+ */
+export const MAX_COOKIE_CANDIDATES = 4;
+
 /** `Cache-Control` of every response that carries the session cookie: no shared cache may keep it. */
 export const SESSION_CACHE_CONTROL = 'private, no-store';
 
@@ -95,7 +101,8 @@ export function resolveCookiePolicy(
  * SEC-5: the session token presented in a `Cookie` header: the first value of the session cookie that is
  * a well-formed token (ID-3); failing that, the first value as it is, which the manager recognises as
  * malformed before any store call and answers by clearing the cookie; `undefined` without the cookie.
- * Hostile headers (huge, repeated names, odd bytes) never throw.
+ * Only the first {@link MAX_COOKIE_CANDIDATES} values are looked at. Hostile headers (huge, repeated
+ * names, odd bytes) never throw.
  * @param header - the `Cookie` header (joined with `; ` when a client sent several).
  * @param policy - the cookie policy.
  * @returns the token, or `undefined`.
@@ -109,12 +116,14 @@ export function readSessionToken(
   // `cookie` keeps only the first value of a repeated name; one pair at a time lets us skip a malformed
   // first value (a stale or planted one) and still find the real token, without a parser of our own.
   let first: string | undefined;
+  let candidates = 0;
   for (const pair of header.split(';')) {
     if (!pair.includes(policy.name)) continue;
     const value = parseCookie(pair, { decode: identity })[policy.name];
     if (value === undefined) continue;
     if (parseToken(value) !== null) return value;
     first ??= value;
+    if (++candidates >= MAX_COOKIE_CANDIDATES) break;
   }
   return first;
 }

@@ -4,7 +4,7 @@ import { defaultErrorResponse } from './core.js';
 import { CrossSiteRequestError } from './origin.js';
 
 describe('defaultErrorResponse (SEC-2)', () => {
-  const expected: Record<SessionErrorCode, number> = {
+  const expected: Record<Exclude<SessionErrorCode, 'INSECURE_COOKIE'>, number> = {
     STORE_UNAVAILABLE: 503,
     INDETERMINATE: 503,
     LOCK_UNAVAILABLE: 503,
@@ -14,7 +14,6 @@ describe('defaultErrorResponse (SEC-2)', () => {
     NOT_AUTHENTICATED: 401,
     USER_CAP_REACHED: 403,
     PAYLOAD_TOO_LARGE: 413,
-    INSECURE_COOKIE: 500,
   };
 
   it.each(Object.entries(expected))('SEC-2: %s answers %i, naming the code and no secret', (code, status) => {
@@ -24,7 +23,18 @@ describe('defaultErrorResponse (SEC-2)', () => {
     if (status === 503) expect(response.headers).toMatchObject({ 'retry-after': '1' });
   });
 
-  it('SEC-7: a refused cross-site request answers 403; anything else 500', () => {
+  it('SEC-1: INSECURE_COOKIE (plain HTTP outside production) answers 500 with the fix', () => {
+    const response = defaultErrorResponse(new SessionError('INSECURE_COOKIE', 'serve HTTPS'));
+    expect(response).toMatchObject({ status: 500, body: 'serve HTTPS' });
+  });
+
+  it('SessionError.status is the status listed for its code', () => {
+    for (const [code, status] of Object.entries(expected)) {
+      expect(new SessionError(code as SessionErrorCode, 'x').status).toBe(status);
+    }
+  });
+
+  it('SEC-7: a refused cross-site request answers 403 with its message; anything else 500', () => {
     expect(defaultErrorResponse(new CrossSiteRequestError('cross-site')).status).toBe(403);
     expect(defaultErrorResponse(new Error('boom'))).toMatchObject({
       status: 500,

@@ -8,11 +8,34 @@ describe('SEC-7: cross-site check', () => {
     origin: headers.origin,
     secFetchSite: headers.site,
     host: 'api.example',
+    path: '/login',
   });
 
-  test('off unless asked for', () => {
-    expect(createCrossSiteCheck(undefined)(facts('POST', { site: 'cross-site' }))).toBeNull();
+  test('on by default; off only with false', () => {
+    expect(createCrossSiteCheck(undefined)(facts('POST', { site: 'cross-site' }))).toBeInstanceOf(
+      CrossSiteRequestError,
+    );
     expect(createCrossSiteCheck(false)(facts('POST', { site: 'cross-site' }))).toBeNull();
+  });
+
+  test('the refusal names the options that let a legitimate flow through', () => {
+    const refused = createCrossSiteCheck(undefined)(facts('POST', { site: 'cross-site' }));
+    expect(refused?.message).toContain('crossSiteCheck: { exempt: [path] }');
+    expect(refused?.message).toContain('allowedOrigins');
+  });
+
+  test('TRACE is not a safe method', () => {
+    expect(check(facts('TRACE', { site: 'cross-site' }))).toBeInstanceOf(CrossSiteRequestError);
+  });
+
+  test('exempt paths (exact or RegExp) pass; others stay checked', () => {
+    const exempting = createCrossSiteCheck({ exempt: ['/oidc/callback', /^\/saml\//] });
+    const at = (path: string) => ({ ...facts('POST', { site: 'cross-site' }), path });
+    expect(exempting(at('/oidc/callback'))).toBeNull();
+    expect(exempting(at('/saml/acs'))).toBeNull();
+    expect(exempting(at('/oidc/callback/x'))).toBeInstanceOf(CrossSiteRequestError);
+    expect(exempting(at('/login'))).toBeInstanceOf(CrossSiteRequestError);
+    expect(() => createCrossSiteCheck({ exempt: ['oidc'] })).toThrow(/must be a path/);
   });
 
   test('unsafe methods from another site are refused; safe ones and same-origin pass', () => {

@@ -1,7 +1,9 @@
 /**
- * SEC-7: the opt-in cross-site request check on unsafe methods, from `Sec-Fetch-Site` and `Origin`, the
- * same algorithm as Go's `http.CrossOriginProtection`. It complements `SameSite=Lax` (which already keeps
- * the cookie off cross-site subrequests) for same-site attackers and for browsers without SameSite.
+ * SEC-7: the cross-site request check on unsafe methods, on by default, from `Sec-Fetch-Site` and
+ * `Origin`, the same algorithm as Go's `http.CrossOriginProtection`. It complements `SameSite=Lax` (which
+ * keeps the cookie off cross-site subrequests but not off a cross-site top-level form POST that logs the
+ * victim into the attacker's account, login CSRF) for same-site attackers and for browsers without
+ * SameSite.
  *
  * @packageDocumentation
  */
@@ -13,6 +15,13 @@ export interface CrossSiteOptions {
    * front-end origin. Default none.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Paths (exact, such as `/oidc/callback`, or a `RegExp` tested on the path) whose unsafe requests
+   * legitimately arrive from another site: an OpenID Connect `form_post` callback, a SAML POST binding,
+   * a payment provider's return. The check does not apply to them; protect them as their protocol says
+   * (`state`/`nonce`, a signed assertion, a signed notification). Default none.
+   */
+  exempt?: readonly (string | RegExp)[];
 }
 
 /** What the check reads from a request. @internal */
@@ -24,6 +33,8 @@ export interface OriginFacts {
   secFetchSite: string | null | undefined;
   /** The `Host` header (host and port) the request was sent to. */
   host: string | null | undefined;
+  /** The request path, without the query string (for `exempt`). */
+  path: string;
 }
 
 /** Thrown (and answered with 403) when the cross-site check refuses a request (SEC-7). */
@@ -41,11 +52,14 @@ export class CrossSiteRequestError extends Error {
   }
 }
 
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+// SEC-7: TRACE is not listed: browsers never send it, and a server that answers it must not be reached
+// cross-site with the session cookie.
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * SEC-7: build the cross-site check.
- * @param options - `true` for the defaults, or the allowed origins.
+ * @param options - `true` or `undefined` for the defaults (on), `false` to turn it off, or the allowed
+ *   origins and exempt paths.
  * @returns a function that returns `null` for an accepted request or the error for a refused one.
  * @throws TypeError when an allowed origin is not a bare `scheme://host[:port]`.
  * @internal
@@ -53,9 +67,14 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 export function createCrossSiteCheck(
   options: boolean | CrossSiteOptions | undefined,
 ): (facts: OriginFacts) => CrossSiteRequestError | null {
-  if (options === undefined || options === false) return () => null;
+  if (options === false) return () => null;
+  const settings = options === undefined || options === true ? {} : options;
+  if (typeof settings !== 'object' || settings === null) {
+    throw new TypeError('crossSiteCheck must be true, false or { allowedOrigins, exempt }');
+  }
+  const exempt = exemptPaths(settings.exempt);
   const allowed = new Set<string>();
-  for (const origin of options === true ? [] : (options.allowedOrigins ?? [])) {
+  for (const origin of settings.allowedOrigins ?? []) {
     let parsed: URL;
     try {
       parsed = new URL(origin);
@@ -73,20 +92,50 @@ export function createCrossSiteCheck(
   }
   return (facts) => {
     if (SAFE.has(facts.method.toUpperCase())) return null;
+    if (exempt(facts.path)) return null;
     const origin = facts.origin ?? undefined;
     if (origin !== undefined && allowed.has(origin)) return null;
     const site = facts.secFetchSite ?? undefined;
     if (site !== undefined) {
       // `none` is a user-initiated navigation (typed address, bookmark): no other site is involved.
       if (site === 'same-origin' || site === 'none') return null;
-      return new CrossSiteRequestError(`cross-site ${facts.method} refused (Sec-Fetch-Site: ${site})`);
+      return refuse(facts, `Sec-Fetch-Site: ${site}`);
     }
     // Neither header: not a browser, or a browser too old to send them; SameSite still applies there.
     if (origin === undefined) return null;
     if (facts.host !== undefined && facts.host !== null && hostOf(origin) === facts.host.toLowerCase())
       return null;
-    return new CrossSiteRequestError(`cross-site ${facts.method} refused (Origin does not match Host)`);
+    return refuse(facts, 'Origin does not match Host');
   };
+}
+
+/**
+ * @internal The error of a refused request. Its message is the 403 body, so it names the options a
+ * developer reaches for when a legitimate flow is refused.
+ */
+function refuse(facts: OriginFacts, why: string): CrossSiteRequestError {
+  return new CrossSiteRequestError(
+    `Forbidden: cross-site ${facts.method} refused (${why}) by the sessionspec ` +
+      'cross-site check (SEC-7). A route that legitimately receives cross-site posts (OIDC form_post, ' +
+      'SAML, a payment return) goes in `crossSiteCheck: { exempt: [path] }`; a trusted front-end origin ' +
+      'in `crossSiteCheck: { allowedOrigins: [origin] }`.',
+  );
+}
+
+/** @internal A matcher for the exempt paths, validated once. */
+function exemptPaths(paths: readonly (string | RegExp)[] | undefined): (path: string) => boolean {
+  const exact = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const path of paths ?? []) {
+    if (path instanceof RegExp) patterns.push(path);
+    else if (typeof path === 'string' && path.startsWith('/')) exact.add(path);
+    else
+      throw new TypeError(
+        `crossSiteCheck.exempt: ${JSON.stringify(path)} must be a path such as "/oidc/callback" or a RegExp`,
+      );
+  }
+  if (exact.size === 0 && patterns.length === 0) return () => false;
+  return (path) => exact.has(path) || patterns.some((pattern) => pattern.test(path));
 }
 
 /** @internal The host of an origin, or `null` for `null` and garbage. */

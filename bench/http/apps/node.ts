@@ -109,12 +109,16 @@ export async function sessionspecNode(port: number, gates: Gates): Promise<Reque
           origin: req.headers.origin,
           secFetchSite: req.headers['sec-fetch-site'] as string | undefined,
           host: req.headers.host,
+          path: (req.url ?? '/').split('?', 1)[0]!,
+          // The benchmark serves plain HTTP on 127.0.0.1, a loopback host (SEC-1).
+          secure: false,
+          hostname: '127.0.0.1',
         },
         req,
       );
       if (!begun.ok) return refuse(res, begun.response);
       const body = await sessionspecRoute(target(req.url), begun.value, gates);
-      const ended = await core.end(begun.value, req);
+      const ended = await core.end(begun.value, req, 200);
       if (!ended.ok) return refuse(res, ended.response);
       if (ended.value.setCookie !== null) res.setHeader('set-cookie', ended.value.setCookie);
       if (ended.value.cacheControl !== null) res.setHeader('cache-control', ended.value.cacheControl);

@@ -17,10 +17,12 @@ async function listen(app: express.Express) {
 
 async function startExpress(setup: ServerSetup) {
   const app = express();
+  if (setup.trustProxy) app.set('trust proxy', true);
   app.use(sessionMiddleware({ manager: setup.manager, ...setup.options }));
   app.all('/{*path}', async (req, res) => {
     const query = new URL(req.originalUrl, 'http://localhost').searchParams;
-    res.json(await setup.handle(req.path, req.session, query));
+    const out = await setup.handle(req.path, req.session, query);
+    res.status(out.status).set(out.headers).json(out.body);
   });
   return listen(app);
 }

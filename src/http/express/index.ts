@@ -11,6 +11,7 @@ import { createHttpCore, type ErrorResponse, type HttpCore, type HttpSessionOpti
 
 export type { SessionCookieOptions } from '../cookies.js';
 export { defaultErrorResponse, type ErrorResponse, type HttpSessionOptions } from '../core.js';
+export type { LogFields, SessionLogger } from '../log.js';
 export { type CrossSiteOptions, CrossSiteRequestError } from '../origin.js';
 
 declare global {
@@ -30,7 +31,10 @@ export type ExpressSessionOptions = HttpSessionOptions<Request>;
  * store read, none for a request without a well-formed token) into `req.session`; before the response
  * headers go out it commits the session and adds `Set-Cookie` and `Cache-Control: private, no-store`
  * when the cookie changes. A store that fails answers 503 and a persistent conflict 409 instead of the
- * handler's response (SEC-2); both through `onError`.
+ * handler's response (SEC-2); both through `onError`. Unsafe cross-site requests are refused with 403
+ * (SEC-7), and a plain-HTTP request to a remote host fails with `INSECURE_COOKIE` outside production
+ * (SEC-1): `req.secure` decides, so set Express's `trust proxy` behind a proxy that terminates TLS.
+ * A `SessionError` thrown by a handler carries its status (`error.status`), which Express answers with.
  * @param options - the manager, cookie, cross-site check and error hook.
  * @returns the middleware.
  * @throws SessionError `INSECURE_COOKIE` for `cookie.secure: false` without `insecureDevelopmentCookie`.
@@ -43,7 +47,7 @@ export type ExpressSessionOptions = HttpSessionOptions<Request>;
  * import { sessionMiddleware } from 'sessionspec/express';
  *
  * const app = express();
- * app.use(sessionMiddleware({ manager: createSessionManager({ store: createMemoryStore() }), crossSiteCheck: true }));
+ * app.use(sessionMiddleware({ manager: createSessionManager({ store: createMemoryStore() }) }));
  * app.post('/cart', (req, res) => {
  *   req.session.update('cart', (cart) => [...((cart as string[] | undefined) ?? []), 'sku-1']);
  *   res.json(req.session.get('cart'));
@@ -59,6 +63,10 @@ export function sessionMiddleware(options: ExpressSessionOptions): RequestHandle
       origin: req.headers.origin,
       secFetchSite: single(req.headers['sec-fetch-site']),
       host: req.headers.host,
+      path: req.path,
+      // `req.secure` and `req.hostname` follow the app's `trust proxy` setting.
+      secure: req.secure,
+      hostname: req.hostname,
     };
     core.begin(facts, req).then(
       (step) => {
@@ -122,7 +130,8 @@ function commitBeforeHeaders(core: HttpCore<Request>, req: Request, res: ServerR
   const start = () => {
     if (state !== 'open') return;
     state = 'committing';
-    void core.end(session, req).then((step) => {
+    const status = held.head !== null && typeof held.head[0] === 'number' ? held.head[0] : res.statusCode;
+    void core.end(session, req, status).then((step) => {
       state = 'done';
       restore();
       const { head, calls } = held;
@@ -135,6 +144,8 @@ function commitBeforeHeaders(core: HttpCore<Request>, req: Request, res: ServerR
         if (head !== null) applyHeadHeaders(res, head);
         if (step.value.setCookie !== null) res.appendHeader('set-cookie', step.value.setCookie);
         if (step.value.cacheControl !== null) res.setHeader('cache-control', step.value.cacheControl);
+        else if (step.value.defaultCacheControl !== null && !res.hasHeader('cache-control'))
+          res.setHeader('cache-control', step.value.defaultCacheControl);
         if (head !== null) original.writeHead.apply(res, head.slice(0, typeof head[1] === 'string' ? 2 : 1));
       }
       for (const call of calls) call.fn.apply(res, call.args);

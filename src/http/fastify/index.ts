@@ -11,6 +11,7 @@ import { createHttpCore, type ErrorResponse, type HttpSessionOptions } from '../
 
 export type { SessionCookieOptions } from '../cookies.js';
 export { defaultErrorResponse, type ErrorResponse, type HttpSessionOptions } from '../core.js';
+export type { LogFields, SessionLogger } from '../log.js';
 export { type CrossSiteOptions, CrossSiteRequestError } from '../origin.js';
 
 declare module 'fastify' {
@@ -35,6 +36,10 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
         origin: request.headers.origin,
         secFetchSite: single(request.headers['sec-fetch-site']),
         host: request.headers.host,
+        path: request.url.split('?', 1)[0]!,
+        // `protocol` and `hostname` follow Fastify's `trustProxy` option.
+        secure: request.protocol === 'https',
+        hostname: request.hostname,
       },
       request,
     );
@@ -49,7 +54,7 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
   fastify.addHook('onSend', async (request, reply, payload) => {
     const session = holder(request).session;
     if (session === null || session === undefined) return payload;
-    const step = await core.end(session, request);
+    const step = await core.end(session, request, reply.statusCode);
     if (!step.ok) {
       for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
       prepareError(reply, step.response);
@@ -57,6 +62,8 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
     }
     if (step.value.setCookie !== null) reply.header('set-cookie', step.value.setCookie);
     if (step.value.cacheControl !== null) reply.header('cache-control', step.value.cacheControl);
+    else if (step.value.defaultCacheControl !== null && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', step.value.defaultCacheControl);
     return payload;
   });
 };
@@ -67,7 +74,10 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
  * for a request without a well-formed token); an `onSend` hook commits it before the headers go out and
  * adds `Set-Cookie` and `Cache-Control: private, no-store` when the cookie changes. A store that fails
  * answers 503 and a persistent conflict 409 instead of the handler's response (SEC-2); both through
- * `onError`.
+ * `onError`. Unsafe cross-site requests are refused with 403 (SEC-7), and a plain-HTTP request to a
+ * remote host fails with `INSECURE_COOKIE` outside production (SEC-1): `request.protocol` decides, so set
+ * Fastify's `trustProxy` behind a proxy that terminates TLS. A `SessionError` thrown by a handler
+ * carries its status (`error.status`), which Fastify answers with.
  * @param fastify - the instance (passed by `register`).
  * @param options - the manager, cookie, cross-site check and error hook.
  * @throws SessionError `INSECURE_COOKIE` for `cookie.secure: false` without `insecureDevelopmentCookie`.

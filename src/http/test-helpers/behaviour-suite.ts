@@ -6,7 +6,9 @@
  *
  * @packageDocumentation
  */
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
+import { inspect } from 'node:util';
 import { parseSetCookie, type SetCookie } from 'cookie';
 import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -17,10 +19,24 @@ import { isSessionError } from '../../errors.js';
 import { createSessionManager, type SessionManager, type SessionManagerOptions } from '../../manager.js';
 import type { Session } from '../../session.js';
 import type { ErrorResponse, HttpSessionOptions } from '../core.js';
+import type { LogFields, SessionLogger } from '../log.js';
 import { type CountingStore, countingStore } from './counting-store.js';
 
+/** A route's answer when it needs a status or headers of its own (default 200, none). */
+export class RouteReply {
+  constructor(
+    readonly status: number,
+    readonly body: JsonValue,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
 /** A route of the test app: the same code behind every integration. */
-export type Route = (session: Session, query: URLSearchParams, manager: SessionManager) => Promise<JsonValue>;
+export type Route = (
+  session: Session,
+  query: URLSearchParams,
+  manager: SessionManager,
+) => Promise<JsonValue | RouteReply>;
 
 /** What a started server is given. */
 export interface ServerSetup {
@@ -29,8 +45,10 @@ export interface ServerSetup {
   options: Omit<HttpSessionOptions<never>, 'manager' | 'onError'> & {
     onError?: (error: unknown) => ErrorResponse;
   };
-  /** Answers a request: the integration calls it with its session and responds with the JSON. */
-  handle(path: string, session: Session, query: URLSearchParams): Promise<JsonValue>;
+  /** Whether the framework trusts `X-Forwarded-*` headers (its trust-proxy setting). */
+  trustProxy: boolean;
+  /** Answers a request: the integration calls it with its session and responds with status, headers, JSON. */
+  handle(path: string, session: Session, query: URLSearchParams): Promise<RouteReply>;
 }
 
 /** Starts an integration's server on 127.0.0.1, port 0. */
@@ -106,6 +124,22 @@ export const ROUTES: Record<string, Route> = {
     s.touch();
     return view(s);
   },
+  '/late': async (s) => view(s),
+  '/cached': async (s) => new RouteReply(200, view(s), { 'cache-control': 'private, max-age=60' }),
+  '/broken': async (s, q) => {
+    s.update('cart', push(q.get('item') ?? 'lost'));
+    return new RouteReply(500, 'the handler failed after a change');
+  },
+  '/user-write': async (s) => {
+    s.user.set('profile', { name: 'nobody' });
+    return view(s);
+  },
+  '/huge': async (s) => {
+    s.set('huge', 'x'.repeat(100_000));
+    return view(s);
+  },
+  '/csrf': async (s) => ({ token: s.csrfToken() }),
+  '/csrf-check': async (s, q) => ({ valid: s.verifyCsrfToken(q.get('token')) }),
   '/sessions': async (s, _q, m) => (await m.listSessions(s.userId!)).map((x) => x.sessionId),
   '/revoke-others': async (s, _q, m) => m.revoke(s.userId!, { except: s.id }),
   '/revoke': async (s, q, m) => m.revokeSession(s.userId!, q.get('id')!),
@@ -154,6 +188,34 @@ class Client {
   }
 }
 
+/**
+ * Send one request through `node:http`, for what `fetch` refuses: a `Host` header of our choice (a
+ * remote host name on the loopback server) and the TRACE method.
+ */
+function nodeRequest(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; setCookie: string[]; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url + path, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          setCookie: res.headers['set-cookie'] ?? [],
+          headers: res.headers,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** Send raw bytes as one HTTP/1.1 request and return the status (0 when the server just closed). */
 function rawRequest(url: string, head: Buffer): Promise<{ status: number; text: string }> {
   const { hostname, port } = new URL(url);
@@ -183,6 +245,7 @@ export function behaviourSuite(name: string, start: StartServer): void {
     const running: Array<() => Promise<void>> = [];
     afterEach(async () => {
       for (const close of running.splice(0)) await close();
+      logs = [];
     });
 
     interface App {
@@ -191,25 +254,40 @@ export function behaviourSuite(name: string, start: StartServer): void {
       clock: ManualClock;
       manager: SessionManager;
       handled: string[];
+      /** The sessions the routes were given, in order. */
+      kept: Session[];
       client(): Client;
     }
+
+    /** Log lines of the current test's apps. */
+    let logs: Array<{ level: 'error' | 'warn'; message: string; fields: LogFields }> = [];
+    const capture = (into: typeof logs): SessionLogger => ({
+      error: (message, fields) => into.push({ level: 'error', message, fields }),
+      warn: (message, fields) => into.push({ level: 'warn', message, fields }),
+    });
 
     const app = async (
       options: ServerSetup['options'] = {},
       managerOptions: Partial<SessionManagerOptions> = {},
+      trustProxy = false,
     ): Promise<App> => {
       const clock = createManualClock(1_700_000_000_000);
       const counting = countingStore(createMemoryStore({ clock: clock.now, sweepEvery: false }));
       const manager = createSessionManager({ store: counting.store, clock, ...managerOptions });
       const handled: string[] = [];
+      const kept: Session[] = [];
       const server = await start({
         manager,
-        options,
+        // Every app logs into `logs` unless a test asks otherwise, so no test writes to the console.
+        options: { logger: capture(logs), ...options },
+        trustProxy,
         handle: async (path, session, query) => {
           handled.push(path);
+          kept.push(session);
           const route = ROUTES[path];
           if (route === undefined) throw new Error(`no route ${path}`);
-          return route(session, query, manager);
+          const out = await route(session, query, manager);
+          return out instanceof RouteReply ? out : new RouteReply(200, out);
         },
       });
       running.push(server.close);
@@ -220,6 +298,7 @@ export function behaviourSuite(name: string, start: StartServer): void {
         clock,
         manager,
         handled,
+        kept,
         client: () => new Client(server.url, cookieName),
       };
     };
@@ -534,11 +613,194 @@ export function behaviourSuite(name: string, start: StartServer): void {
         expect(reply.status).toBe(200);
       });
 
-      test('off by default: SameSite alone applies', async () => {
-        const { url } = await app();
+      test('on by default: login CSRF (a cross-site form logging the victim into another account) fails', async () => {
+        const { url, counting, handled } = await app();
+        const victim = new Client(url);
+        const forged = await victim.post('/login?user=mallory', {
+          'sec-fetch-site': 'cross-site',
+          origin: 'https://evil.example',
+          'content-type': 'application/x-www-form-urlencoded',
+        });
+        expect(forged.status).toBe(403);
+        // The body names the option a developer reaches for when a legitimate flow is refused.
+        expect(forged.body).toContain('crossSiteCheck: { exempt: [path] }');
+        expect(forged.cookies).toEqual([]);
+        expect(victim.token).toBeUndefined();
+        expect(handled).toEqual([]);
+        expect(counting.calls).toEqual([]);
+        // Without Fetch Metadata (an older browser), a foreign Origin is refused the same way.
+        expect((await victim.post('/login?user=mallory', { origin: 'https://evil.example' })).status).toBe(
+          403,
+        );
+        expect((await victim.post('/login?user=alice', { 'sec-fetch-site': 'same-origin' })).status).toBe(
+          200,
+        );
+      });
+
+      test('exempt routes (OIDC form_post, SAML, payment returns) accept cross-site posts; others stay refused', async () => {
+        const { url } = await app({ crossSiteCheck: { exempt: ['/login', /^\/saml\//] } });
+        const c = new Client(url);
+        expect((await c.post('/login', { 'sec-fetch-site': 'cross-site' })).status).toBe(200);
+        expect((await c.post('/cart', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+      });
+
+      test('crossSiteCheck: false turns it off', async () => {
+        const { url } = await app({ crossSiteCheck: false });
         const reply = await new Client(url).post('/cart', { 'sec-fetch-site': 'cross-site' });
         expect(reply.status).toBe(200);
       });
+
+      test('TRACE is not a safe method', async () => {
+        const { url, handled } = await app();
+        const reply = await nodeRequest(url, 'TRACE', '/read', { 'sec-fetch-site': 'cross-site' });
+        // The web platform's `Request` refuses TRACE outright (400 from the server); the others get 403.
+        expect(reply.status).toBe(name === 'web' ? 400 : 403);
+        expect(handled).toEqual([]);
+      });
+    });
+
+    describe('SEC-1: plain HTTP to a remote host', () => {
+      const remote = { host: 'app.example' };
+
+      test('outside production it fails with INSECURE_COOKIE and says how to fix it', async () => {
+        const { url, handled, counting } = await app();
+        const reply = await nodeRequest(url, 'POST', '/cart', remote);
+        expect(reply.status).toBe(500);
+        expect(reply.body).toContain('plain HTTP');
+        expect(reply.body).toContain('trust proxy');
+        expect(reply.body).toContain('insecureDevelopmentCookie: true');
+        expect(reply.setCookie).toEqual([]);
+        expect(handled).toEqual([]);
+        expect(counting.calls).toEqual([]);
+        expect(logs.map((l) => l.fields.code)).toEqual(['INSECURE_COOKIE']);
+        // localhost over plain HTTP is fine: browsers keep Secure cookies there.
+        expect((await nodeRequest(url, 'POST', '/cart', { host: 'localhost' })).status).toBe(200);
+      });
+
+      test("the framework's trust-proxy setting is honoured (X-Forwarded-Proto: https)", async () => {
+        const trusted = await app({}, {}, true);
+        const forwarded = { ...remote, 'x-forwarded-proto': 'https' };
+        expect((await nodeRequest(trusted.url, 'POST', '/cart', forwarded)).status).toBe(200);
+        const untrusted = await app();
+        expect((await nodeRequest(untrusted.url, 'POST', '/cart', forwarded)).status).toBe(500);
+      });
+
+      test('in production it warns once and serves (a TLS proxy without trust-proxy looks the same)', async () => {
+        const before = process.env.NODE_ENV;
+        process.env.NODE_ENV = 'production';
+        try {
+          const { url } = await app();
+          expect((await nodeRequest(url, 'POST', '/cart', remote)).status).toBe(200);
+          expect((await nodeRequest(url, 'POST', '/cart', remote)).status).toBe(200);
+          expect(logs).toHaveLength(1);
+          expect(logs[0]).toMatchObject({ level: 'warn', fields: { code: 'INSECURE_COOKIE' } });
+          const refused = await app({ insecureDevelopmentCookie: true }).then(
+            () => null,
+            (error: unknown) => error,
+          );
+          expect(isSessionError(refused, 'INSECURE_COOKIE')).toBe(true);
+          expect((refused as Error).message).toContain('NODE_ENV is production');
+        } finally {
+          process.env.NODE_ENV = before;
+        }
+      });
+    });
+
+    describe('errors thrown in a handler keep the status docs/errors.md lists', () => {
+      test('NOT_AUTHENTICATED answers 401', async () => {
+        const { client } = await app();
+        expect((await client().post('/user-write')).status).toBe(401);
+      });
+
+      test('PAYLOAD_TOO_LARGE answers 413', async () => {
+        const { client } = await app({}, { maxSize: 1024 });
+        expect((await client().post('/huge')).status).toBe(413);
+      });
+
+      test('GRACE_CREDENTIAL answers 409', async () => {
+        const { client } = await app({}, { rotationGrace: 10_000 });
+        const c = client();
+        await c.post('/login');
+        const previous = c.token;
+        await c.post('/rotate');
+        const late = client();
+        late.token = previous;
+        expect((await late.get('/read')).json.userId).toBe('alice');
+        expect((await late.post('/logout')).status).toBe(409);
+      });
+    });
+
+    test('a 5xx response does not commit its changes by default; commitServerErrors: true commits them', async () => {
+      const safe = await app();
+      const c = safe.client();
+      await c.post('/cart?item=apple');
+      const failed = await c.post('/broken?item=lost');
+      expect(failed.status).toBe(500);
+      expect(failed.cookies).toEqual([]);
+      expect((await c.get('/read')).json.cart).toEqual(['apple']);
+      const committing = await app({ commitServerErrors: true });
+      const d = committing.client();
+      await d.post('/cart?item=apple');
+      expect((await d.post('/broken?item=kept')).status).toBe(500);
+      expect((await d.get('/read')).json.cart).toEqual(['apple', 'kept']);
+    });
+
+    test('a session change after the response started throws instead of vanishing', async () => {
+      const { client, kept } = await app();
+      const c = client();
+      await c.post('/late');
+      const late = kept.at(-1)!;
+      expect(() => late.set('late', 1)).toThrow(/response has already started/);
+      expect(() => late.authenticate('alice')).toThrow(TypeError);
+    });
+
+    test('ASVS 14.3.2: authenticated responses are private, no-store unless the handler chose its own', async () => {
+      const { client } = await app();
+      const c = client();
+      await c.post('/login');
+      expect((await c.get('/read')).headers.get('cache-control')).toBe('private, no-store');
+      expect((await c.get('/cached')).headers.get('cache-control')).toBe('private, max-age=60');
+      const anonymous = client();
+      await anonymous.post('/cart');
+      expect((await anonymous.get('/read')).headers.get('cache-control')).toBeNull();
+      const off = await app({ authenticatedCacheControl: false });
+      const d = off.client();
+      await d.post('/login');
+      expect((await d.get('/read')).headers.get('cache-control')).toBeNull();
+    });
+
+    test('SEC-7: session.csrfToken() is bound to the session and its current secret', async () => {
+      const { client } = await app();
+      const c = client();
+      const { token } = (await c.get('/csrf')).json as { token: string };
+      // A new visitor's session is kept, so the token can be verified on the next request.
+      expect(c.token).toBeDefined();
+      expect((await c.post(`/csrf-check?token=${token}`)).json).toEqual({ valid: true });
+      const other = client();
+      const { token: foreign } = (await other.get('/csrf')).json as { token: string };
+      expect((await c.post(`/csrf-check?token=${foreign}`)).json).toEqual({ valid: false });
+      expect((await c.post('/csrf-check?token=garbage')).json).toEqual({ valid: false });
+      await c.post('/login');
+      expect((await c.post(`/csrf-check?token=${token}`)).json).toEqual({ valid: false });
+    });
+
+    test('SEC-2, ID-2: a failed request is logged once, with the code and session id, never the token', async () => {
+      const { client, counting } = await app({}, { attempts: 2, backoffMs: 0 });
+      const c = client();
+      const view = (await c.post('/cart?item=apple')).json;
+      logs.length = 0;
+      counting.failing = 'all';
+      expect((await c.get('/read')).status).toBe(503);
+      counting.failing = null;
+      counting.conflicting = true;
+      expect((await c.post('/cart?item=pear')).status).toBe(409);
+      expect(logs.map((l) => [l.level, l.fields])).toEqual([
+        ['error', { code: 'STORE_UNAVAILABLE', sessionId: view.id }],
+        ['error', { code: 'CONFLICT', sessionId: view.id }],
+      ]);
+      const secret = c.token!.split('.')[1]!;
+      expect(inspect(logs, { depth: 10 })).not.toContain(secret);
+      expect(inspect(logs, { depth: 10 })).not.toContain('apple');
     });
 
     test('SEC-5: hostile Cookie headers never crash, never write, are never adopted', async () => {

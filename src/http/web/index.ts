@@ -5,15 +5,23 @@
  * @packageDocumentation
  * @module sessionspec/web
  */
+import { isSessionError } from '../../errors.js';
 import type { Session } from '../../session.js';
 import { createHttpCore, type ErrorResponse, type HttpSessionOptions, type SessionHeaders } from '../core.js';
 
 export type { SessionCookieOptions } from '../cookies.js';
 export { defaultErrorResponse, type ErrorResponse, type HttpSessionOptions } from '../core.js';
+export type { LogFields, SessionLogger } from '../log.js';
 export { type CrossSiteOptions, CrossSiteRequestError } from '../origin.js';
 
 /** Options of {@link createWebSessions}; `onError` receives the `Request`. */
-export type WebSessionOptions = HttpSessionOptions<Request>;
+export interface WebSessionOptions extends HttpSessionOptions<Request> {
+  /**
+   * Whether `X-Forwarded-Proto` says if a request arrived over HTTPS (SEC-1): set it only behind a proxy
+   * that terminates TLS and sets that header. Default `false`: the request URL's scheme decides.
+   */
+  trustProxy?: boolean;
+}
 
 /** The outcome of {@link WebSessions.begin}. */
 export type WebSessionBegin =
@@ -40,7 +48,8 @@ export interface WebSessions {
   begin(request: Request): Promise<WebSessionBegin>;
   /**
    * Wrap a handler: the session is loaded before it and committed after it, before its response is
-   * returned. When the handler throws, nothing is committed and the error propagates.
+   * returned. A `SessionError` the handler throws becomes the response `onError` makes of it (the
+   * status `docs/errors.md` lists); anything else it throws propagates, and nothing is committed.
    * @param handler - receives the request, its session, and whatever else the platform passes.
    * @returns a handler of the same shape without the session argument.
    */
@@ -75,16 +84,22 @@ export interface WebSessions {
  */
 export function createWebSessions(options: WebSessionOptions): WebSessions {
   const core = createHttpCore(options);
+  const trustProxy = options.trustProxy === true;
 
   const begin = async (request: Request): Promise<WebSessionBegin> => {
     const { headers } = request;
+    const url = new URL(request.url);
+    const forwarded = trustProxy ? headers.get('x-forwarded-proto')?.split(',', 1)[0]?.trim() : undefined;
     const step = await core.begin(
       {
         method: request.method,
         cookie: headers.get('cookie'),
         origin: headers.get('origin'),
         secFetchSite: headers.get('sec-fetch-site'),
-        host: headers.get('host') ?? hostOf(request.url),
+        host: headers.get('host') ?? url.host,
+        path: url.pathname,
+        secure: (forwarded ?? url.protocol.slice(0, -1)) === 'https',
+        hostname: url.hostname,
       },
       request,
     );
@@ -94,7 +109,7 @@ export function createWebSessions(options: WebSessionOptions): WebSessions {
       ok: true,
       session,
       commit: async (response) => {
-        const ended = await core.end(session, request);
+        const ended = await core.end(session, request, response.status);
         return ended.ok ? withSessionHeaders(response, ended.value) : errorResponse(ended.response);
       },
     };
@@ -107,17 +122,26 @@ export function createWebSessions(options: WebSessionOptions): WebSessions {
       async (request, ...rest) => {
         const begun = await begin(request);
         if (!begun.ok) return begun.response;
-        return begun.commit(await handler(request, begun.session, ...rest));
+        let response: Response;
+        try {
+          response = await handler(request, begun.session, ...rest);
+        } catch (error) {
+          if (!isSessionError(error)) throw error;
+          response = errorResponse(core.fail(error, request, begun.session));
+        }
+        return begun.commit(response);
       },
   };
 }
 
 /** @internal Add the session headers on a copy: a `Response`'s own headers may be immutable. */
 function withSessionHeaders(response: Response, headers: SessionHeaders): Response {
-  if (headers.setCookie === null && headers.cacheControl === null) return response;
+  const defaulted = headers.defaultCacheControl !== null && !response.headers.has('cache-control');
+  if (headers.setCookie === null && headers.cacheControl === null && !defaulted) return response;
   const copy = new Headers(response.headers);
   if (headers.setCookie !== null) copy.append('set-cookie', headers.setCookie);
   if (headers.cacheControl !== null) copy.set('cache-control', headers.cacheControl);
+  else if (defaulted) copy.set('cache-control', headers.defaultCacheControl!);
   return new Response(response.body, {
     status: response.status,
     statusText: response.statusText,
@@ -130,13 +154,4 @@ function errorResponse(response: ErrorResponse): Response {
   const headers = new Headers({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   for (const [name, value] of Object.entries(response.headers ?? {})) headers.set(name, value);
   return new Response(response.body, { status: response.status, headers });
-}
-
-/** @internal */
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).host;
-  } catch {
-    return null;
-  }
 }
