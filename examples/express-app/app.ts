@@ -32,8 +32,7 @@ export function createApp(options: AppOptions): express.Express {
     sessionMiddleware({
       manager,
       insecureDevelopmentCookie: options.insecureDevelopmentCookie ?? false,
-      // SEC-7: forms of this site post with Sec-Fetch-Site: same-origin; other sites get 403.
-      crossSiteCheck: true,
+      // SEC-7 (on by default): forms of this site post with Sec-Fetch-Site: same-origin; other sites get 403.
     }),
   );
 

@@ -16,7 +16,7 @@ declare function checkPassword(username: string, password: string): Promise<stri
 const manager = createSessionManager({ store: createMemoryStore() });
 const app = express();
 app.use(express.urlencoded({ extended: false }));
-app.use(sessionMiddleware({ manager, crossSiteCheck: true }));
+app.use(sessionMiddleware({ manager }));
 
 // The browser bucket: kept across login and logout (a cart, a language).
 app.post('/cart', (req, res) => {

@@ -10,7 +10,7 @@ import { createSessionManager } from '../../src/index.js';
 
 const manager = createSessionManager({ store: createMemoryStore() });
 const app = Fastify();
-await app.register(sessionPlugin, { manager, crossSiteCheck: true });
+await app.register(sessionPlugin, { manager });
 
 app.post('/login', async (request) => {
   request.session.authenticate('user-42');

@@ -11,7 +11,7 @@ import { createSessionManager } from '../../src/index.js';
 const manager = createSessionManager({ store: createMemoryStore(), idleTimeout: 30 * 60_000 });
 const app = express();
 app.use(express.urlencoded({ extended: false }));
-app.use(sessionMiddleware({ manager, crossSiteCheck: true })); // cookie __Host-sid: Secure, HttpOnly, SameSite=Lax
+app.use(sessionMiddleware({ manager })); // cookie __Host-sid: Secure, HttpOnly, SameSite=Lax
 
 app.post('/cart', (req, res) => {
   // Browser bucket, kept across login and logout; update() is re-applied on a concurrent change.

@@ -9,7 +9,7 @@ import { createWebSessions } from '../../src/http/web/index.js';
 import { createSessionManager } from '../../src/index.js';
 
 const manager = createSessionManager({ store: createMemoryStore() });
-const sessions = createWebSessions({ manager, crossSiteCheck: true });
+const sessions = createWebSessions({ manager });
 
 // wrap(): load before the handler, commit after it, add Set-Cookie to its response.
 export const POST = sessions.wrap(async (_request, session) => {

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SessionError, type SessionErrorCode } from '../errors.js';
+import { HTTP_STATUS, SessionError, type SessionErrorCode } from '../errors.js';
 import { defaultErrorResponse } from './core.js';
 import { CrossSiteRequestError } from './origin.js';
 
@@ -26,6 +27,14 @@ describe('defaultErrorResponse (SEC-2)', () => {
   it('SEC-1: INSECURE_COOKIE (plain HTTP outside production) answers 500 with the fix', () => {
     const response = defaultErrorResponse(new SessionError('INSECURE_COOKIE', 'serve HTTPS'));
     expect(response).toMatchObject({ status: 500, body: 'serve HTTPS' });
+  });
+
+  it('docs/errors.md lists the status of every code exactly as the integrations answer it', () => {
+    const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    const listed = Object.fromEntries(
+      [...doc.matchAll(/^\| `([A-Z_]+)` \|.*\| (\d{3})\b[^|]*\|$/gm)].map((m) => [m[1], Number(m[2])]),
+    );
+    expect(listed).toEqual(HTTP_STATUS);
   });
 
   it('SessionError.status is the status listed for its code', () => {
