@@ -45,7 +45,7 @@ describe('sessionspec visualize (VIS-1)', () => {
     expect((await cli('visualize', `--format=html`, `--out=${htmlFile}`)).code).toBe(0);
     const html = await readFile(htmlFile, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html).toContain('data-target="edge-anonymous-authenticate-0"');
+    expect(html).toContain('data-target="edge-anonymous-authenticated"');
   });
 
   it('rejects an unknown format with exit code 2 and says which formats exist', async () => {

@@ -1,17 +1,15 @@
 /**
- * The lifecycle graph in Graphviz DOT. Node and edge `id`s and `class`es are set so that the SVG
- * Graphviz draws from it can be made interactive (the HTML page finds `#edge-anonymous-authenticate-0`).
+ * The lifecycle graph in Graphviz DOT, grouped as `toDiagram` groups it. Node, edge and line `id`s
+ * and `class`es are set so that the SVG Graphviz draws from it can be made interactive (the HTML page
+ * finds `#edge-anonymous-authenticated`, `#line-authenticated-0`).
  *
  * @packageDocumentation
  */
-import { type GraphState, type GraphTransition, guardRules, type MachineGraph } from '../../spec/graph.js';
-import { edgeLabel, rulesText } from './label.js';
+import type { GraphState, MachineGraph } from '../../spec/graph.js';
+import { type DiagramBox, type DiagramEdge, lineText, toDiagram } from './diagram.js';
 
 /** The DOT node name of the initial pseudo-state. */
 export const INITIAL_NODE = '__initial';
-
-/** The DOT node name of the note that lists the guards no transition uses. */
-export const GUARDS_NODE = '__guards';
 
 /**
  * A DOT quoted string.
@@ -44,71 +42,122 @@ function htmlText(text: string): string {
 }
 
 /**
- * @internal A live state as a UML state box: its name, then one row per internal transition (a
- * transition without a target), each a table cell whose id is the transition's id, so it can be clicked
- * like an edge. Loops would stack a dozen labels on top of each other.
+ * @internal Graphviz measures text with Helvetica's widths; a browser without Helvetica draws it in a
+ * wider sans-serif (DejaVu Sans is about 12 % wider). No-break spaces around each line keep the text
+ * inside its box and off its neighbours wherever it is drawn.
  */
-function stateTable(state: GraphState, internal: readonly GraphTransition[]): string {
-  const rows = internal.map((t) => {
-    const label = htmlText(edgeLabel(t, ' '));
-    return `<TR><TD ALIGN="LEFT" ID="${t.id}" HREF="#${t.id}" TITLE="${label}"><FONT POINT-SIZE="11">${label}&#160;&#160;</FONT></TD></TR>`;
-  });
+function padding(line: string, share: number): string {
+  return '\u00a0'.repeat(Math.ceil(line.length * share));
+}
+
+/**
+ * @internal An edge label: one line per part of its triggers (a long one broken before its guards),
+ * then its tags, each line padded on both sides.
+ */
+function edgeLabel(e: DiagramEdge): string {
+  const triggers = e.parts.flatMap((part) =>
+    part.length > 30 ? part.replace(' [', '\n[').split('\n') : [part],
+  );
+  const lines = [...triggers, ...(e.tags.length > 0 ? [e.tags.join(' · ')] : [])];
+  return lines.map((line) => `${padding(line, 0.07)}${line}${padding(line, 0.07)}`).join('\n');
+}
+
+/** @internal The tooltip of an edge or a line: what it says, then its rule IDs. */
+function tooltip(item: { triggers: string; tags: readonly string[]; rules: readonly string[] }): string {
+  return `${lineText(item)} (${item.rules.join(', ')})`;
+}
+
+/**
+ * @internal A live state as a UML state box: its name as the title, then one row per line (transitions
+ * that keep the state), each a table cell whose id is the line's id, so it can be clicked like an edge.
+ */
+function stateTable(box: DiagramBox, queryGuards: readonly string[]): string {
+  const row = (id: string, text: string, title: string) =>
+    `<TR><TD ALIGN="LEFT" ID="${id}" HREF="#${id}" TITLE="${htmlText(title)}"><FONT POINT-SIZE="12">${htmlText(text)}${'&#160;'.repeat(Math.ceil(text.length * 0.14))}</FONT></TD></TR>`;
+  const rows = box.lines.map((line) => row(line.id, lineText(line), tooltip(line)));
+  for (const guard of queryGuards) {
+    rows.push(row(`guard-${guard}`, `${guard} · a guard the manager asks`, guard));
+  }
   return [
     '<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" STYLE="rounded" BGCOLOR="#e0ecff" COLOR="#1849a9">',
-    `<TR><TD CELLPADDING="6"><FONT POINT-SIZE="15"><B>${htmlText(state.id)}</B></FONT></TD></TR>`,
+    `<TR><TD CELLPADDING="6"><FONT POINT-SIZE="16"><B>${htmlText(box.state.id)}</B></FONT></TD></TR>`,
     ...(rows.length > 0 ? ['<HR/>', ...rows] : []),
     '</TABLE>>',
   ].join('');
 }
 
+/** @internal A terminal state: its name as the title, in a red rounded box with a double border. */
+function terminalNode(state: GraphState): string {
+  const attrs = {
+    id: stateElementId(state.id),
+    class: 'state final',
+    shape: 'box',
+    style: 'rounded,filled',
+    peripheries: '2',
+    fillcolor: '#fde8e8',
+    color: '#b42318',
+    fontsize: '16',
+    margin: '0.2,0.1',
+    label: state.id,
+  };
+  return `  ${quote(state.id)} ${attributes(attrs)};`;
+}
+
 /**
- * Draws the machine as a DOT digraph (VIS-1): live states as rounded boxes that list their internal
- * transitions (no target, the state does not change), terminal states as double circles, the initial
- * transition from a point, one labelled edge per other transition, and a note with the guards no
- * transition uses.
+ * Draws the machine as a DOT digraph (VIS-1): the live states as boxes titled with their names inside
+ * a `live` cluster, each listing the transitions that keep it; the terminal states as red boxes; one
+ * edge per target with its events, guards and tags (an edge from the cluster when every live state
+ * has it); rule IDs in each element's tooltip and in the HTML page's tables.
  * @param graph - the machine's graph, from `machineGraph()`.
  * @returns the DOT source, ending with a newline.
  */
 export function toDot(graph: MachineGraph): string {
+  const diagram = toDiagram(graph);
   const lines = [
     `digraph ${quote(graph.id)} {`,
-    '  graph [rankdir=LR fontname="Helvetica" nodesep=0.6 ranksep=1.3 bgcolor="transparent"];',
+    '  graph [rankdir=TB compound=true fontname="Helvetica" nodesep=0.5 ranksep=0.55 bgcolor="transparent"];',
     '  node [fontname="Helvetica" fontsize=14 penwidth=1.5];',
-    '  edge [fontname="Helvetica" fontsize=11 color="#475467" fontcolor="#1d2939" arrowsize=0.7];',
+    '  edge [fontname="Helvetica" fontsize=12 color="#475467" fontcolor="#1d2939" arrowsize=0.8 penwidth=1.3];',
     `  ${quote(INITIAL_NODE)} ${attributes({ id: 'state-initial', class: 'initial', shape: 'point', width: '0.2', label: '' })};`,
   ];
-  for (const state of graph.states) {
-    const attrs = { id: stateElementId(state.id), class: state.final ? 'state final' : 'state live' };
-    if (state.final) {
-      const final = { shape: 'doublecircle', style: 'filled', fillcolor: '#fde8e8', color: '#b42318' };
-      lines.push(
-        `  ${quote(state.id)} ${attributes({ ...attrs, ...final, label: `${state.id}\n(final)` })};`,
-      );
-    } else {
-      const internal = graph.transitions.filter((t) => t.internal && t.source === state.id);
-      lines.push(
-        `  ${quote(state.id)} ${attributes({ ...attrs, shape: 'plain' })} [label=${stateTable(state, internal)}];`,
-      );
-    }
-  }
-  for (const t of graph.transitions) {
-    if (t.internal) continue;
-    const source = t.source ?? INITIAL_NODE;
-    const attrs = { id: t.id, class: 'transition', label: edgeLabel(t, '\n') };
-    lines.push(`  ${quote(source)} -> ${quote(t.target)} ${attributes(attrs)};`);
-  }
-  if (graph.queryGuards.length > 0) {
-    const list = graph.queryGuards.map((g) => `${g} ${rulesText(guardRules(g))}`).join('\n');
-    const note = {
-      id: 'note-guards',
-      class: 'note',
-      shape: 'note',
-      style: 'filled',
-      fillcolor: '#fffaeb',
-      fontsize: '11',
-      label: `Guards on no transition\n(queries the manager asks):\n${list}`,
+  const last = diagram.boxes.at(-1)?.state.id;
+  const boxes = diagram.boxes.map((box) => {
+    const attrs = attributes({ id: stateElementId(box.state.id), class: 'state live', shape: 'plain' });
+    const table = stateTable(box, box.state.id === last ? diagram.queryGuards : []);
+    return `${quote(box.state.id)} ${attrs} [label=${table}];`;
+  });
+  if (diagram.group === null) lines.push(...boxes.map((b) => `  ${b}`));
+  else {
+    const cluster = {
+      id: `group-${diagram.group}`,
+      class: 'group',
+      label: diagram.group,
+      fontsize: '14',
+      style: 'rounded,dashed',
+      color: '#98a2b3',
+      fontcolor: '#475467',
     };
-    lines.push(`  ${quote(GUARDS_NODE)} ${attributes(note)};`);
+    lines.push(`  subgraph ${quote(`cluster_${diagram.group}`)} {`);
+    for (const [k, v] of Object.entries(cluster)) lines.push(`    ${k}=${quote(v)};`);
+    lines.push(...boxes.map((b) => `    ${b}`), '  }');
+  }
+  for (const state of diagram.terminals) lines.push(terminalNode(state));
+  const endpoint = (e: DiagramEdge): { tail: string; ltail?: string } =>
+    e.source === null
+      ? { tail: INITIAL_NODE }
+      : e.source === diagram.group
+        ? { tail: last ?? '', ltail: `cluster_${diagram.group}` }
+        : { tail: e.source };
+  for (const e of diagram.edges) {
+    const { tail, ltail } = endpoint(e);
+    const attrs = {
+      id: e.id,
+      class: 'transition',
+      label: edgeLabel(e),
+      tooltip: tooltip(e),
+      ...(ltail ? { ltail } : {}),
+    };
+    lines.push(`  ${quote(tail)} -> ${quote(e.target)} ${attributes(attrs)};`);
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;

@@ -2,71 +2,335 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initialTransition, type SnapshotFrom, transition } from 'xstate';
 import { machineGraph } from '../../spec/graph.js';
-import { sessionMachine } from '../../spec/machine.js';
+import { type SessionEvent, sessionMachine } from '../../spec/machine.js';
 import { launchBrowser } from '../../test/browser.js';
 import { toHtml } from './html.js';
+import { SIM_EVENTS, SIM_POLICY, SIM_T0, simHash } from './simulator.js';
+import { readDiagram } from './test-helpers/rendered.js';
 
 const output = fileURLToPath(new URL('../../test-output/', import.meta.url));
 // Expected states come from the machine's config, not from the graph the page is drawn from.
 const states = Object.keys((sessionMachine.config as { states: Record<string, unknown> }).states);
+const MINUTE = 60_000;
+type Snapshot = SnapshotFrom<typeof sessionMachine>;
+
+/** What the page's panels show. */
+async function panels(page: Page) {
+  return page.evaluate(() => {
+    const text = (id: string) => document.getElementById(id)?.textContent ?? '';
+    const record = document.getElementById('record');
+    return {
+      state: text('sim-state-name'),
+      id: text('token-id'),
+      secret: text('token-secret'),
+      cookie: text('token-cookie'),
+      browser: JSON.parse(text('bucket-browser')) as Record<string, unknown>,
+      user: JSON.parse(text('bucket-user')) as Record<string, unknown>,
+      recordStatus: record?.dataset.status,
+      record:
+        record?.dataset.status === 'stored' ? (JSON.parse(text('record')) as Record<string, unknown>) : null,
+      audit: Array.from(document.querySelectorAll<HTMLElement>('#audit li')).map((li) => li.dataset.event),
+      buttons: Array.from(document.querySelectorAll<HTMLElement>('#sim-buttons button')).map(
+        (b) => b.dataset.action,
+      ),
+      idlePassed: document.getElementById('deadline-idle')?.dataset.passed,
+      trace: (document.getElementById('trace') as HTMLTextAreaElement).value,
+    };
+  });
+}
+
+/** The same session stepped by the test itself with xstate's `transition()`: the expectations. */
+class Expected {
+  snapshot: Snapshot;
+  audit: string[] = [];
+  constructor(secretHash: string) {
+    const [s, actions] = initialTransition(sessionMachine, {
+      now: SIM_T0,
+      secretHash,
+      idleTimeout: SIM_POLICY.idleTimeout,
+      absoluteTimeout: SIM_POLICY.absoluteTimeout,
+      persistent: SIM_POLICY.persistent,
+    });
+    this.snapshot = s;
+    this.record(actions);
+  }
+  send(event: SessionEvent): void {
+    const [s, actions] = transition(sessionMachine, this.snapshot, event);
+    this.snapshot = s;
+    this.record(actions);
+  }
+  private record(actions: readonly { type: string; params?: unknown }[]): void {
+    for (const a of actions) if (a.type === 'audit') this.audit.push((a.params as { event: string }).event);
+  }
+  /** The simulator's buttons the machine takes now: each one's event, asked of the machine. */
+  enabled(now: number, secretHash: string): string[] {
+    const events: Record<string, SessionEvent> = {
+      'access-current': {
+        type: 'access',
+        now,
+        presented: 'current',
+        touchAfter: SIM_POLICY.touchAfter,
+        endOnReuse: false,
+      },
+      'access-previous': {
+        type: 'access',
+        now,
+        presented: 'previous',
+        touchAfter: SIM_POLICY.touchAfter,
+        endOnReuse: false,
+      },
+      touch: { type: 'touch', now },
+      setExpiry: { type: 'setExpiry', now, persistent: true },
+      reauthenticate: { type: 'reauthenticate', now, secretHash, freshFor: SIM_POLICY.freshFor },
+      rotate: { type: 'rotate', now, secretHash, graceMs: SIM_POLICY.graceMs },
+      logout: { type: 'logout', now, secretHash },
+      changeCredential: { type: 'changeCredential', now, secretHash, freshFor: SIM_POLICY.freshFor },
+      destroy: { type: 'destroy', now },
+      revoke: { type: 'revoke', now },
+    };
+    for (const userId of ['alice', 'bob'])
+      events[`authenticate-${userId}`] = authenticate(now, userId, secretHash);
+    return SIM_EVENTS.map((b) => b.id).filter((id) => {
+      const event = events[id];
+      if (event === undefined) throw new Error(`the test does not know the button ${id}`);
+      return this.snapshot.can(event);
+    });
+  }
+}
+
+function authenticate(now: number, userId: string, secretHash: string): SessionEvent {
+  const p = SIM_POLICY;
+  return {
+    type: 'authenticate',
+    now,
+    userId,
+    secretHash,
+    absoluteTimeout: p.absoluteTimeout,
+    idleTimeout: p.idleTimeout,
+    persistent: p.persistent,
+    freshFor: p.freshFor,
+  };
+}
 
 describe('the HTML page in a real browser (VIS-1)', () => {
   let browser: Browser;
   let page: Page;
+  let file = '';
   const requests: string[] = [];
+  const errors: string[] = [];
 
   beforeAll(async () => {
     await mkdir(output, { recursive: true });
-    const file = `${output}machine.html`;
+    file = `${output}machine.html`;
     await writeFile(file, await toHtml(machineGraph()));
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('request', (r) => requests.push(r.url()));
+    page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(pathToFileURL(file).href);
   });
   afterAll(async () => {
     await browser?.close();
   });
 
-  it('loads nothing but the file itself (works offline, from file://)', () => {
+  it('loads nothing but the file itself (works offline, from file://) and runs without errors', () => {
     expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
-  it('shows every state of the machine in the diagram', async () => {
-    expect(states.length).toBeGreaterThan(0);
-    for (const state of states) {
-      const node = page.locator(`#diagram [id="state-${state}"]`);
-      await expect.poll(() => node.isVisible(), { message: state }).toBe(true);
-      expect(await node.textContent()).toContain(state);
-    }
+  it('titles every state box with the state name, and no diagram text is under 11 px', async () => {
+    const seen = await page.evaluate(readDiagram, '#canvas');
+    expect(seen.titles.slice().sort()).toEqual(states.slice().sort());
+    expect(seen.sizes[0]?.px).toBeGreaterThanOrEqual(11);
   });
 
-  it('shows the rules of a transition when it is clicked (authenticate: LC-2, fixation)', async () => {
-    const expected = machineGraph().transitions.find((t) => t.id === 'edge-anonymous-authenticate-0')?.rules;
-    expect(expected).toContain('LC-2');
-    await page.click('#edge-anonymous-authenticate-0 text');
+  it('shows the rules of an edge, of a line in a state box and of a state when clicked', async () => {
+    const edge = machineGraph().transitions.find(
+      (t) => t.source === 'anonymous' && t.event === 'authenticate',
+    );
+    expect(edge?.rules).toContain('LC-2');
+    await page.click('#edge-anonymous-authenticated text');
     const shown = await page
       .locator('#selected-rules li')
       .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.rule));
-    expect(shown).toEqual(expected);
-    expect(await page.textContent('#details')).toContain('anonymous → authenticated');
-    expect(await page.textContent('#selected-rules')).toContain('rotates the secret');
-  });
+    expect(shown).toEqual(edge?.rules);
+    expect(await page.textContent('#details')).toContain('user bucket wiped');
 
-  it('shows the rules of an internal transition and of a state when clicked', async () => {
-    await page.click('[id="edge-authenticated-access-3"] text');
+    await page.click('[id="line-authenticated-0"] text');
     expect(await page.textContent('#details')).toContain('reuse');
     expect(await page.locator('#selected-rules li[data-rule="CC-6"]').count()).toBe(1);
 
     await page.click('[id="state-expired"]');
     expect(await page.textContent('#details')).toContain('expired (final)');
-    expect(await page.locator('#selected-rules li[data-rule="LC-1"]').count()).toBe(1);
   });
 
-  it('saves a screenshot with a transition selected', async () => {
-    await page.click('#edge-anonymous-authenticate-0 text');
-    const shot = await page.screenshot({ path: `${output}machine.png`, fullPage: true });
-    expect(shot.length).toBeGreaterThan(10_000);
+  it('simulates a login, a rotation with grace, a logout and an idle expiry, each panel as the machine says (LC-2, LC-4, CC-6, LC-5, LC-7, LC-6)', async () => {
+    await page.click('#reset');
+    const first = await panels(page);
+    const expected = new Expected(simHash(first.secret));
+    const sessionId = first.id;
+    let clock = 0;
+    let secrets = new Set([first.secret]);
+
+    /** One step on the page, the same on the test's machine, then every panel compared. */
+    const act = async (
+      action: string,
+      event: ((now: number, hash: string) => SessionEvent) | null,
+      how: 'click' | 'key' = 'click',
+    ) => {
+      const before = await panels(page);
+      expect(before.buttons, `${action} offered`).toContain(action);
+      if (how === 'click') await page.click(`#sim-buttons button[data-action="${action}"]`);
+      else {
+        await page.focus(`#sim-buttons button[data-action="${action}"]`);
+        await page.keyboard.press('Enter');
+      }
+      const after = await panels(page);
+      if (event !== null) expected.send(event(SIM_T0 + clock, simHash(after.secret)));
+      const s = expected.snapshot;
+      expect(after.state, action).toBe(String(s.value));
+      expect(after.id, 'the session id never changes (ID-1)').toBe(sessionId);
+      expect(after.audit).toEqual(expected.audit);
+      if (after.recordStatus === 'stored') {
+        expect(after.record).toEqual({ ...s.context, data: { browser: after.browser, user: after.user } });
+        expect(s.context.secretHash, 'the record holds the hash of the secret in the cookie').toBe(
+          simHash(after.secret),
+        );
+      }
+      if (s.status !== 'done')
+        expect(after.buttons.filter((b) => !b?.startsWith('write-'))).toEqual(
+          expected.enabled(SIM_T0 + clock, 'h'),
+        );
+      else expect(after.buttons).toEqual([]);
+      return { before, after };
+    };
+    const setClock = async (minutes: number) => {
+      clock = minutes * MINUTE;
+      await page.locator('#clock').fill(String(minutes));
+      expect(await page.textContent('#clock-text')).toContain(`${minutes % 60} min`);
+    };
+
+    await act('write-browser', null);
+    // Login: a new secret (fixation defence), the browser bucket kept, an empty user bucket (LC-2).
+    const login = await act('authenticate-alice', (now, h) => authenticate(now, 'alice', h));
+    expect(login.after.secret).not.toBe(login.before.secret);
+    expect(login.after.browser).toEqual(login.before.browser);
+    expect(login.after.user).toEqual({});
+    secrets.add(login.after.secret);
+    await act('write-user', null);
+
+    // Rotation with grace: a new secret, data kept; the previous one still works for a while (LC-4, CC-6).
+    await setClock(20);
+    const rotation = await act('rotate', (now, h) => ({
+      type: 'rotate',
+      now,
+      secretHash: h,
+      graceMs: SIM_POLICY.graceMs,
+    }));
+    expect(rotation.after.secret).not.toBe(rotation.before.secret);
+    expect(secrets.has(rotation.after.secret)).toBe(false);
+    secrets = new Set([...secrets, rotation.after.secret]);
+    expect(rotation.after.user).toEqual(rotation.before.user);
+    expect(await page.textContent('#token-previous')).toContain('grace');
+    await setClock(21);
+    const grace = await act('access-previous', (now) => ({
+      type: 'access',
+      now,
+      presented: 'previous',
+      touchAfter: SIM_POLICY.touchAfter,
+      endOnReuse: false,
+    }));
+    expect(grace.after.state).toBe('authenticated');
+    expect(grace.after.secret).toBe(rotation.after.secret);
+
+    // Logout, from the keyboard: a new secret, the user bucket wiped, the browser bucket kept (LC-5).
+    await setClock(25);
+    const logout = await act('logout', (now, h) => ({ type: 'logout', now, secretHash: h }), 'key');
+    expect(logout.after.user).toEqual({});
+    expect(logout.after.browser).toEqual(logout.before.browser);
+    expect(logout.after.secret).not.toBe(logout.before.secret);
+
+    // Idle expiry: the deadline passes on the clock, and the next access expires the session (LC-7, LC-6).
+    const idle = expected.snapshot.context.lastSeenAt + SIM_POLICY.idleTimeout - SIM_T0;
+    await setClock(idle / MINUTE - 1);
+    expect((await panels(page)).idlePassed).toBe('false');
+    await setClock(idle / MINUTE);
+    const passed = await panels(page);
+    expect(passed.idlePassed).toBe('true');
+    expect(passed.state).toBe('anonymous');
+    const expiry = await act('access-current', (now) => ({
+      type: 'access',
+      now,
+      presented: 'current',
+      touchAfter: SIM_POLICY.touchAfter,
+      endOnReuse: false,
+    }));
+    expect(expiry.after.state).toBe('expired');
+    expect(expiry.after.recordStatus).toBe('deleted');
+    expect(expiry.after.cookie).toContain('cleared');
+    expect(await page.locator('#diagram .current').getAttribute('id')).toBe('state-expired');
+    expect(await page.locator('#diagram .taken').getAttribute('id')).toBe('edge-live-expired');
+
+    // The trace runs as a test: on the machine itself, with vitest's expect.
+    const body = expiry.after.trace.replace(/^import .*$/gm, '');
+    const run = new Function('initialTransition', 'transition', 'sessionMachine', 'expect', 'test', body);
+    let ran = 0;
+    run(initialTransition, transition, sessionMachine, expect, (_: string, fn: () => void) => {
+      fn();
+      ran++;
+    });
+    expect(ran).toBe(1);
+    expect(expiry.after.trace).toContain('expect(s.value).toBe("expired")');
   });
+
+  it('pans and zooms the diagram with buttons, keys and the mouse', async () => {
+    const zoom = () => page.locator('#diagram').getAttribute('data-zoom').then(Number);
+    const fit = await zoom();
+    await page.click('#zoom-in');
+    expect(await zoom()).toBeGreaterThan(fit);
+    await page.focus('#diagram');
+    await page.keyboard.press('0');
+    expect(await zoom()).toBeCloseTo(fit, 2);
+    await page.keyboard.press('-');
+    expect(await zoom()).toBeLessThan(fit);
+    const before = await page.locator('#canvas').evaluate((e) => (e as HTMLElement).style.transform);
+    await page.keyboard.press('ArrowLeft');
+    const box = await page.locator('#diagram').boundingBox();
+    if (box === null) throw new Error('the diagram is not visible');
+    await page.mouse.move(box.x + 50, box.y + 50);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 120, box.y + 90, { steps: 4 });
+    await page.mouse.up();
+    expect(await page.locator('#canvas').evaluate((e) => (e as HTMLElement).style.transform)).not.toBe(
+      before,
+    );
+    await page.keyboard.press('0');
+  });
+
+  for (const width of [1280, 800]) {
+    it(`at ${width} px: no sideways scrolling, the diagram readable, a screenshot`, async () => {
+      const p = await browser.newPage({ viewport: { width, height: 1000 } });
+      await p.goto(pathToFileURL(file).href);
+      await p.click('#sim-buttons button[data-action="write-browser"]');
+      await p.click('#sim-buttons button[data-action="authenticate-alice"]');
+      await p.locator('#clock').fill('20');
+      await p.click('#sim-buttons button[data-action="rotate"]');
+      await p.evaluate(() => window.scrollTo(0, 0));
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      const seen = await p.evaluate(readDiagram, '#canvas');
+      expect(seen.titles.slice().sort()).toEqual(states.slice().sort());
+      expect(seen.sizes[0]?.px).toBeGreaterThanOrEqual(11);
+      // The diagram and the simulator's state and events: the first screen at 1280 px, the first two at 800.
+      const height = width < 1000 ? 1500 : 1000;
+      const shot = await p.screenshot({
+        path: `${output}lifecycle-${width}.png`,
+        fullPage: true,
+        clip: { x: 0, y: 0, width, height },
+      });
+      expect(shot.length).toBeGreaterThan(10_000);
+      await p.close();
+    });
+  }
 });

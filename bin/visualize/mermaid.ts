@@ -3,8 +3,8 @@
  *
  * @packageDocumentation
  */
-import { guardRules, type MachineGraph } from '../../spec/graph.js';
-import { edgeLabel, rulesText } from './label.js';
+import type { MachineGraph } from '../../spec/graph.js';
+import { type DiagramEdge, lineText, toDiagram } from './diagram.js';
 
 /** @internal Mermaid state ids are plain words: a nested state's `a.b` becomes `a_b`. */
 function mermaidId(state: string): string {
@@ -12,42 +12,60 @@ function mermaidId(state: string): string {
 }
 
 /**
- * Draws the machine as a Mermaid state diagram (VIS-1): `[*] --> initial`, one line
- * `a --> b : event [guard] (rules)` per transition that changes state, the internal transitions (no
- * target) as `a : event [guard] (rules)` lines inside their state, `final --> [*]` for each terminal
- * state, and a note listing the guards no transition uses.
+ * @internal Mermaid reads `:` as the start of a description and `;` as the end of a statement, so
+ * neither may appear in a label.
+ */
+function safe(text: string): string {
+  return text.replace(/[:;]/g, ' ');
+}
+
+/** @internal An edge's label: a line per part of its triggers, then its tags on a line. */
+function edgeLabel(edge: DiagramEdge): string {
+  return safe([...edge.parts, ...(edge.tags.length > 0 ? [edge.tags.join(' · ')] : [])].join('<br>'));
+}
+
+/**
+ * Draws the machine as a Mermaid state diagram (VIS-1), grouped as `toDiagram` groups it: every state
+ * declared with its name as its title (`state "anonymous" as anonymous`; a bare `state : text` line
+ * would become the box's title), the live states inside a `live` box, each listing the transitions
+ * that keep it, one edge per target with its events, guards and tags, and the terminal states drawn
+ * apart (no shared end marker). Rule IDs are left to the tables (`sessionspec spec`, the HTML page).
  * @param graph - the machine's graph, from `machineGraph()`.
  * @returns the diagram source, ending with a newline.
  * @example
  * ```ts
- * toMermaid(machineGraph()); // 'stateDiagram-v2\n  [*] --> anonymous : create (ID-1, SEC-4, SEC-6)\n...'
+ * toMermaid(machineGraph()); // 'stateDiagram-v2\n  direction TB\n  state "live" as live {\n...'
  * ```
  */
 export function toMermaid(graph: MachineGraph): string {
-  const lines = ['stateDiagram-v2'];
-  for (const state of graph.states) {
-    if (state.description !== '') lines.push(`  ${mermaidId(state.id)} : ${state.description}`);
-    // Internal transitions (no target) are listed inside their state, as UML does: a dozen loops on
-    // one state would draw their labels on top of each other.
-    for (const t of graph.transitions) {
-      if (t.internal && t.source === state.id) lines.push(`  ${mermaidId(state.id)} : ${edgeLabel(t, ' ')}`);
+  const diagram = toDiagram(graph);
+  const indent = diagram.group === null ? '  ' : '    ';
+  const inner: string[] = [];
+  const last = diagram.boxes.at(-1)?.state.id;
+  for (const box of diagram.boxes) {
+    const id = mermaidId(box.state.id);
+    inner.push(`${indent}state "${box.state.id}" as ${id}`);
+    for (const line of box.lines) inner.push(`${indent}${id} : ${safe(lineText(line))}`);
+    if (box.state.id === last) {
+      for (const guard of diagram.queryGuards)
+        inner.push(`${indent}${id} : ${guard} · a guard the manager asks`);
     }
   }
-  for (const t of graph.transitions) {
-    if (t.internal) continue;
-    const source = t.source === null ? '[*]' : mermaidId(t.source);
-    lines.push(`  ${source} --> ${mermaidId(t.target)} : ${edgeLabel(t, ' ')}`);
+  const into = (e: DiagramEdge) => diagram.terminals.some((s) => s.id === e.target);
+  for (const e of diagram.edges.filter((e) => !into(e))) {
+    const source = e.source === null ? '[*]' : mermaidId(e.source);
+    inner.push(`${indent}${source} --> ${mermaidId(e.target)} : ${edgeLabel(e)}`);
   }
-  const finals = graph.states.filter((s) => s.final);
-  for (const state of finals) lines.push(`  ${mermaidId(state.id)} --> [*]`);
-  if (graph.queryGuards.length > 0) {
-    const anchor = graph.states.find((s) => !s.final)?.id ?? graph.initial;
-    const text = graph.queryGuards.map((g) => `${g} ${rulesText(guardRules(g))}`).join(', ');
-    lines.push(`  note right of ${mermaidId(anchor)} : Guards on no transition, ${text}`);
+  const lines = ['stateDiagram-v2', '  direction TB'];
+  if (diagram.group === null) lines.push(...inner);
+  else lines.push(`  state "${diagram.group}" as ${mermaidId(diagram.group)} {`, ...inner, '  }');
+  for (const s of diagram.terminals) lines.push(`  state "${s.id}" as ${mermaidId(s.id)}`);
+  for (const e of diagram.edges.filter(into)) {
+    lines.push(`  ${mermaidId(e.source ?? '')} --> ${mermaidId(e.target)} : ${edgeLabel(e)}`);
   }
-  if (finals.length > 0) {
+  if (diagram.terminals.length > 0) {
     lines.push('  classDef terminal fill:#fde8e8,stroke:#b42318');
-    lines.push(`  class ${finals.map((s) => mermaidId(s.id)).join(', ')} terminal`);
+    lines.push(`  class ${diagram.terminals.map((s) => mermaidId(s.id)).join(', ')} terminal`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { machineGraph } from '../../spec/graph.js';
 import { sessionMachine } from '../../spec/machine.js';
 import { FORMATS, render } from './command.js';
+import { toDiagram } from './diagram.js';
 import { diagramInMarkdown, toMermaid } from './mermaid.js';
+import { EFFECT_TAGS, effectTags } from './tags.js';
 
 interface Candidate {
   guard?: string;
@@ -61,43 +63,78 @@ describe('VIS-1: every state, event and guard of the machine is drawn, in every 
       for (const state of states) expect(text, `state ${state}`).toMatch(word(state));
       for (const event of events) expect(text, `event ${event}`).toMatch(word(event));
       for (const guard of guards) expect(text, `guard ${guard}`).toMatch(word(guard));
-      for (const guard of guards.filter((g) => g !== 'isFresh')) expect(text).toContain(`[${guard}]`);
     });
   }
 
-  it('mermaid: starts at anonymous, marks the terminal states final, labels transitions with rules', () => {
+  it('mermaid: each state declared with its name as title, expiry as one edge, tags on the edges', () => {
     const mermaid = toMermaid(machineGraph());
     expect(mermaid.startsWith('stateDiagram-v2\n')).toBe(true);
-    expect(mermaid).toMatch(/^ {2}\[\*\] --> anonymous : create \(ID-1, .*SEC-6\)$/m);
-    for (const s of finals) expect(mermaid).toContain(`  ${s} --> [*]\n`);
-    expect(mermaid).toContain('  authenticated --> anonymous : logout (LC-5,');
-    expect(mermaid).toContain('  anonymous --> expired : access [absoluteExpired] (LC-6, LC-7');
-    // One line per candidate: a transition between states, or an internal one inside its state.
-    const lines = mermaid.split('\n').filter((l) => / --> \w+ : | : \w+( \[\w+\])? \(/.test(l));
-    expect(lines.length).toBe(candidates.length + 1);
-  });
-
-  it('dot: terminal states are double circles, every transition has its id and rules', async () => {
-    const dot = await render(machineGraph(), 'dot');
-    for (const s of finals) expect(dot).toMatch(new RegExp(`"${s}" \\[[^\\]]*shape="doublecircle"`));
-    for (const t of machineGraph().transitions) {
-      expect(dot).toContain(`"${t.id}"`);
-      expect(t.rules.length).toBeGreaterThan(0);
+    // A bare `state : text` line before the declaration would become the box's title in Mermaid 11.
+    for (const s of states) {
+      const declared = mermaid.indexOf(`state "${s}" as ${s}`);
+      expect(declared, s).toBeGreaterThan(-1);
+      expect(mermaid.indexOf(`${s} : `), s).not.toBeLessThan(declared);
     }
+    expect(mermaid).toMatch(/^ {4}\[\*\] --> anonymous : create<br>new token$/m);
+    expect(mermaid).toContain('authenticated --> anonymous : logout<br>new token · user bucket wiped');
+    // LC-7: the expiry checks of both live states on access and touch are one edge.
+    const expiry = mermaid.split('\n').filter((l) => / --> expired /.test(l));
+    expect(expiry).toEqual([
+      '  live --> expired : access, touch [absoluteExpired or idleExpired]<br>record deleted · cookie cleared',
+    ]);
+    // No shared end marker for the terminal states.
+    expect(mermaid).not.toMatch(/--> \[\*\]/);
+    for (const s of finals) expect(mermaid).toMatch(new RegExp(`class .*\\b${s}\\b.* terminal`));
   });
 
-  it('svg: every state and every transition has an element with its id, for the HTML page to click', async () => {
+  it('dot: terminal states are red boxes titled with their name; every edge and line has an id and rules', async () => {
+    const dot = await render(machineGraph(), 'dot');
+    for (const s of finals)
+      expect(dot).toMatch(new RegExp(`"${s}" \\[[^\\]]*class="state final"[^\\]]*label="${s}"`));
+    const diagram = toDiagram(machineGraph());
+    for (const item of [...diagram.edges, ...diagram.boxes.flatMap((b) => b.lines)]) {
+      expect(dot).toContain(`"${item.id}"`);
+      expect(item.rules.length, item.id).toBeGreaterThan(0);
+    }
+    // Every candidate of the machine is drawn exactly once, by an edge or by a line.
+    const drawn = [...diagram.edges, ...diagram.boxes.flatMap((b) => b.lines)].flatMap((i) =>
+      i.transitions.map((t) => t.id),
+    );
+    expect(drawn.slice().sort()).toEqual(
+      machineGraph()
+        .transitions.map((t) => t.id)
+        .sort(),
+    );
+    expect(drawn.length).toBe(candidates.length + 1);
+  });
+
+  it('svg: every state, edge and line has an element with its id, for the HTML page to click', async () => {
     const svg = decode(await render(machineGraph(), 'svg'));
     expect(svg).toMatch(/^<\?xml[\s\S]*<svg /);
     for (const s of states) expect(svg).toContain(`id="state-${s}"`);
-    for (const t of machineGraph().transitions) expect(svg).toContain(`id="${t.id}"`);
+    const diagram = toDiagram(machineGraph());
+    for (const item of [...diagram.edges, ...diagram.boxes.flatMap((b) => b.lines)])
+      expect(svg).toContain(`id="${item.id}"`);
   });
 
   it('html: one self-contained file, nothing loaded from elsewhere', async () => {
     const html = await render(machineGraph(), 'html');
     expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html).not.toMatch(/<(link|img|iframe)\b|\bsrc=|@import|url\(/i);
-    expect(html).not.toMatch(/href="(?!#)/);
+    const markup = html.replace(/<script>[\s\S]*?<\/script>/g, '<script></script>');
+    expect(markup).not.toMatch(/<(link|img|iframe)\b|\bsrc=|@import|url\(/i);
+    expect(markup).not.toMatch(/href="(?!#)/);
+    // The bundled script (the machine and the simulator) asks the network for nothing either.
+    expect(html).not.toMatch(/\bfetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|import\(/);
+  });
+
+  it('tags every action of the machine, or leaves it to the tables on purpose', () => {
+    for (const action of Object.keys(sessionMachine.implementations.actions)) {
+      expect(EFFECT_TAGS, `action '${action}' has no entry in EFFECT_TAGS`).toHaveProperty([action]);
+    }
+    expect(effectTags(['rotateSecret', 'issueToken', 'audit(rotated)'])).toEqual([
+      'new token',
+      'old secret in grace',
+    ]);
   });
 });
 
@@ -125,6 +162,7 @@ describe('VIS-2: the diagram in docs/lifecycle.md is the machine', () => {
       `# x\n<!-- machine-diagram:start -->\n\`\`\`mermaid\n${diagram}\`\`\`\n<!-- machine-diagram:end -->\n`;
     expect(diagramInMarkdown(doc(expected))).toBe(expected);
     const stale = expected.replace(/^.*logout.*\n/m, '');
+    expect(stale).not.toBe(expected);
     expect(diagramInMarkdown(doc(stale))).not.toBe(expected);
     expect(diagramInMarkdown('# no diagram\n')).toBeNull();
   });
