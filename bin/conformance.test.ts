@@ -93,3 +93,81 @@ describe('sessionspec conformance (CK-1, CK-9)', () => {
     expect(io.err).toContain('Usage: sessionspec conformance');
   });
 });
+
+/** A plain-JavaScript module around the body of a factory, written to a fresh folder. */
+async function moduleFile(source: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ssck-'));
+  const file = join(dir, 'store.mjs');
+  await writeFile(file, source);
+  return file;
+}
+
+/** The broken store above, as a function body returning it. */
+const BROKEN_STORE = BROKEN_MODULE.replace(/^export const .*$/gm, '').replace(
+  'export function factory() {',
+  'function make() {',
+);
+
+describe('what a store author reads (CK-9)', () => {
+  test('export default factory is accepted', async () => {
+    const file = await moduleFile(`${BROKEN_STORE}\nexport default make;\n`);
+    const io = capture();
+    expect(await conformance([file, '--only', 'ST-1', '--seed', '1'], io)).toBe(0);
+    expect(io.out).toContain('store.mjs: 1 passed, 0 failed');
+  });
+
+  test.each([
+    ['null', 'return null;', 'the factory returned null; the factory must return { store, close }'],
+    ['the store itself', 'return make().store;', 'the factory returned the store itself'],
+    [
+      '{ store } without close',
+      'return { store: make().store };',
+      'without close; add close: () => store.close()',
+    ],
+    [
+      'a store without read',
+      'const { store } = make(); delete store.read; return { store, close() {} };',
+      "the factory's store has no read method",
+    ],
+  ])('a factory returning %s: exit 2 with what was expected', async (_what, body, message) => {
+    const file = await moduleFile(`${BROKEN_STORE}\nexport function factory() { ${body} }\n`);
+    const io = capture();
+    expect(await conformance([file, '--only', 'ST-1'], io)).toBe(2);
+    expect(io.err).toContain(message);
+  });
+
+  test('--json into a missing folder fails before the run', async () => {
+    const io = capture();
+    expect(await conformance(['--json', join(tmpdir(), 'no-such-folder-ssck', 'r.json')], io)).toBe(2);
+    expect(io.err).toMatch(/--json .*does not exist or is not writable/);
+    expect(io.err).not.toContain('pass  ST-1');
+  });
+
+  test('ST-4: a manifest claiming locks without the interface is named a lying manifest, not a store crash', async () => {
+    const file = await moduleFile(
+      `${BROKEN_STORE}\nexport function factory() { const h = make(); h.store.supports = { locks: true, inspection: false, userIndex: 'exact' }; return h; }\n`,
+    );
+    const io = capture();
+    expect(await conformance([file, '--only', 'ST-4,CC-5,ST-2.read', '--seed', '2'], io)).toBe(1);
+    expect(io.out).toContain(
+      '[CC-5] ST-4: the manifest lies: it declares locks: true but store.locks is missing',
+    );
+    expect(io.out).toMatch(/ST-2\.read\s+PASS/);
+    expect(io.out).not.toContain('TypeError');
+  });
+
+  test('several failures: a "start here" line names the most basic; the replay token carries the profile', async () => {
+    const file = await moduleFile(BROKEN_MODULE);
+    const io = capture();
+    expect(await conformance([file, '--only', 'CK-3,ST-2.purge', '--seed', '3'], io)).toBe(1);
+    expect(io.out).toContain('start here: ST-2.purge');
+    expect(io.out).toContain('"profile":"quick"');
+  });
+
+  test('--budget: a rule cut short shows its runs reached, and the report says so', async () => {
+    const io = capture();
+    expect(await conformance(['--only', 'CK-4.walks', '--budget', '0.2', '--seed', '4'], io)).toBe(0);
+    expect(io.out).toMatch(/CK-4\.walks\s+PASS\s+\d+\/100/);
+    expect(io.out).toContain('coverage: the 0.2 s budget cut 1 rule short');
+  });
+});

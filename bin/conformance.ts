@@ -3,17 +3,22 @@
  *
  * The module (`.js` / `.mjs`; a `.ts` module when node runs under a TypeScript loader such as
  * `tsx`: `npx tsx node_modules/sessionspec/dist/bin/sessionspec.js conformance ./store.ts`) exports
- * `factory({ namespace })` returning `{ store, close }`, and optionally `supports` (a manifest
- * override) and `name`. Without a module the kit runs against the built-in memory adapter.
+ * `factory({ namespace })` returning `{ store, close }` (by name or as `export default`), and
+ * optionally `supports` (a manifest override), `name`, and `teardown()` to close what it holds at
+ * module level. Without a module the kit runs against the built-in memory adapter, or with
+ * `--redis-url` against the built-in Redis adapter on that server.
  *
  * @packageDocumentation
  */
-import { writeFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMemoryStore } from '../adapters/memory/index.js';
+import { activeHandles, survivingHandles } from '../conformance/handles.js';
 import { parseReplayToken } from '../conformance/replay.js';
 import { formatFailure, formatReportTable, REPLAY_ENV } from '../conformance/report.js';
+import { RULE_GROUPS } from '../conformance/rules/index.js';
 import { runConformance } from '../conformance/run.js';
 import type {
   ConformanceOptions,
@@ -26,20 +31,27 @@ import type { StoreSupports } from '../src/index.js';
 /** The usage line of `sessionspec help`. */
 export const CONFORMANCE_USAGE =
   'conformance Check a store adapter against the store contract (default: the memory adapter):' +
-  ' [module] [--profile quick|deep] [--seed N] [--replay <json>] [--json file].';
+  ' [module | --redis-url url] [--profile quick|deep] [--budget s] [--seed N] [--only ids] [--replay <json>] [--json file].';
 
-const HELP = `Usage: sessionspec conformance [module] [--profile quick|deep] [--seed N] [--replay <json>] [--json file]
+const HELP = `Usage: sessionspec conformance [module | --redis-url url] [--profile quick|deep] [--budget seconds]
+                                [--seed N] [--only ids] [--replay <json>] [--json file]
 
-  module            a .js/.mjs file exporting factory({ namespace }) => { store, close },
-                    and optionally supports and name (.ts under a loader such as tsx).
-                    Default: the built-in memory adapter.
+  module            a .js/.mjs file exporting factory({ namespace }) => { store, close }
+                    (by name or as export default), and optionally supports, name, and
+                    teardown() to close what it holds at module level (a client, a pool).
+                    .ts under a loader such as tsx. Default: the built-in memory adapter.
+  --redis-url url   qualify a Redis-compatible server (Redis, Valkey, Dragonfly, a managed
+                    Redis) with the built-in Redis adapter, e.g. redis://localhost:6379/0.
   --profile         quick (default, for CI) or deep (many more runs).
+  --budget seconds  the time budget of the run (default: 60 quick, 600 deep); a rule that
+                    runs out stops early and the report shows the runs it reached.
   --seed N          the fast-check seed (default: fresh, printed).
+  --only ids        run only these rules, comma-separated, e.g. ST-6,CK-3.
   --replay <json>   replay one failure with the token the report printed (or set ${REPLAY_ENV}).
-  --json file       also write the machine-readable report to file.
+  --json file       also write the machine-readable report to file (its folder must exist).
 
 Exit code: 0 when no rule fails (UNSUPPORTED rules are listed, not failed), 1 when a rule fails,
-2 on a usage error.
+2 on a usage error. The process ends after the report; a timer or socket still open then is named.
 `;
 
 /** Where the command writes: stdout for the report, stderr for progress and errors. */
@@ -58,8 +70,11 @@ class UsageError extends Error {}
 
 interface Args {
   module?: string;
+  redisUrl?: string;
   profile: ConformanceProfile;
+  budgetMs?: number;
   seed?: number;
+  only?: string[];
   replay?: ReplayToken;
   json?: string;
   help: boolean;
@@ -93,13 +108,39 @@ function parseArgs(argv: readonly string[]): Args {
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
+    } else if (arg === '--budget') {
+      const text = value();
+      const seconds = Number(text);
+      if (!(seconds > 0) || !Number.isFinite(seconds))
+        throw new UsageError(`--budget needs a positive number of seconds, not '${text}'`);
+      args.budgetMs = seconds * 1000;
+    } else if (arg === '--only') {
+      const known = RULE_GROUPS.flatMap((group) => group.rules.map((rule) => rule.id));
+      args.only = value().split(',').filter(Boolean);
+      const unknown = args.only.filter((id) => !known.includes(id));
+      if (unknown.length > 0 || args.only.length === 0)
+        throw new UsageError(
+          `--only names unknown rules '${unknown.join(',')}'; the rules are ${known.join(', ')}`,
+        );
+    } else if (arg === '--redis-url') {
+      const url = value();
+      if (!/^rediss?:\/\//.test(url))
+        throw new UsageError(`--redis-url is redis://host:port or rediss://..., not '${url}'`);
+      args.redisUrl = url;
     } else if (arg === '--json') args.json = value();
     else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'`);
     else if (args.module === undefined) args.module = arg;
     else throw new UsageError(`one module only, got '${args.module}' and '${arg}'`);
   }
+  if (args.module !== undefined && args.redisUrl !== undefined)
+    throw new UsageError('a module or --redis-url, not both');
   return args;
 }
+
+/** What the command runs: the adapter's options and what ends it. */
+type Adapter = Pick<ConformanceOptions, 'name' | 'factory' | 'supports'> & {
+  teardown?: () => unknown;
+};
 
 /** The built-in memory adapter, one store per namespace. */
 const memoryFactory: StoreFactory = ({ namespace }) => {
@@ -107,25 +148,100 @@ const memoryFactory: StoreFactory = ({ namespace }) => {
   return { store, close: () => store.close() };
 };
 
-/** Load the adapter module: its `factory`, and optional `supports` and `name`. */
-async function loadModule(path: string): Promise<Pick<ConformanceOptions, 'name' | 'factory' | 'supports'>> {
-  let mod: { factory?: unknown; supports?: unknown; name?: unknown };
+/** What an adapter module exports, by name or on its default export. */
+interface AdapterModule {
+  factory?: unknown;
+  supports?: unknown;
+  name?: unknown;
+  teardown?: unknown;
+  default?: unknown;
+}
+
+/**
+ * Load the adapter module: its `factory`, and optional `supports`, `name` and `teardown`, exported by
+ * name, or as `export default factory` or `export default { factory, ... }`.
+ */
+async function loadModule(path: string): Promise<Adapter> {
+  let loaded: AdapterModule;
   try {
-    mod = (await import(pathToFileURL(resolve(path)).href)) as typeof mod;
+    loaded = (await import(pathToFileURL(resolve(path)).href)) as AdapterModule;
   } catch (error) {
     throw new UsageError(`cannot load '${path}': ${(error as Error).message}`);
   }
+  const fallback = loaded.default;
+  const mod: AdapterModule =
+    typeof loaded.factory === 'function' || fallback === undefined || fallback === null
+      ? loaded
+      : typeof fallback === 'function'
+        ? { ...loaded, factory: fallback }
+        : { ...(fallback as AdapterModule), ...loaded, factory: (fallback as AdapterModule).factory };
   if (typeof mod.factory !== 'function') {
-    throw new UsageError(`'${path}' must export factory({ namespace }) returning { store, close }`);
+    throw new UsageError(
+      `'${path}' must export factory({ namespace }) returning { store, close } (export function factory, or export default factory); it exports ${Object.keys(loaded).join(', ') || 'nothing'}`,
+    );
   }
   if (mod.supports !== undefined && (typeof mod.supports !== 'object' || mod.supports === null)) {
     throw new UsageError(`'${path}' exports supports, which must be an object like { locks: false }`);
+  }
+  if (mod.teardown !== undefined && typeof mod.teardown !== 'function') {
+    throw new UsageError(
+      `'${path}' exports teardown, which must be a function closing what the module holds`,
+    );
   }
   return {
     name: typeof mod.name === 'string' ? mod.name : basename(path),
     factory: mod.factory as StoreFactory,
     ...(mod.supports === undefined ? {} : { supports: mod.supports as Partial<StoreSupports> }),
+    ...(mod.teardown === undefined ? {} : { teardown: mod.teardown as () => unknown }),
   };
+}
+
+/**
+ * The built-in Redis adapter over one client to `url` (CK-8: each run on its own prefix), so a
+ * Redis-compatible server can be qualified without writing a module. ioredis is loaded on demand.
+ */
+async function redisAdapter(url: string): Promise<Adapter> {
+  let Redis: typeof import('ioredis').Redis;
+  let createRedisStore: typeof import('../adapters/redis/index.js').createRedisStore;
+  try {
+    ({ Redis } = await import('ioredis'));
+    ({ createRedisStore } = await import('../adapters/redis/index.js'));
+  } catch (error) {
+    throw new UsageError(`--redis-url needs ioredis: npm install ioredis (${(error as Error).message})`);
+  }
+  // SEC-2: fail fast on an outage rather than queueing.
+  const client = new Redis(url, { lazyConnect: true, commandTimeout: 5000, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw new UsageError(`cannot connect to ${url}: ${(error as Error).message}`);
+  }
+  return {
+    name: `redis (${new URL(url).host})`,
+    factory: ({ namespace }) => ({ store: createRedisStore({ client, prefix: namespace }), close: () => {} }),
+    teardown: async () => {
+      await client.quit();
+    },
+  };
+}
+
+/** Fail before the run, not after it, when the report cannot be written there. */
+async function checkWritable(file: string): Promise<void> {
+  const folder = dirname(resolve(file));
+  try {
+    if (!(await stat(folder)).isDirectory()) throw new Error('not a folder');
+    await access(folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`--json ${file}: the folder ${folder} does not exist or is not writable`);
+  }
+  if (
+    await stat(resolve(file)).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  )
+    throw new UsageError(`--json ${file}: that is a folder, give a file name`);
 }
 
 /**
@@ -136,8 +252,9 @@ async function loadModule(path: string): Promise<Pick<ConformanceOptions, 'name'
  * @returns 0 when no rule fails, 1 when one does, 2 on a usage error.
  */
 export async function conformance(argv: readonly string[], io: ConformanceIo = PROCESS_IO): Promise<number> {
+  const baseline = activeHandles();
   let args: Args;
-  let adapter: Pick<ConformanceOptions, 'name' | 'factory' | 'supports'>;
+  let adapter: Adapter;
   try {
     args = parseArgs(argv);
     if (args.help) {
@@ -146,8 +263,13 @@ export async function conformance(argv: readonly string[], io: ConformanceIo = P
     }
     if (args.replay === undefined && process.env[REPLAY_ENV])
       args.replay = parseReplayToken(process.env[REPLAY_ENV]);
+    if (args.json !== undefined) await checkWritable(args.json);
     adapter =
-      args.module === undefined ? { name: 'memory', factory: memoryFactory } : await loadModule(args.module);
+      args.redisUrl !== undefined
+        ? await redisAdapter(args.redisUrl)
+        : args.module === undefined
+          ? { name: 'memory', factory: memoryFactory }
+          : await loadModule(args.module);
   } catch (error) {
     if (error instanceof UsageError || error instanceof TypeError) {
       io.stderr(`sessionspec conformance: ${error.message}\n\n${HELP}`);
@@ -155,14 +277,33 @@ export async function conformance(argv: readonly string[], io: ConformanceIo = P
     }
     throw error;
   }
+  try {
+    return await run(args, adapter, io);
+  } finally {
+    await adapter.teardown?.();
+    const open = await survivingHandles(baseline);
+    if (open.length > 0) {
+      io.stderr(
+        `sessionspec conformance: still open after the report${adapter.teardown === undefined ? '' : ' and teardown()'}: ${open.join(', ')}. ` +
+          `${adapter.teardown === undefined ? 'Export teardown() from the module to close the clients or pools it holds at module level' : 'teardown() should close them'}; exiting anyway.\n`,
+      );
+    }
+  }
+}
+
+/** Run the kit with the parsed arguments and print the report. */
+async function run(args: Args, adapter: Adapter, io: ConformanceIo): Promise<number> {
+  const { teardown: _teardown, ...identity } = adapter;
   const options: ConformanceOptions = {
-    ...adapter,
+    ...identity,
     profile: args.profile,
+    ...(args.budgetMs === undefined ? {} : { budgetMs: args.budgetMs }),
+    ...(args.only === undefined ? {} : { only: args.only }),
     onProgress: (event) => {
       if (event.type === 'start') return;
-      const { id, status, runs, durationMs } = event.result;
+      const { id, status, runs, planned, durationMs } = event.result;
       io.stderr(
-        `  ${status === 'pass' ? 'pass' : status === 'fail' ? 'FAIL' : 'unsupported'}  ${id}  (${runs} runs, ${durationMs} ms)\n`,
+        `  ${status === 'pass' ? 'pass' : status === 'fail' ? 'FAIL' : 'unsupported'}  ${id}  (${runs}${planned === undefined ? '' : `/${planned}`} runs, ${durationMs} ms)\n`,
       );
     },
     ...(args.seed === undefined ? {} : { seed: args.seed }),
@@ -185,7 +326,7 @@ export async function conformance(argv: readonly string[], io: ConformanceIo = P
   const command = [
     'npx sessionspec conformance',
     args.module,
-    args.profile === 'deep' ? '--profile deep' : undefined,
+    args.redisUrl === undefined ? undefined : `--redis-url ${args.redisUrl}`,
   ]
     .filter(Boolean)
     .join(' ');

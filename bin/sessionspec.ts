@@ -2,4 +2,6 @@
 /** The `sessionspec` executable. @packageDocumentation */
 import { main } from './cli.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A store module may hold a client or a pool open: the report is out, so end rather than hang.
+process.exit(code);

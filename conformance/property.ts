@@ -20,9 +20,14 @@ export async function checkProperty<Ts extends unknown[]>(
   property: fc.IAsyncProperty<Ts>,
   lastFailure?: () => Counterexample | undefined,
 ): Promise<RuleOutcome> {
+  // CK-10: stop starting runs when the rule's share of the budget is spent; not a failure.
+  const budget = {
+    interruptAfterTimeLimit: Math.max(Math.round(ctx.deadline - performance.now()), 1),
+    markInterruptAsFailure: false,
+  };
   const params: fc.Parameters<Ts> =
     ctx.replay === undefined
-      ? { numRuns: ctx.numRuns, seed: ctx.seed }
+      ? { numRuns: ctx.numRuns, seed: ctx.seed, ...budget }
       : { numRuns: ctx.numRuns, seed: ctx.replay.seed, path: ctx.replay.path };
   const details = await fc.check(property, params);
   if (!details.failed) return { status: 'pass', runs: details.numRuns };
@@ -93,9 +98,22 @@ function isCommandSequence(value: unknown): value is Iterable<unknown> {
  */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
-    return error.name === 'Violation'
-      ? error.message
-      : `ST-1: the store threw ${error.name}: ${error.message}`;
+    if (error.name === 'Violation') return error.message;
+    const where = kitFrame(error);
+    return where === undefined
+      ? `ST-1: the store threw ${error.name}: ${error.message}`
+      : `the conformance kit itself failed (${error.name}: ${error.message}, at ${where}); this is a sessionspec bug unless the store answered something of the wrong type, please report it with the replay token`;
   }
   return `ST-1: the store threw ${String(error)}`;
+}
+
+/** The kit's own folder, as it appears in stack traces. */
+const KIT_FOLDER = new URL('.', import.meta.url).href.replace(/^file:\/\//, '');
+
+/** The first stack frame, when it is in the kit's own code (not a store's, not a test's). */
+function kitFrame(error: Error): string | undefined {
+  const first = error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '));
+  if (first === undefined || !first.includes(KIT_FOLDER) || /\/(mutants|test)\//.test(first))
+    return undefined;
+  return first.trim().replace(/^at /, '').replace(KIT_FOLDER, 'sessionspec/conformance/');
 }

@@ -26,12 +26,19 @@ export function parseReplayToken(text: string): ReplayToken {
     typeof token.rule !== 'string' ||
     typeof token.seed !== 'number' ||
     typeof token.path !== 'string' ||
-    (token.replayPath !== undefined && typeof token.replayPath !== 'string')
+    (token.replayPath !== undefined && typeof token.replayPath !== 'string') ||
+    (token.profile !== undefined && token.profile !== 'quick' && token.profile !== 'deep')
   ) {
     throw new TypeError(
       `a replay token needs "rule" (string), "seed" (number) and "path" (string); got ${text}`,
     );
   }
-  const { rule, seed, path, replayPath } = token;
-  return replayPath === undefined ? { rule, seed, path } : { rule, seed, path, replayPath };
+  const { rule, seed, path, replayPath, profile } = token;
+  return {
+    rule,
+    seed,
+    path,
+    ...(replayPath === undefined ? {} : { replayPath }),
+    ...(profile === undefined ? {} : { profile }),
+  };
 }

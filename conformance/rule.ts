@@ -31,6 +31,11 @@ export interface RuleContext {
   maxCommands: number;
   /** The fast-check seed (CK-9). */
   seed: number;
+  /**
+   * When this rule's share of the time budget ends (`performance.now()` scale, CK-10): properties stop
+   * starting new runs then, and the report shows how many ran.
+   */
+  deadline: number;
   /** Set when this run replays a failure of this rule (CK-9). */
   replay?: ReplayToken;
   /** Open the store under test on a fresh random namespace (CK-8). */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StoreSupports } from '../src/index.js';
 import { kitVersion, machineHash, specHash } from './fingerprint.js';
-import type { OpenedStore, Rule, RuleContext } from './rule.js';
+import type { Capability, OpenedStore, Rule, RuleContext } from './rule.js';
 import { RULE_GROUPS } from './rules/index.js';
 import type {
   ConformanceOptions,
@@ -14,12 +14,20 @@ import type {
   ConformanceReport,
   RuleResult,
   StoreFactory,
+  StoreHandle,
 } from './types.js';
 
-/** Runs per property and longest command sequence, per profile (CK-10). */
-const PROFILES: Record<ConformanceProfile, { numRuns: number; maxCommands: number }> = {
-  quick: { numRuns: 100, maxCommands: 30 },
-  deep: { numRuns: 2000, maxCommands: 100 },
+/**
+ * Runs per property, longest command sequence and default time budget, per profile (CK-10). The
+ * memory adapter finishes the quick profile in about 10 s; the budget lets a slow store end in time
+ * with fewer runs, and the report says how many it reached.
+ */
+export const PROFILES: Record<
+  ConformanceProfile,
+  { numRuns: number; maxCommands: number; budgetMs: number }
+> = {
+  quick: { numRuns: 100, maxCommands: 30, budgetMs: 60_000 },
+  deep: { numRuns: 2000, maxCommands: 100, budgetMs: 600_000 },
 };
 
 /**
@@ -49,33 +57,41 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       'runConformance needs { name: string, factory: ({ namespace }) => ({ store, close }) }',
     );
   }
-  const profile = options.profile ?? 'quick';
+  // CK-9: a replay runs with the profile of the run that printed it, so it generates the same values.
+  const profile = options.replay?.profile ?? options.profile ?? 'quick';
   const settings = PROFILES[profile];
   if (settings === undefined)
     throw new TypeError(`runConformance: unknown profile '${profile}', use 'quick' or 'deep'`);
+  const budgetMs = options.budgetMs ?? settings.budgetMs;
+  if (!(budgetMs > 0))
+    throw new TypeError(`runConformance: budgetMs must be a positive number of milliseconds`);
   const seed = options.replay?.seed ?? options.seed ?? randomBytes(4).readInt32LE(0);
   const started = performance.now();
-  const supports = await effectiveSupports(options.factory, options.supports);
+  const { supports, lies } = await effectiveSupports(options.factory, options.supports);
   const base = { supports, profile, numRuns: settings.numRuns, maxCommands: settings.maxCommands, seed };
   const open = () => openStore(options.factory);
   const openShared = (count: number) => openSharedStores(options.factory, count);
-  const results: RuleResult[] = [];
-  for (const group of RULE_GROUPS) {
-    for (const rule of group.rules) {
-      if (options.replay !== undefined && options.replay.rule !== rule.id) continue;
-      if (options.only !== undefined && !options.only.includes(rule.id)) continue;
-      options.onProgress?.({ type: 'start', id: rule.id, title: rule.title });
-      const ctx: RuleContext =
-        options.replay === undefined
-          ? { ...base, open, openShared }
-          : { ...base, open, openShared, replay: options.replay };
-      const result = await runRule(rule, ctx);
-      results.push(result);
-      options.onProgress?.({ type: 'done', result });
-    }
-  }
-  if (options.replay !== undefined && results.length === 0) {
+  const selected = RULE_GROUPS.flatMap((group) => group.rules).filter(
+    (rule) =>
+      (options.replay === undefined || options.replay.rule === rule.id) &&
+      (options.only === undefined || options.only.includes(rule.id)),
+  );
+  if (options.replay !== undefined && selected.length === 0) {
     throw new TypeError(`runConformance: the replay token names an unknown rule '${options.replay.rule}'`);
+  }
+  const results: RuleResult[] = [];
+  for (const [index, rule] of selected.entries()) {
+    options.onProgress?.({ type: 'start', id: rule.id, title: rule.title });
+    // CK-10: each rule gets an equal share of what is left, so time a fast rule leaves goes to the rest.
+    const left = budgetMs - (performance.now() - started);
+    const deadline = performance.now() + Math.max(left / (selected.length - index), 0);
+    const ctx: RuleContext =
+      options.replay === undefined
+        ? { ...base, deadline, open, openShared }
+        : { ...base, deadline, open, openShared, replay: options.replay };
+    const result = await runRule(rule, ctx, lies);
+    results.push(result);
+    options.onProgress?.({ type: 'done', result });
   }
   const count = (status: RuleResult['status']) => results.filter((r) => r.status === status).length;
   return {
@@ -86,6 +102,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     machineHash: machineHash(),
     specHash: await specHash(),
     supports,
+    budgetMs,
     ...(options.replay === undefined ? {} : { replay: options.replay }),
     rules: results,
     passed: count('pass'),
@@ -95,19 +112,28 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   };
 }
 
-/** Run one rule; a rule needing a missing capability is `unsupported`, never passed (ST-4). */
-async function runRule(rule: Rule, ctx: RuleContext): Promise<RuleResult> {
+/**
+ * Run one rule; a rule needing a missing capability is `unsupported`, never passed (ST-4), and one
+ * needing a capability the manifest claims but the store lacks fails as a lying manifest.
+ */
+async function runRule(rule: Rule, ctx: RuleContext, lies: readonly Capability[]): Promise<RuleResult> {
   const started = performance.now();
-  const missing = (rule.requires ?? []).filter((capability) => !ctx.supports[capability]);
+  const requires = rule.requires ?? [];
   const elapsed = () => Math.round(performance.now() - started);
-  if (missing.length > 0) {
+  const lied = requires.filter((capability) => lies.includes(capability));
+  const missing = requires.filter((capability) => !ctx.supports[capability]);
+  if (lied.length > 0 || missing.length > 0) {
+    // Not run: a lie fails (the store claims what it lacks), a capability not declared is unsupported.
     return {
       id: rule.id,
       title: rule.title,
-      status: 'unsupported',
+      status: lied.length > 0 ? 'fail' : 'unsupported',
       runs: 0,
       durationMs: 0,
-      message: `ST-4: the manifest does not declare ${missing.join(' and ')}`,
+      message:
+        lied.length > 0
+          ? `[${rule.id}] ST-4: the manifest lies: it declares ${lied.map((c) => `${c}: true`).join(' and ')} but store.${lied.join(' and store.')} is missing, so this rule cannot run. Declare false, or implement the interface.`
+          : `ST-4: the manifest does not declare ${missing.join(' and ')}`,
     };
   }
   let outcome: Awaited<ReturnType<Rule['run']>>;
@@ -128,6 +154,7 @@ async function runRule(rule: Rule, ctx: RuleContext): Promise<RuleResult> {
       title: rule.title,
       status: 'pass',
       runs: outcome.runs,
+      ...planned(outcome.runs, ctx),
       durationMs: elapsed(),
       ...coverage,
     };
@@ -137,6 +164,7 @@ async function runRule(rule: Rule, ctx: RuleContext): Promise<RuleResult> {
     title: rule.title,
     status: 'fail',
     runs: outcome.runs,
+    ...planned(outcome.runs, ctx),
     durationMs: elapsed(),
     ...coverage,
     message: `[${rule.id}] ${outcome.message}`,
@@ -149,24 +177,45 @@ async function runRule(rule: Rule, ctx: RuleContext): Promise<RuleResult> {
       rule: rule.id,
       seed: outcome.seed ?? ctx.seed,
       path: outcome.path,
+      profile: ctx.profile,
       ...(outcome.replayPath === undefined ? {} : { replayPath: outcome.replayPath }),
     };
   }
   return result;
 }
 
-/** The store's own manifest, overridden by the caller's (ST-4). */
+/** `planned` when a budget cut a property short of the profile's runs (CK-10). */
+function planned(runs: number, ctx: RuleContext): { planned?: number } {
+  return runs > 1 && runs < ctx.numRuns ? { planned: ctx.numRuns } : {};
+}
+
+/**
+ * The store's own manifest, overridden by the caller's (ST-4). A capability declared without its
+ * interface is a lie: the rules branch as if it were off, and those that need it fail.
+ */
 async function effectiveSupports(
   factory: StoreFactory,
   override: Partial<StoreSupports> | undefined,
-): Promise<StoreSupports> {
+): Promise<{ supports: StoreSupports; lies: Capability[] }> {
   const opened = await openStore(factory);
   try {
     const own = (opened.store.supports ?? {}) as Partial<StoreSupports>;
-    return {
+    const declared = {
       locks: override?.locks ?? own.locks === true,
       inspection: override?.inspection ?? own.inspection === true,
-      userIndex: override?.userIndex ?? own.userIndex ?? 'exact',
+    };
+    const present = {
+      locks: typeof opened.store.locks?.acquire === 'function',
+      inspection: typeof opened.store.inspection?.contents === 'function',
+    };
+    const lies = (['locks', 'inspection'] as const).filter((c) => declared[c] && !present[c]);
+    return {
+      supports: {
+        locks: declared.locks && present.locks,
+        inspection: declared.inspection && present.inspection,
+        userIndex: override?.userIndex ?? own.userIndex ?? 'exact',
+      },
+      lies,
     };
   } finally {
     await opened.dispose();
@@ -177,7 +226,7 @@ async function effectiveSupports(
 async function openSharedStores(factory: StoreFactory, count: number) {
   const first = await openStore(factory);
   const others = await Promise.all(
-    Array.from({ length: count - 1 }, () => factory({ namespace: first.namespace })),
+    Array.from({ length: count - 1 }, async () => checkHandle(await factory({ namespace: first.namespace }))),
   );
   return {
     stores: [first.store, ...others.map((handle) => handle.store)],
@@ -194,7 +243,7 @@ async function openSharedStores(factory: StoreFactory, count: number) {
  */
 async function openStore(factory: StoreFactory): Promise<OpenedStore> {
   const namespace = `ssck-${randomBytes(6).toString('hex')}`;
-  const handle = await factory({ namespace });
+  const handle = checkHandle(await factory({ namespace }));
   let disposed = false;
   return {
     store: handle.store,
@@ -210,4 +259,41 @@ async function openStore(factory: StoreFactory): Promise<OpenedStore> {
       await handle.close();
     },
   };
+}
+
+/** The operations every store has (ST-1). */
+const OPERATIONS = ['create', 'read', 'write', 'destroy', 'listByUser', 'destroyByUser', 'purgeExpired'];
+
+/**
+ * What the factory returned must be `{ store, close }`; anything else is the caller's mistake, named
+ * with what was expected.
+ * @throws TypeError saying what the factory returned and what it should.
+ */
+function checkHandle(handle: unknown): StoreHandle {
+  const expected =
+    'the factory must return { store, close }, e.g. ({ namespace }) => { const store = makeStore(namespace); return { store, close: () => store.close() }; }';
+  if (typeof handle !== 'object' || handle === null) {
+    throw new TypeError(`runConformance: the factory returned ${String(handle)}; ${expected}`);
+  }
+  const { store, close } = handle as Partial<StoreHandle>;
+  if (store === undefined && typeof (handle as { read?: unknown }).read === 'function') {
+    throw new TypeError(`runConformance: the factory returned the store itself; ${expected}`);
+  }
+  if (typeof store !== 'object' || store === null) {
+    throw new TypeError(`runConformance: the factory returned { store: ${String(store)} }; ${expected}`);
+  }
+  const absent = OPERATIONS.filter(
+    (name) => typeof (store as unknown as Record<string, unknown>)[name] !== 'function',
+  );
+  if (absent.length > 0) {
+    throw new TypeError(
+      `runConformance: the factory's store has no ${absent.join(', ')} method${absent.length > 1 ? 's' : ''}; a store implements SessionStore (ST-1)`,
+    );
+  }
+  if (typeof close !== 'function') {
+    throw new TypeError(
+      `runConformance: the factory returned { store } without close; add close: () => store.close() (or () => {} when the store holds nothing of its own)`,
+    );
+  }
+  return handle as StoreHandle;
 }

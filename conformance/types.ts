@@ -35,6 +35,8 @@ export interface ReplayToken {
   path: string;
   /** The `fc.commands` replay path, for model-based rules. */
   replayPath?: string;
+  /** The profile of the run that failed: a replay generates with the same sizes (CK-9). */
+  profile?: ConformanceProfile;
 }
 
 /** A progress notification while the kit runs (CK-9). */
@@ -55,6 +57,12 @@ export interface ConformanceOptions {
   supports?: Partial<StoreSupports>;
   /** `quick` (default) or `deep` (CK-10). */
   profile?: ConformanceProfile;
+  /**
+   * The time budget of the whole run in milliseconds (CK-10); defaults to the profile's (60 s quick,
+   * 600 s deep). Each rule gets an equal share of what is left; a property stops starting new runs when
+   * its share is spent, and the report shows the runs reached against the runs planned.
+   */
+  budgetMs?: number;
   /** The fast-check seed for every property; a fresh one is drawn when absent (and reported). */
   seed?: number;
   /** Run only the rules with these ids (e.g. `['ST-6']`); every rule when absent. */
@@ -77,6 +85,8 @@ export interface RuleResult {
   status: RuleStatus;
   /** Property runs executed (1 for deterministic rules). */
   runs: number;
+  /** Set when the time budget cut the rule short: the runs the profile planned (CK-10). */
+  planned?: number;
   /** Wall time of the rule in milliseconds. */
   durationMs: number;
   /** What the rule covered, when it measures it: e.g. `37/37 transitions` for CK-4. */
@@ -107,6 +117,8 @@ export interface ConformanceReport {
   specHash: string | null;
   /** The effective capability manifest the rules branched on (ST-4). */
   supports: StoreSupports;
+  /** The time budget the run had, in milliseconds (CK-10). */
+  budgetMs: number;
   /** Set when this run replayed one failure. */
   replay?: ReplayToken;
   rules: RuleResult[];

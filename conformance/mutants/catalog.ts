@@ -264,6 +264,18 @@ export const MUTANTS: readonly Mutant[] = [
     breaks: 'CK-8.isolation',
     factory: () => ({ store: shared, close: () => {} }),
   },
+  {
+    name: 'close() leaves a reconnect timer running',
+    breaks: 'CK-8.close',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async close(): Promise<void> {
+          // Like a client that schedules a reconnect while quitting: the process stays alive 3 s more.
+          setTimeout(() => {}, 3000);
+        }
+      },
+    ),
+  },
 ];
 
 /** A correct store without locks or inspection: its manifest says so (ST-4). @internal */

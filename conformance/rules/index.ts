@@ -5,6 +5,7 @@
  */
 import type { RuleGroup } from '../rule.js';
 import { casRule } from './cas.js';
+import { closeRule } from './close.js';
 import { concurrencyRules } from './concurrency.js';
 import { coreRule } from './core.js';
 import { createRule } from './create.js';
@@ -42,6 +43,7 @@ export const RULE_GROUPS: readonly RuleGroup[] = [
       modelRule,
       isolationRule,
       teardownRule,
+      closeRule,
     ],
   },
   { name: 'lifecycle', rules: lifecycleRules },
