@@ -30,7 +30,12 @@ export async function checkProperty<Ts extends unknown[]>(
       ? { numRuns: ctx.numRuns, seed: ctx.seed, ...budget }
       : { numRuns: ctx.numRuns, seed: ctx.replay.seed, path: ctx.replay.path };
   const details = await fc.check(property, params);
-  if (!details.failed) return { status: 'pass', runs: details.numRuns };
+  // CK-10: the budget ran out before a failure was found: what ran passed; the report shows how much.
+  if (!details.failed || (details.interrupted && details.counterexample === null)) {
+    return details.interrupted
+      ? { status: 'pass', runs: details.numRuns, cutShort: true }
+      : { status: 'pass', runs: details.numRuns };
+  }
   if (details.counterexample === null) {
     return {
       status: 'fail',

@@ -49,7 +49,13 @@ export interface RuleContext {
 
 /** What a rule run concluded. @internal */
 export type RuleOutcome =
-  | { status: 'pass'; runs: number; coverage?: string }
+  | {
+      status: 'pass';
+      runs: number;
+      coverage?: string;
+      /** The time budget ended the property before the profile's runs (CK-10). */
+      cutShort?: boolean;
+    }
   | {
       status: 'fail';
       runs: number;

@@ -84,7 +84,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     options.onProgress?.({ type: 'start', id: rule.id, title: rule.title });
     // CK-10: each rule gets an equal share of what is left, so time a fast rule leaves goes to the rest.
     const left = budgetMs - (performance.now() - started);
-    const deadline = performance.now() + Math.max(left / (selected.length - index), 0);
+    // A floor keeps a rule from getting no time at all when the earlier ones overran.
+    const share = Math.max(left / (selected.length - index), budgetMs / selected.length / 4);
+    const deadline = performance.now() + share;
     const ctx: RuleContext =
       options.replay === undefined
         ? { ...base, deadline, open, openShared }
@@ -154,7 +156,7 @@ async function runRule(rule: Rule, ctx: RuleContext, lies: readonly Capability[]
       title: rule.title,
       status: 'pass',
       runs: outcome.runs,
-      ...planned(outcome.runs, ctx),
+      ...(outcome.cutShort === true ? { planned: ctx.numRuns } : {}),
       durationMs: elapsed(),
       ...coverage,
     };
@@ -164,7 +166,6 @@ async function runRule(rule: Rule, ctx: RuleContext, lies: readonly Capability[]
     title: rule.title,
     status: 'fail',
     runs: outcome.runs,
-    ...planned(outcome.runs, ctx),
     durationMs: elapsed(),
     ...coverage,
     message: `[${rule.id}] ${outcome.message}`,
@@ -182,11 +183,6 @@ async function runRule(rule: Rule, ctx: RuleContext, lies: readonly Capability[]
     };
   }
   return result;
-}
-
-/** `planned` when a budget cut a property short of the profile's runs (CK-10). */
-function planned(runs: number, ctx: RuleContext): { planned?: number } {
-  return runs > 1 && runs < ctx.numRuns ? { planned: ctx.numRuns } : {};
 }
 
 /**
