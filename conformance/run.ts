@@ -82,10 +82,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const results: RuleResult[] = [];
   for (const [index, rule] of selected.entries()) {
     options.onProgress?.({ type: 'start', id: rule.id, title: rule.title });
-    // CK-10: each rule gets an equal share of what is left, so time a fast rule leaves goes to the rest.
+    // CK-10: a rule may use up to three even shares of what is left (rules differ in cost, and time a
+    // fast rule leaves goes to the rest); a floor keeps a rule from getting nothing when others overran.
     const left = budgetMs - (performance.now() - started);
-    // A floor keeps a rule from getting no time at all when the earlier ones overran.
-    const share = Math.max(left / (selected.length - index), budgetMs / selected.length / 4);
+    const share = Math.max(
+      Math.min(left, (3 * left) / (selected.length - index)),
+      budgetMs / selected.length / 4,
+    );
     const deadline = performance.now() + share;
     const ctx: RuleContext =
       options.replay === undefined

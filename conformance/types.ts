@@ -59,7 +59,7 @@ export interface ConformanceOptions {
   profile?: ConformanceProfile;
   /**
    * The time budget of the whole run in milliseconds (CK-10); defaults to the profile's (60 s quick,
-   * 600 s deep). Each rule gets an equal share of what is left; a property stops starting new runs when
+   * 600 s deep). Each rule may use up to three even shares of what is left; a property stops starting new runs when
    * its share is spent, and the report shows the runs reached against the runs planned.
    */
   budgetMs?: number;
