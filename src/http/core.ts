@@ -18,6 +18,7 @@ import {
   type SessionCookieOptions,
   setCookieValue,
 } from './cookies.js';
+import { rejectForeignOptions } from './habits.js';
 import { consoleLogger, describeFailure, type SessionLogger } from './log.js';
 import {
   type CrossSiteOptions,
@@ -150,13 +151,15 @@ export function defaultErrorResponse(error: unknown): ErrorResponse {
  * @returns the core.
  * @throws SessionError `INSECURE_COOKIE` for `secure: false` without `insecureDevelopmentCookie`, and for
  *   `insecureDevelopmentCookie` when `NODE_ENV` is `production` (SEC-1).
- * @throws TypeError on an invalid option.
+ * @throws TypeError on an invalid option, and on an express-session option (naming the equivalent).
  * @internal
  */
 export function createHttpCore<Req>(options: HttpSessionOptions<Req>): HttpCore<Req> {
   if (typeof options !== 'object' || options === null || typeof options.manager?.load !== 'function') {
     throw new TypeError('session options need `manager`: pass createSessionManager({ store })');
   }
+  // express-session options are refused with their equivalent, never silently ignored.
+  rejectForeignOptions(options);
   const { manager } = options;
   const production = globalThis.process?.env?.NODE_ENV === 'production';
   if (options.insecureDevelopmentCookie === true && production) {

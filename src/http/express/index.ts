@@ -7,12 +7,16 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Session } from '../../session.js';
+import { compatSession } from '../compat.js';
 import { createHttpCore, type ErrorResponse, type HttpCore, type HttpSessionOptions } from '../core.js';
+import { guardSession } from '../habits.js';
+import { handleOf, keepHandle } from './handles.js';
 
 export type { SessionCookieOptions } from '../cookies.js';
 export { defaultErrorResponse, type ErrorResponse, type HttpSessionOptions } from '../core.js';
 export type { LogFields, SessionLogger } from '../log.js';
 export { type CrossSiteOptions, CrossSiteRequestError } from '../origin.js';
+export { type PassportLike, passportSessions } from './passport.js';
 
 declare global {
   namespace Express {
@@ -24,7 +28,17 @@ declare global {
 }
 
 /** Options of {@link sessionMiddleware}; `onError` receives the Express request. */
-export type ExpressSessionOptions = HttpSessionOptions<Request>;
+export interface ExpressSessionOptions extends HttpSessionOptions<Request> {
+  /**
+   * Let code written for express-session (connect-flash, csrf-sync, ...) use `req.session` as it did:
+   * properties are keys of the browser bucket (in-place changes of their values are found at commit by
+   * deep comparison), and `regenerate`, `save`, `destroy` and `reload` take callbacks. Each key changed
+   * that way is written whole: requests changing different keys still merge, the same key is
+   * last-writer-wins. Default `false`: assigning a property or passing a callback throws a `TypeError`
+   * naming the sessionspec way.
+   */
+  expressSessionCompat?: boolean;
+}
 
 /**
  * Session middleware for Express 5. Before the handler it loads the session named by the cookie (one
@@ -56,6 +70,7 @@ export type ExpressSessionOptions = HttpSessionOptions<Request>;
  */
 export function sessionMiddleware(options: ExpressSessionOptions): RequestHandler {
   const core = createHttpCore(options);
+  const compat = options.expressSessionCompat === true;
   return (req: Request, res: Response, next: NextFunction) => {
     const facts = {
       method: req.method,
@@ -74,8 +89,10 @@ export function sessionMiddleware(options: ExpressSessionOptions): RequestHandle
           sendError(res, step.response, res.end as unknown as Writer);
           return;
         }
-        (req as unknown as { session: Session }).session = step.value;
-        commitBeforeHeaders(core, req, res, step.value);
+        const view = compat ? compatSession(step.value) : { session: guardSession(step.value), flush: noop };
+        (req as unknown as { session: Session }).session = view.session;
+        keepHandle(req, step.value);
+        commitBeforeHeaders(core, req, res, step.value, view.flush);
         next();
       },
       (error: unknown) => next(error),
@@ -86,14 +103,15 @@ export function sessionMiddleware(options: ExpressSessionOptions): RequestHandle
 /**
  * The session of a request, typed without relying on the `req.session` declaration, for programs that
  * also load another library declaring `req.session` (such as `@types/express-session` during a
- * migration), where TypeScript keeps only one of the two declarations.
+ * migration), where TypeScript keeps only one of the two declarations. With `expressSessionCompat` it
+ * is the session handle itself, without the property mapping.
  * @param req - a request that went through `sessionMiddleware`.
  * @returns its session.
  * @throws TypeError when the middleware did not load a session for this request.
  */
 export function sessionOf(req: Request): Session {
-  const session = (req as unknown as { session?: Session }).session;
-  if (session === undefined || session === null) {
+  const session = handleOf(req);
+  if (session === undefined) {
     throw new TypeError(
       'no sessionspec session on this request: install sessionMiddleware before this route',
     );
@@ -110,7 +128,13 @@ type Writer = (...args: unknown[]) => unknown;
  * confirming a change that was not saved.
  * @internal
  */
-function commitBeforeHeaders(core: HttpCore<Request>, req: Request, res: ServerResponse, session: Session) {
+function commitBeforeHeaders(
+  core: HttpCore<Request>,
+  req: Request,
+  res: ServerResponse,
+  session: Session,
+  flush: () => void,
+) {
   const original = {
     writeHead: res.writeHead as unknown as Writer,
     write: res.write as unknown as Writer,
@@ -131,25 +155,33 @@ function commitBeforeHeaders(core: HttpCore<Request>, req: Request, res: ServerR
     if (state !== 'open') return;
     state = 'committing';
     const status = held.head !== null && typeof held.head[0] === 'number' ? held.head[0] : res.statusCode;
-    void core.end(session, req, status).then((step) => {
-      state = 'done';
-      restore();
-      const { head, calls } = held;
-      held = { head: null, calls: [] };
-      if (!step.ok) {
-        sendError(res, step.response, original.end);
-        return;
-      }
-      if (!res.headersSent) {
-        if (head !== null) applyHeadHeaders(res, head);
-        if (step.value.setCookie !== null) res.appendHeader('set-cookie', step.value.setCookie);
-        if (step.value.cacheControl !== null) res.setHeader('cache-control', step.value.cacheControl);
-        else if (step.value.defaultCacheControl !== null && !res.hasHeader('cache-control'))
-          res.setHeader('cache-control', step.value.defaultCacheControl);
-        if (head !== null) original.writeHead.apply(res, head.slice(0, typeof head[1] === 'string' ? 2 : 1));
-      }
-      for (const call of calls) call.fn.apply(res, call.args);
-    });
+    const ending = (async () => {
+      // Properties changed in place through the compatibility surface join the patch first.
+      flush();
+      return core.end(session, req, status);
+    })();
+    void ending
+      .catch((error: unknown) => ({ ok: false as const, response: core.fail(error, req, session) }))
+      .then((step) => {
+        state = 'done';
+        restore();
+        const { head, calls } = held;
+        held = { head: null, calls: [] };
+        if (!step.ok) {
+          sendError(res, step.response, original.end);
+          return;
+        }
+        if (!res.headersSent) {
+          if (head !== null) applyHeadHeaders(res, head);
+          if (step.value.setCookie !== null) res.appendHeader('set-cookie', step.value.setCookie);
+          if (step.value.cacheControl !== null) res.setHeader('cache-control', step.value.cacheControl);
+          else if (step.value.defaultCacheControl !== null && !res.hasHeader('cache-control'))
+            res.setHeader('cache-control', step.value.defaultCacheControl);
+          if (head !== null)
+            original.writeHead.apply(res, head.slice(0, typeof head[1] === 'string' ? 2 : 1));
+        }
+        for (const call of calls) call.fn.apply(res, call.args);
+      });
   };
 
   res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
@@ -205,6 +237,9 @@ function sendError(res: ServerResponse<IncomingMessage>, response: ErrorResponse
   for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
   end.call(res, response.body);
 }
+
+/** @internal */
+function noop(): void {}
 
 /** @internal */
 function single(value: string | string[] | undefined): string | undefined {

@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Session } from '../../session.js';
 import { createHttpCore, type ErrorResponse, type HttpSessionOptions } from '../core.js';
+import { guardSession } from '../habits.js';
 
 export type { SessionCookieOptions } from '../cookies.js';
 export { defaultErrorResponse, type ErrorResponse, type HttpSessionOptions } from '../core.js';
@@ -26,6 +27,8 @@ export type FastifySessionOptions = HttpSessionOptions<FastifyRequest>;
 
 const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, options) => {
   const core = createHttpCore(options);
+  // The handles themselves, for the commit (the request shows a guarded view of each).
+  const sessions = new WeakMap<FastifyRequest, Session>();
   fastify.decorateRequest('session', null as never);
 
   fastify.addHook('onRequest', async (request, reply) => {
@@ -47,13 +50,14 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
       // SEC-2, SEC-7: answer here; the handler never runs without its real session.
       return sendError(reply, step.response);
     }
-    holder(request).session = step.value;
+    holder(request).session = guardSession(step.value);
+    sessions.set(request, step.value);
   });
 
   // onSend runs after serialisation and before the headers go out: the one place to commit.
   fastify.addHook('onSend', async (request, reply, payload) => {
-    const session = holder(request).session;
-    if (session === null || session === undefined) return payload;
+    const session = sessions.get(request);
+    if (session === undefined) return payload;
     const step = await core.end(session, request, reply.statusCode);
     if (!step.ok) {
       for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
