@@ -12,6 +12,7 @@
  */
 import type { JsonValue } from '../../spec/index.js';
 import type { Session } from '../session.js';
+import { settle } from './callback.js';
 import { member } from './habits.js';
 
 /** A cached property: its value as the handler sees it, and its encoding when read (`null`: assigned). */
@@ -35,9 +36,6 @@ export interface CompatView {
 export function compatSession(session: Session): CompatView {
   const cache = new Map<string, Entry>();
   const bound = new Map<string | symbol, unknown>();
-  const later = (done: unknown, error?: unknown) => {
-    if (typeof done === 'function') queueMicrotask(() => (done as (e?: unknown) => void)(error));
-  };
   const flush = () => {
     for (const [key, entry] of cache) {
       const encoded = JSON.stringify(entry.value);
@@ -46,46 +44,25 @@ export function compatSession(session: Session): CompatView {
       entry.encoded = encoded;
     }
   };
-  const wipe = () => {
-    cache.clear();
-    for (const key of session.browser.keys()) session.delete(key);
-  };
-  const methods: Record<string, (...args: unknown[]) => unknown> = {
+  const methods: Record<string, (done?: unknown) => void> = {
     // express-session starts an empty session with a new id; here the token rotates (a logged-in user is
     // logged out, as the old session would be gone) and the browser bucket is emptied.
-    regenerate: (done) => {
-      try {
+    regenerate: (done) =>
+      settle(done, () => {
         if (session.isAuthenticated) session.logout();
         else session.rotate();
-        wipe();
-      } catch (error) {
-        return later(done, error);
-      }
-      later(done);
-    },
+        cache.clear();
+        for (const key of session.browser.keys()) session.delete(key);
+      }),
     // The commit runs before the response goes out, so a save cannot be outrun by the next request.
-    save: (done) => {
-      try {
-        flush();
-      } catch (error) {
-        return later(done, error);
-      }
-      later(done);
-    },
-    destroy: (done) => {
-      try {
+    save: (done) => settle(done, flush),
+    destroy: (done) =>
+      settle(done, () => {
         cache.clear();
         session.destroy();
-      } catch (error) {
-        return later(done, error);
-      }
-      later(done);
-    },
+      }),
     // The request's own view is read again; the store is not (concurrent changes merge at commit).
-    reload: (done) => {
-      cache.clear();
-      later(done);
-    },
+    reload: (done) => settle(done, () => cache.clear()),
     resetMaxAge: () => undefined,
   };
 

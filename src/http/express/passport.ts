@@ -7,6 +7,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Session } from '../../session.js';
+import { settle } from '../callback.js';
 import { handleOf } from './handles.js';
 
 /** The part of a Passport 0.7 `Authenticator` this module uses (all of it public API). */
@@ -78,16 +79,11 @@ export function passportSessions(passport: PassportLike): RequestHandler {
     const ext = req as unknown as Record<string, unknown>;
     ext.login = ext.logIn = (user: unknown, options: unknown, done?: unknown) =>
       logIn(passport, req, user, options, done);
-    ext.logout = ext.logOut = (options: unknown, done?: unknown) => {
-      const callback = typeof options === 'function' ? options : done;
-      try {
+    ext.logout = ext.logOut = (options: unknown, done?: unknown) =>
+      settle(typeof options === 'function' ? options : done, () => {
         ext.user = null;
         handle(req).logout();
-      } catch (error) {
-        return finish(callback, error);
-      }
-      finish(callback);
-    };
+      });
     ext.isAuthenticated = () => Boolean(ext.user);
     ext.isUnauthenticated = () => !ext.user;
     next();
@@ -100,32 +96,40 @@ function logIn(passport: PassportLike, req: Request, user: unknown, options: unk
   const settings = (typeof options === 'object' && options !== null ? options : {}) as { session?: boolean };
   const ext = req as unknown as Record<string, unknown>;
   ext.user = user;
-  if (settings.session === false) return finish(callback);
+  if (settings.session === false) {
+    settle(callback, () => undefined);
+    return;
+  }
   passport.serializeUser(user, req, (error, id) => {
-    if (error) {
-      ext.user = null;
-      return finish(callback, error);
-    }
-    try {
-      const session = handle(req);
-      if (typeof id === 'string' && id.length > 0) {
-        session.authenticate(id);
-      } else if (typeof id === 'number' && Number.isSafeInteger(id)) {
-        session.authenticate(String(id));
-        session.user.set(SERIALIZED, id);
-      } else {
-        throw new TypeError(
-          `serializeUser gave ${id === null ? 'null' : typeof id}: a sessionspec session is bound to a user ` +
-            'id, so return a non-empty string or an integer (such as user.id) and keep other data in ' +
-            "req.session.user.set('key', value)",
-        );
+    settle(callback, () => {
+      if (error) {
+        ext.user = null;
+        throw error;
       }
-    } catch (caught) {
-      ext.user = null;
-      return finish(callback, caught);
-    }
-    finish(callback);
+      login(handle(req), id, ext);
+    });
   });
+}
+
+/** @internal Authenticate the session as the serialised id (see {@link passportSessions}). */
+function login(session: Session, id: unknown, ext: Record<string, unknown>): void {
+  try {
+    if (typeof id === 'string' && id.length > 0) {
+      session.authenticate(id);
+    } else if (typeof id === 'number' && Number.isSafeInteger(id)) {
+      session.authenticate(String(id));
+      session.user.set(SERIALIZED, id);
+    } else {
+      throw new TypeError(
+        `serializeUser gave ${id === null ? 'null' : typeof id}: a sessionspec session is bound to a user ` +
+          'id, so return a non-empty string or an integer (such as user.id) and keep other data in ' +
+          "req.session.user.set('key', value)",
+      );
+    }
+  } catch (caught) {
+    ext.user = null;
+    throw caught;
+  }
 }
 
 /** @internal The request's session handle, whichever view `req.session` shows. */
@@ -135,10 +139,4 @@ function handle(req: Request): Session {
     throw new TypeError('Passport needs a session: install sessionMiddleware before passportSessions');
   }
   return session;
-}
-
-/** @internal Call a Node-style callback after the current step, as Passport's own methods do. */
-function finish(callback: unknown, error?: unknown): void {
-  if (typeof callback === 'function') queueMicrotask(() => (callback as (e?: unknown) => void)(error));
-  else if (error !== undefined) throw error;
 }
