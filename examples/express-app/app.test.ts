@@ -36,21 +36,31 @@ test('LC-5: log in, fill the cart, set a profile, log out: the cart survives, th
   const page = await context.newPage();
   await page.goto(base);
   await expect.poll(() => page.textContent('#who')).toBe('Not signed in');
+  await page.getByRole('button', { name: 'Add pear' }).click();
+  const anonymous = (await context.cookies()).find((c) => c.name === 'sid')?.value;
+  // Passport (passport-local): a wrong password is refused, the right one logs in and rotates the token.
   await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill('wrong');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect.poll(() => page.textContent('#failed')).toBe('Wrong username or password.');
+  expect(await page.textContent('#who')).toBe('Not signed in');
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill('alice-password');
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect.poll(() => page.textContent('#who')).toBe('Signed in as alice');
+  expect((await context.cookies()).find((c) => c.name === 'sid')?.value).not.toBe(anonymous);
   await page.getByRole('button', { name: 'Add apple' }).click();
   await page.getByRole('button', { name: 'Add plum' }).click();
   await page.getByLabel('Display name').fill('Alice Liddell');
   await page.getByRole('button', { name: 'Save profile' }).click();
   expect(await page.textContent('#profile')).toContain('Alice Liddell');
-  expect(await page.locator('#cart li').allTextContents()).toEqual(['apple', 'plum']);
+  expect(await page.locator('#cart li').allTextContents()).toEqual(['pear', 'apple', 'plum']);
   const cookie = (await context.cookies()).find((c) => c.name === 'sid');
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', expires: -1 });
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect.poll(() => page.textContent('#who')).toBe('Not signed in');
-  expect(await page.locator('#cart li').allTextContents()).toEqual(['apple', 'plum']);
+  expect(await page.locator('#cart li').allTextContents()).toEqual(['pear', 'apple', 'plum']);
   expect(await page.content()).not.toContain('Alice Liddell');
   await page.screenshot({ path: `${OUTPUT}/express-app-after-logout.png`, fullPage: true });
   await context.close();
@@ -63,6 +73,7 @@ test('LC-9: two browsers of one user; one ends the other, then all others', asyn
     const page = await context.newPage();
     await page.goto(base);
     await page.getByLabel('Username').fill('bob');
+    await page.getByLabel('Password').fill('bob-password');
     await page.getByLabel('Device name').fill(device);
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(() => page.textContent('#who')).toBe('Signed in as bob');
@@ -83,6 +94,7 @@ test('LC-9: two browsers of one user; one ends the other, then all others', asyn
 
   // Log the laptop in again; "log out all other sessions" from the phone ends it once more.
   await onLaptop.getByLabel('Username').fill('bob');
+  await onLaptop.getByLabel('Password').fill('bob-password');
   await onLaptop.getByLabel('Device name').fill('laptop');
   await onLaptop.getByRole('button', { name: 'Log in' }).click();
   await expect.poll(() => onLaptop.textContent('#who')).toBe('Signed in as bob');
@@ -93,6 +105,33 @@ test('LC-9: two browsers of one user; one ends the other, then all others', asyn
   await expect.poll(() => onLaptop.textContent('#who')).toBe('Not signed in');
   await laptop.close();
   await phone.close();
+});
+
+test('SEC-7: login CSRF with the default options: a cross-site form posting credentials is refused', async () => {
+  // The attacker's page is another site (localhost is not 127.0.0.1): its form would log the victim into
+  // the attacker's account.
+  const attacker = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(`<form method="post" action="${base}/login"><input name="username" value="bob">
+      <input name="password" value="bob-password"></form>`);
+  }).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => attacker.once('listening', resolve));
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`http://localhost:${(attacker.address() as AddressInfo).port}/`);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${base}/login`),
+      page.evaluate(() => document.forms[0]!.submit()),
+    ]);
+    expect(response.status()).toBe(403);
+    expect(await response.text()).toContain('crossSiteCheck');
+    await page.goto(base);
+    expect(await page.textContent('#who')).toBe('Not signed in');
+  } finally {
+    await context.close();
+    await new Promise<void>((resolve) => attacker.close(() => resolve()));
+  }
 });
 
 test('SEC-7: a form posted from another origin is refused with 403', async () => {

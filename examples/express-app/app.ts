@@ -1,13 +1,53 @@
 /**
- * The example shop: log in and out, a cart in the browser bucket (it survives logout), a profile in the
- * user bucket (it does not), and a page listing the user's sessions with "log out this one / all others".
- * Plain server-rendered HTML, no client script.
+ * The example shop: log in and out with Passport (passport-local), a cart in the browser bucket (it
+ * survives logout), a profile in the user bucket (it does not), and a page listing the user's sessions
+ * with "log out this one / all others". Plain server-rendered HTML, no client script.
  *
  * @packageDocumentation
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express from 'express';
-import { sessionMiddleware } from '../../src/http/express/index.js';
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { passportSessions, sessionMiddleware } from '../../src/http/express/index.js';
 import type { SessionManager } from '../../src/index.js';
+
+declare global {
+  namespace Express {
+    /** The user Passport puts on `req.user` (from `deserializeUser`). */
+    interface User {
+      username: string;
+    }
+  }
+}
+
+/** Demo accounts (a real app checks a password hash in its database). */
+const ACCOUNTS = new Map([
+  ['alice', 'alice-password'],
+  ['bob', 'bob-password'],
+]);
+
+/** @internal Constant-time comparison of a password with a demo account's. */
+function passwordMatches(username: string, password: string): boolean {
+  const expected = ACCOUNTS.get(username);
+  if (expected === undefined) return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(password), digest(expected));
+}
+
+/** @internal A Passport instance with the local strategy over the demo accounts. */
+function createPassport(): InstanceType<typeof Passport> {
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy((username, password, done) =>
+      done(null, passwordMatches(username, password) ? { username } : false),
+    ),
+  );
+  // The session is bound to this string (req.session.userId).
+  passport.serializeUser((user, done) => done(null, user.username));
+  passport.deserializeUser((id: string, done) => done(null, ACCOUNTS.has(id) ? { username: id } : false));
+  return passport;
+}
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
@@ -35,22 +75,30 @@ export function createApp(options: AppOptions): express.Express {
       // SEC-7 (on by default): forms of this site post with Sec-Fetch-Site: same-origin; other sites get 403.
     }),
   );
+  // Passport 0.7: req.login / req.logout authenticate and log out the sessionspec session (they must be
+  // installed before passport.initialize(), which keeps them); passport.session() reads its user.
+  const passport = createPassport();
+  app.use(passportSessions(passport));
+  app.use(passport.initialize());
+  app.use(passport.session());
 
   app.get('/', (req, res) => {
     const s = req.session;
     const cart = (s.get('cart') as string[] | undefined) ?? [];
     const profile = s.isAuthenticated ? (s.user.get('profile') as { name: string } | undefined) : undefined;
-    const account = s.isAuthenticated
-      ? `<p id="who">Signed in as <b>${esc(s.userId!)}</b></p>
+    const failed = req.query.failed === '1' ? '<p id="failed">Wrong username or password.</p>' : '';
+    const account = req.user
+      ? `<p id="who">Signed in as <b>${esc(req.user.username)}</b></p>
         <section><h2>Profile</h2>
           <p id="profile">${profile ? `Display name: ${esc(profile.name)}` : 'No profile yet.'}</p>
           <form method="post" action="/profile"><input name="name" aria-label="Display name" required>
             <button>Save profile</button></form></section>
         <p><a href="/sessions">Your sessions</a></p>
         <form method="post" action="/logout"><button>Log out</button></form>`
-      : `<p id="who">Not signed in</p>
+      : `<p id="who">Not signed in</p>${failed}
         <form method="post" action="/login">
           <input name="username" aria-label="Username" placeholder="username" required>
+          <input name="password" type="password" aria-label="Password" placeholder="password" required>
           <input name="device" aria-label="Device name" placeholder="device name">
           <button>Log in</button></form>`;
     const items = ITEMS.map((i) => `<button name="item" value="${i}">Add ${i}</button>`).join(' ');
@@ -65,19 +113,19 @@ export function createApp(options: AppOptions): express.Express {
     );
   });
 
-  app.post('/login', (req, res) => {
-    const username = String(req.body?.username ?? '').trim();
-    if (username === '') return void res.status(400).send(page('Log in', '<p>A username is needed.</p>'));
-    // LC-2: the token rotates, the cart stays, the user bucket starts empty.
-    req.session.authenticate(username);
-    req.session.setLabel('device', String(req.body?.device ?? '').trim() || 'browser');
-    res.redirect(303, '/');
-  });
+  app.post(
+    '/login',
+    // LC-2 (through req.login): the token rotates, the cart stays, the user bucket starts empty.
+    passport.authenticate('local', { failureRedirect: '/?failed=1' }),
+    (req, res) => {
+      req.session.setLabel('device', String(req.body?.device ?? '').trim() || 'browser');
+      res.redirect(303, '/');
+    },
+  );
 
-  app.post('/logout', (req, res) => {
-    // LC-5: the profile goes, the cart stays.
-    req.session.logout();
-    res.redirect(303, '/');
+  app.post('/logout', (req, res, next) => {
+    // LC-5 (through req.logout): the profile goes, the cart stays.
+    req.logout((error) => (error ? next(error) : res.redirect(303, '/')));
   });
 
   app.post('/cart', (req, res) => {
