@@ -2,15 +2,15 @@
  * The lifecycle machine as a plain graph (states, transitions, guards) with the rule IDs each part
  * implements: the one model every diagram of `sessionspec visualize` is drawn from (VIS-1).
  *
- * The graph is read from the machine itself (`xstate/graph`'s `toDirectedGraph`, plus the initial
- * transition and any `always` transitions it leaves out), never written by hand. Only the mapping from
+ * The graph is read from the machine itself (through the one reader of its definition,
+ * `definition.ts`), never written by hand. Only the mapping from
  * names to rule IDs lives here, in {@link RULE_MAP}, and a test fails when the machine gains a state,
  * event, guard or action the map does not cover.
  *
  * @packageDocumentation
  */
 import type { AnyStateMachine } from 'xstate';
-import { toDirectedGraph } from 'xstate/graph';
+import { ALWAYS_EVENT, CREATE_EVENT, type DeclaredAction, readMachine } from './definition.js';
 import { sessionMachine } from './machine.js';
 
 /** A rule ID of the requirements catalog, such as `LC-6`. */
@@ -19,11 +19,7 @@ export type RuleId = string;
 /** The candidate key used for a transition that has no guard (the fallback of a guarded list). */
 export const NO_GUARD = 'else';
 
-/** The event name shown for the machine's initial transition (the `create` of the lifecycle table). */
-export const CREATE_EVENT = 'create';
-
-/** The event name shown for an eventless (`always`) transition. */
-export const ALWAYS_EVENT = 'always';
+export { ALWAYS_EVENT, CREATE_EVENT };
 
 /**
  * Which rules each part of the machine implements, by name. A transition implements the rules of its
@@ -170,38 +166,9 @@ export interface MachineGraph {
   queryGuards: string[];
 }
 
-type Named = string | { type?: unknown; params?: unknown } | ((...args: never[]) => unknown);
-interface TransitionLike {
-  eventType: string;
-  guard?: unknown;
-  actions: readonly unknown[];
-  target?: readonly StateNodeLike[] | undefined;
-}
-interface StateNodeLike {
-  path: string[];
-  type: string;
-  description?: string | undefined;
-  always?: readonly TransitionLike[] | undefined;
-}
-
-/** @internal The name of a guard or action as the machine declares it. */
-function nameOf(item: unknown): string {
-  const named = item as Named;
-  if (typeof named === 'string') return named;
-  if (typeof named === 'function') return named.name || 'inline';
-  return typeof named.type === 'string' ? named.type : 'inline';
-}
-
 /** @internal An action with the `event` param of `audit(...)` kept, as the lifecycle table shows it. */
-function actionLabel(action: unknown): string {
-  const name = nameOf(action);
-  const params = (action as { params?: { event?: unknown } }).params;
-  return typeof params?.event === 'string' ? `${name}(${params.event})` : name;
-}
-
-/** @internal */
-function stateId(node: StateNodeLike): string {
-  return node.path.join('.');
+function actionLabel(action: DeclaredAction): string {
+  return action.event === undefined ? action.type : `${action.type}(${action.event})`;
 }
 
 /** @internal A name's rules in one section of {@link RULE_MAP}, or none. */
@@ -254,65 +221,36 @@ export function transitionRules(event: string, guard: string | null, actions: re
  * ```
  */
 export function machineGraph(machine: AnyStateMachine = sessionMachine): MachineGraph {
-  const root = machine.root as unknown as StateNodeLike & {
-    id: string;
-    initial?: TransitionLike & { target: readonly StateNodeLike[] };
-  };
-  const initialTarget = root.initial?.target[0];
-  if (root.initial === undefined || initialTarget === undefined) {
-    throw new TypeError('machineGraph: the machine has no initial state; give its root an `initial`.');
-  }
-  const states: GraphState[] = [];
-  const transitions: GraphTransition[] = [];
+  const definition = readMachine(machine);
   const counters = new Map<string, number>();
-
-  const add = (source: string | null, target: string, event: string, t: TransitionLike): void => {
-    const internal = source !== null && (t.target === undefined || t.target.length === 0);
-    const key = `${source ?? 'initial'}-${event}`;
+  const transitions: GraphTransition[] = definition.transitions.map((t) => {
+    const key = `${t.source ?? 'initial'}-${t.event}`;
     const n = counters.get(key) ?? 0;
     counters.set(key, n + 1);
-    const guard = t.guard === undefined ? null : nameOf(t.guard);
-    const names = t.actions.map(nameOf);
-    transitions.push({
+    return {
       id: `edge-${key}-${n}`,
-      source,
-      target,
-      internal,
-      event,
-      guard,
+      source: t.source,
+      target: t.target,
+      internal: t.internal,
+      event: t.event,
+      guard: t.guard,
       actions: t.actions.map(actionLabel),
-      rules: transitionRules(event, guard, names),
-    });
-  };
-
-  add(null, stateId(initialTarget), CREATE_EVENT, root.initial);
-
-  const visit = (node: ReturnType<typeof toDirectedGraph>): void => {
-    const stateNode = node.stateNode as unknown as StateNodeLike;
-    const id = stateId(stateNode);
-    states.push({
-      id,
-      final: stateNode.type === 'final',
-      description: stateNode.description ?? '',
-      rules: sortRules(lookup(RULE_MAP.states, id)),
-    });
-    for (const edge of node.edges) {
-      const t = edge.transition as unknown as TransitionLike;
-      add(id, stateId(edge.target as unknown as StateNodeLike), t.eventType, t);
-    }
-    // `toDirectedGraph` leaves eventless transitions out.
-    for (const t of stateNode.always ?? []) {
-      for (const target of t.target ?? [stateNode]) add(id, stateId(target), ALWAYS_EVENT, t);
-    }
-    for (const child of node.children) visit(child);
-  };
-  for (const child of toDirectedGraph(machine).children) visit(child);
-
+      rules: transitionRules(
+        t.event,
+        t.guard,
+        t.actions.map((a) => a.type),
+      ),
+    };
+  });
+  const states: GraphState[] = definition.states.map((state) => ({
+    ...state,
+    rules: sortRules(lookup(RULE_MAP.states, state.id)),
+  }));
   const used = new Set(transitions.flatMap((t) => (t.guard === null ? [] : [t.guard])));
   const guards = [...new Set([...Object.keys(machine.implementations.guards), ...used])];
   return {
-    id: root.id,
-    initial: stateId(initialTarget),
+    id: definition.id,
+    initial: definition.initial,
     states,
     transitions,
     events: [...new Set(transitions.map((t) => t.event))],

@@ -8,20 +8,34 @@
 export { AUDIT_EVENT_TYPES, type AuditEventType } from './audit.js';
 export { decodeRecord, readResultOf } from './codec.js';
 export {
+  ALWAYS_EVENT,
+  CREATE_EVENT,
+  candidatesOf,
+  type DeclaredAction,
+  type DeclaredState,
+  type DeclaredTransition,
+  type MachineDefinition,
+  readMachine,
+  sessionDefinition,
+} from './definition.js';
+export {
   type AccessEvent,
   type AuditParams,
   type AuthenticateEvent,
   type ChangeCredentialEvent,
   type CreateInput,
   type DestroyEvent,
+  EFFECT_TYPES,
   type LiveState,
   type LogoutEvent,
+  type MachineAction,
   type Presented,
   type ReauthenticateEvent,
   type RevokeEvent,
   type RotateEvent,
   type SessionContext,
   type SessionEffect,
+  type SessionEffectType,
   type SessionEvent,
   type SessionEventType,
   type SessionMachine,
@@ -40,6 +54,22 @@ export {
   upgradeRecord,
   WRITE_ID_HISTORY,
 } from './record.js';
+export {
+  type CallDecision,
+  type CookieLifetime,
+  callDecision,
+  cookieMaxAge,
+  cookieResent,
+  credentialAccepted,
+  expiresAtOf,
+  graceOpen,
+  type HashEquals,
+  hasEnded,
+  idleDeadline,
+  presentedSecret,
+  type SecretFields,
+  TERMINAL_STATES,
+} from './rules.js';
 export type {
   CreateResult,
   ReadResult,

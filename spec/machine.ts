@@ -8,8 +8,9 @@
  *
  * @packageDocumentation
  */
-import { assign, setup } from 'xstate';
+import { assign, type ParameterizedObject, type StateMachine, setup } from 'xstate';
 import type { AuditEventType } from './audit.js';
+import { graceOpen, idleDeadline } from './rules.js';
 
 /** The live states of a session (LC-1). */
 export type LiveState = 'anonymous' | 'authenticated';
@@ -154,21 +155,6 @@ export type SessionEvent =
 /** The type names of the lifecycle events. */
 export type SessionEventType = SessionEvent['type'];
 
-/**
- * Effects: the named actions of the machine that are not context changes. A manager executes each
- * against the store and the response; the lifecycle table in `SPEC.md` lists them per transition.
- */
-export type SessionEffect =
-  | 'issueToken'
-  | 'clearCookie'
-  | 'resetUserBucket'
-  | 'deleteRecord'
-  | 'revokeOtherSessions'
-  | 'enforceUserCap'
-  | 'acceptPrevious'
-  | 'rejectCredential'
-  | 'audit';
-
 /** The params of the `audit` effect (SEC-4). */
 export interface AuditParams {
   event: AuditEventType;
@@ -212,6 +198,22 @@ const live = {
 };
 
 /**
+ * @internal The effects of the machine: named actions that change nothing in the context. A manager
+ * executes each against the store and the response, through one exhaustive map of handlers.
+ */
+const effects = {
+  issueToken: () => {},
+  clearCookie: () => {},
+  resetUserBucket: () => {},
+  deleteRecord: () => {},
+  revokeOtherSessions: () => {},
+  enforceUserCap: () => {},
+  acceptPrevious: () => {},
+  rejectCredential: () => {},
+  audit: (_args: unknown, _params: AuditParams) => {},
+};
+
+/**
  * The session lifecycle machine. Step it with `initialTransition(sessionMachine, input)` and
  * `transition(sessionMachine, snapshot, event)` from `xstate`; both are pure.
  *
@@ -235,19 +237,19 @@ export const sessionMachine = setup({
     /** LC-7: the absolute deadline has passed (`now >= absoluteDeadline`). */
     absoluteExpired: ({ context, event }) => event.now >= context.absoluteDeadline,
     /** LC-7: the idle deadline has passed (`now >= lastSeenAt + idleTimeout`). */
-    idleExpired: ({ context, event }) => event.now >= context.lastSeenAt + context.idleTimeout,
+    idleExpired: ({ context, event }) => event.now >= idleDeadline(context),
     /** CC-6: the previous secret was presented after its window, and the policy ends the session. */
     reuseEnds: ({ context, event }) =>
       event.type === 'access' &&
       event.presented === 'previous' &&
       event.endOnReuse &&
-      !inWindow(context, event.now),
+      !graceOpen(context, event.now),
     /** CC-6: the previous secret was presented after its window. */
     reuse: ({ context, event }) =>
-      event.type === 'access' && event.presented === 'previous' && !inWindow(context, event.now),
+      event.type === 'access' && event.presented === 'previous' && !graceOpen(context, event.now),
     /** CC-6: the previous secret was presented inside its grace window. */
     inGrace: ({ context, event }) =>
-      event.type === 'access' && event.presented === 'previous' && inWindow(context, event.now),
+      event.type === 'access' && event.presented === 'previous' && graceOpen(context, event.now),
     /** PERF-1: enough of the idle window has passed since the last written touch. */
     touchDue: ({ context, event }) =>
       event.type === 'access' && event.now - context.lastSeenAt >= event.touchAfter,
@@ -305,15 +307,7 @@ export const sessionMachine = setup({
         persistent: e.persistent ?? context.persistent,
       };
     }),
-    issueToken: () => {},
-    clearCookie: () => {},
-    resetUserBucket: () => {},
-    deleteRecord: () => {},
-    revokeOtherSessions: () => {},
-    enforceUserCap: () => {},
-    acceptPrevious: () => {},
-    rejectCredential: () => {},
-    audit: (_, _params: AuditParams) => {},
+    ...effects,
   },
 }).createMachine({
   id: 'session',
@@ -386,7 +380,40 @@ export const sessionMachine = setup({
 /** The machine's type. */
 export type SessionMachine = typeof sessionMachine;
 
-/** @internal CC-6: the previous secret's window is open. */
-function inWindow(context: SessionContext, now: number): boolean {
-  return context.previousUntil !== null && now < context.previousUntil;
-}
+// biome-ignore lint/suspicious/noExplicitAny: a wildcard for the machine's other type parameters.
+type Any = any;
+
+/** The machine's named actions with their params, read from its type. */
+export type MachineAction =
+  SessionMachine extends StateMachine<
+    Any,
+    Any,
+    Any,
+    Any,
+    infer A extends ParameterizedObject,
+    Any,
+    Any,
+    Any,
+    Any,
+    Any,
+    Any,
+    Any,
+    Any,
+    Any
+  >
+    ? A
+    : never;
+
+/** The names of the machine's effects: its named actions that are not context changes. */
+export type SessionEffectType = keyof typeof effects;
+
+/**
+ * An effect the machine asks for, as data: one of its named actions that is not a context change, with
+ * its params (`audit` carries its event, SEC-4). Derived from the machine, never listed by hand; a
+ * manager handles them through one exhaustive map, so an effect added to the machine without a handler
+ * does not typecheck.
+ */
+export type SessionEffect = Extract<MachineAction, { type: SessionEffectType }>;
+
+/** The names of the machine's effects, at run time (the keys of its effect actions). */
+export const EFFECT_TYPES = Object.keys(effects) as SessionEffectType[];

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { sessionMachine } from './machine.js';
+import { type DeclaredAction, type DeclaredTransition, sessionDefinition } from './definition.js';
 
 /** One row of the lifecycle table: state x event -> guard -> next state, effects. */
 export interface LifecycleRow {
@@ -17,23 +17,11 @@ export interface LifecycleRow {
   effects: string[];
 }
 
-type ActionConfig = string | { type: string; params?: { event?: string } };
-interface TransitionConfig {
-  guard?: string;
-  target?: string;
-  actions?: ActionConfig[];
-}
-interface StateConfig {
-  type?: string;
-  on?: Record<string, TransitionConfig | TransitionConfig[]>;
-}
-
 const NONE = '—';
 
-/** @internal */
-function actionName(action: ActionConfig): string {
-  if (typeof action === 'string') return action;
-  return action.params?.event ? `${action.type}(${action.params.event})` : action.type;
+/** @internal An action as the table shows it: `audit(name)` with its event. */
+function actionName(action: DeclaredAction): string {
+  return action.event === undefined ? action.type : `${action.type}(${action.event})`;
 }
 
 /**
@@ -42,35 +30,22 @@ function actionName(action: ActionConfig): string {
  * @returns the rows of the lifecycle table.
  */
 export function lifecycleTable(): LifecycleRow[] {
-  const config = sessionMachine.config as unknown as {
-    initial: TransitionConfig;
-    states: Record<string, StateConfig>;
-  };
-  const rows: LifecycleRow[] = [
-    {
-      state: NONE,
-      event: 'create',
-      guard: NONE,
-      next: config.initial.target ?? NONE,
-      effects: (config.initial.actions ?? []).map(actionName),
-    },
-  ];
-  for (const [state, node] of Object.entries(config.states)) {
-    if (node.type === 'final') {
-      rows.push({ state, event: '(any)', guard: NONE, next: state, effects: [] });
+  const { states, transitions } = sessionDefinition();
+  const rows: LifecycleRow[] = [];
+  const row = (t: DeclaredTransition): LifecycleRow => ({
+    state: t.source ?? NONE,
+    event: t.event,
+    guard: t.guard ?? NONE,
+    next: t.target,
+    effects: t.actions.map(actionName),
+  });
+  rows.push(row(transitions[0]!));
+  for (const state of states) {
+    if (state.final) {
+      rows.push({ state: state.id, event: '(any)', guard: NONE, next: state.id, effects: [] });
       continue;
     }
-    for (const [event, spec] of Object.entries(node.on ?? {})) {
-      for (const candidate of Array.isArray(spec) ? spec : [spec]) {
-        rows.push({
-          state,
-          event,
-          guard: candidate.guard ?? NONE,
-          next: candidate.target ?? state,
-          effects: (candidate.actions ?? []).map(actionName),
-        });
-      }
-    }
+    for (const t of transitions) if (t.source === state.id) rows.push(row(t));
   }
   return rows;
 }

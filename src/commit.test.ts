@@ -4,6 +4,7 @@ import {
   createManualClock,
   createSessionManager,
   isSessionError,
+  type Session,
   type SessionManager,
   type SessionManagerOptions,
   type SessionRecord,
@@ -427,5 +428,77 @@ describe('CC-7: idempotent commits', () => {
       n: 1,
       other: WRITE_ID_HISTORY - 2,
     });
+  });
+});
+
+describe('CC-6: a write made with the grace secret that meets a conflict (the credential check where the committer re-applies)', () => {
+  const GRACE = 10_000;
+
+  /** A rotated session; m1 holds its writes until `open()`; the old token is the grace secret. */
+  async function rotatedWithHeldWrites() {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const env = cluster(
+      2,
+      (i) =>
+        i === 0
+          ? async (op, _args, run) => {
+              if (op === 'write') await gate;
+              return run();
+            }
+          : undefined,
+      { rotationGrace: GRACE },
+    );
+    const [m1, m2] = env.managers as [SessionManager, SessionManager];
+    const { token: old, id } = await loggedIn(m2, 'alice');
+    const s = await m2.load(old);
+    s.rotate();
+    const rotated = await s.commit();
+    const next = rotated.cookie.action === 'set' ? rotated.cookie.token : '';
+    const rotatedAt = env.clock.now();
+    env.clock.set(rotatedAt + GRACE - 1);
+    // The grace request: loaded inside the window, its write held back.
+    const graceRequest = await m1.load(old);
+    expect(graceRequest.usedGraceSecret).toBe(true);
+    graceRequest.set('from-grace', true);
+    const save = graceRequest.commit();
+    await turns(5);
+    return { ...env, m2, id, next, rotatedAt, open, save };
+  }
+
+  /** The other request (current secret) writes first, so the held write meets a conflict. */
+  async function conflictingWrite(m2: SessionManager, next: string, change: (s: Session) => void) {
+    const s = await m2.load(next);
+    expect(s.isNew).toBe(false);
+    change(s);
+    return s.commit();
+  }
+
+  it('CC-6: inside the window the grace write is re-applied on the fresh record', async () => {
+    const { m2, memory, id, next, open, save } = await rotatedWithHeldWrites();
+    await conflictingWrite(m2, next, (s) => s.set('from-current', true));
+    open();
+    expect(await save).toEqual({ cookie: { action: 'none' }, wrote: true });
+    const record = (await readRecord(memory, id))!;
+    expect(record.browser).toMatchObject({ 'from-grace': true, 'from-current': true });
+  });
+
+  it('CC-6: at the end of the window (now = previousUntil) the grace write is refused: SESSION_GONE, nothing of it written', async () => {
+    const { m2, memory, clock, id, next, rotatedAt, open, save } = await rotatedWithHeldWrites();
+    await conflictingWrite(m2, next, (s) => s.set('from-current', true));
+    clock.set(rotatedAt + GRACE);
+    open();
+    expect(isSessionError(await save.catch((e: unknown) => e), 'SESSION_GONE')).toBe(true);
+    const record = (await memory.read(id, rotatedAt + GRACE)) as SessionRecord;
+    expect(record.browser['from-grace']).toBeUndefined();
+    expect(record.browser['from-current']).toBe(true);
+  });
+
+  it('CC-6: after a privilege change (reauthenticate) inside the window the grace write is refused', async () => {
+    const { m2, memory, id, next, open, save } = await rotatedWithHeldWrites();
+    await conflictingWrite(m2, next, (s) => s.reauthenticate());
+    open();
+    expect(isSessionError(await save.catch((e: unknown) => e), 'SESSION_GONE')).toBe(true);
+    expect((await readRecord(memory, id))!.browser['from-grace']).toBeUndefined();
   });
 });

@@ -7,19 +7,24 @@
  */
 import {
   type AuditEventType,
+  cookieMaxAge,
+  cookieResent,
+  credentialAccepted,
+  hasEnded,
+  type SessionEffect,
   type SessionRecord,
   type SessionState,
   type SessionStore,
   upgradeRecord,
   WRITE_ID_HISTORY,
 } from '../spec/index.js';
+import { planOf } from './effects.js';
 import { SessionError } from './errors.js';
-import type { Effect } from './lifecycle.js';
 import { type Applied, applyPatch } from './patch.js';
 import { randomId } from './random.js';
-import type { CommitResult, CookieInstruction, Session } from './session.js';
+import type { CommitResult, CookieInstruction, Handle } from './session.js';
 import { pause } from './store-call.js';
-import { formatToken, newSessionId } from './token.js';
+import { formatToken, hashesEqual, newSessionId } from './token.js';
 import { isStoredRecord } from './validate.js';
 
 /** @internal What the committer needs from the manager. */
@@ -37,7 +42,7 @@ export interface CommitDeps {
 
 /** @internal One waiting commit. */
 interface Job {
-  session: Session;
+  session: Handle;
   resolve(result: CommitResult): void;
   reject(error: unknown): void;
   applied?: Applied | undefined;
@@ -55,8 +60,6 @@ interface Queue {
 /** How many sessions' last written records a process keeps (CC-2). */
 const WRITTEN_KEPT = 1024;
 
-const terminal = (state: SessionState) => state === 'expired' || state === 'destroyed';
-const has = (effects: Effect[], type: string) => effects.some((e) => e.type === type);
 const newWriteId = () => randomId(12);
 
 /** @internal Writes sessions for one manager. */
@@ -85,9 +88,9 @@ export class Committer {
    * Commit a session handle.
    * @returns the cookie instruction.
    */
-  async commit(session: Session): Promise<CommitResult> {
+  async commit(session: Handle): Promise<CommitResult> {
     if (session.base === null) return this.create(session);
-    if (!session.dirty) return { cookie: { action: 'none' }, wrote: false };
+    if (session.ops.length === 0) return { cookie: { action: 'none' }, wrote: false };
     await this.refuseOverCap(session);
     const id = session.base.sessionId;
     let queue = this.queues.get(id);
@@ -106,8 +109,8 @@ export class Committer {
   }
 
   /** @internal SEC-6, ID-4: a new session is kept only when there is something to keep. */
-  private async create(session: Session): Promise<CommitResult> {
-    if (terminal(session.state) || !session.dirty) {
+  private async create(session: Handle): Promise<CommitResult> {
+    if (hasEnded(session.state) || session.ops.length === 0) {
       return { cookie: session.deadToken ? { action: 'clear' } : { action: 'none' }, wrote: false };
     }
     await this.refuseOverCap(session);
@@ -232,7 +235,7 @@ export class Committer {
           }
           job.applied = applyPatch(current, session.ops);
         }
-        if (terminal(job.applied.state)) return i;
+        if (hasEnded(job.applied.state)) return i;
         current = job.applied.record;
       } catch (error) {
         job.error = error;
@@ -248,7 +251,7 @@ export class Committer {
    * ending is unconditional. A touch that can no longer apply is dropped.
    * @returns `null` to apply, `'skip'` to drop quietly, or the error to fail the commit with.
    */
-  private revalidate(session: Session, current: SessionRecord): SessionError | 'skip' | null {
+  private revalidate(session: Handle, current: SessionRecord): SessionError | 'skip' | null {
     const loaded = session.base!;
     const events = session.ops.flatMap((op) => (op.kind === 'event' ? [op.event.type] : []));
     if (events.includes('destroy')) return null;
@@ -260,12 +263,8 @@ export class Committer {
       );
     }
     const hash = session.credential;
-    const accepted =
-      hash !== null &&
-      (hash === current.secretHash ||
-        (hash === current.previousHash &&
-          current.previousUntil !== null &&
-          this.deps.now() < current.previousUntil));
+    // ID-5, CC-6: the credential check, with the grace window, at the time of this write.
+    const accepted = hash !== null && credentialAccepted(hash, current, this.deps.now(), hashesEqual);
     if (accepted && current.userId === loaded.userId) return null;
     if (events.length === session.ops.length) return 'skip';
     return new SessionError(
@@ -276,7 +275,9 @@ export class Committer {
 
   /** @internal LC-6, CC-4: an ending wins; it deletes whatever version is stored. */
   private async end(id: string, queue: Queue, batch: Job[], at: number): Promise<void> {
-    await this.deps.call('destroy', () => this.deps.store.destroy(id));
+    if (planOf(batch[at]!.applied!.effects).deleteRecord) {
+      await this.deps.call('destroy', () => this.deps.store.destroy(id));
+    }
     queue.latest = null;
     this.written.delete(id);
     const gone = new SessionError('SESSION_GONE', `session ${id} was ended by a request before this write`);
@@ -376,55 +377,54 @@ export class Committer {
 
   /** @internal After a successful write: side effects, audit events, the cookie instruction. */
   private async finish(
-    session: Session,
+    session: Handle,
     written: SessionRecord,
-    effects: Effect[],
+    effects: SessionEffect[],
     ended: SessionState | null = null,
   ): Promise<CommitResult> {
     const { deps } = this;
+    const plan = planOf(effects);
     const userId = written.userId;
-    if (userId !== null && has(effects, 'revokeOtherSessions')) {
+    if (userId !== null && plan.endOtherSessions) {
       // LC-10: a credential change ends every other session of the user.
       const ended = await deps.call('destroyByUser', () =>
         deps.store.destroyByUser(userId, [written.sessionId]),
       );
       for (const other of ended) deps.emit('revoked', other, userId, 'credential-change');
     }
-    if (userId !== null && has(effects, 'enforceUserCap')) await this.endOverCap(userId, written.sessionId);
-    for (const effect of effects) {
-      if (effect.type === 'audit' && effect.event !== undefined) {
-        deps.emit(
-          effect.event,
-          written.sessionId,
-          effect.event === 'logged-out' ? (session.base?.userId ?? null) : userId,
-        );
-      }
+    if (userId !== null && plan.enforceUserCap) await this.endOverCap(userId, written.sessionId);
+    for (const event of plan.audits) {
+      deps.emit(event, written.sessionId, event === 'logged-out' ? (session.base?.userId ?? null) : userId);
     }
-    const cookie = ended !== null ? ({ action: 'clear' } as const) : this.cookie(session, written, effects);
+    const cookie = this.cookie(session, written, plan.cookie);
     session.base = ended !== null ? null : written;
     session.local = written;
     // LC-1: the terminal state the machine reached (expired or destroyed), else the live one.
     session.state = ended ?? written.state;
-    if (session.secret !== null && has(effects, 'issueToken')) session.credential = written.secretHash;
+    if (session.secret !== null && plan.cookie === 'issue') session.credential = written.secretHash;
     session.ops = [];
     session.effects = [];
     return { cookie, wrote: true };
   }
 
-  /** @internal What the response does with the cookie (LC-6, LC-7). */
-  private cookie(session: Session, written: SessionRecord, effects: Effect[]): CookieInstruction {
-    const lifetimeMoved = written.persistent && written.expiresAt !== session.base?.expiresAt;
-    if (session.secret === null || !(has(effects, 'issueToken') || lifetimeMoved)) return { action: 'none' };
-    const maxAge = written.persistent
-      ? Math.max(0, Math.floor((written.expiresAt - this.deps.now()) / 1000))
-      : null;
+  /** @internal What the response does with the cookie (LC-6: `clearCookie`; LC-7: `cookieResent`). */
+  private cookie(
+    session: Handle,
+    written: SessionRecord,
+    planned: 'issue' | 'clear' | 'keep',
+  ): CookieInstruction {
+    if (planned === 'clear') return { action: 'clear' };
+    if (session.secret === null || !cookieResent(planned === 'issue', session.base, written)) {
+      return { action: 'none' };
+    }
+    const maxAge = cookieMaxAge(written, this.deps.now());
     return { action: 'set', token: formatToken(written.sessionId, session.secret), maxAge };
   }
 
   /** @internal LC-12 `refuse`: a login over the cap is refused before anything is written. */
-  private async refuseOverCap(session: Session): Promise<void> {
+  private async refuseOverCap(session: Handle): Promise<void> {
     const cap = this.deps.userCap;
-    if (cap === null || cap.onExceed !== 'refuse' || !has(session.effects, 'enforceUserCap')) return;
+    if (cap === null || cap.onExceed !== 'refuse' || !planOf(session.effects).enforceUserCap) return;
     const userId = session.local.userId!;
     const others = (
       await this.deps.call('listByUser', () => this.deps.store.listByUser(userId, this.deps.now()))

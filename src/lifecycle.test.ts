@@ -41,9 +41,7 @@ function reference(record: SessionRecord, event: SessionEvent) {
     state: next.value as string,
     context: next.context,
     effects: actions.map((a) =>
-      a.params && (a.params as { event?: string }).event
-        ? { type: a.type, event: (a.params as { event: string }).event }
-        : { type: a.type },
+      a.params === undefined ? { type: a.type } : { type: a.type, params: a.params },
     ),
   };
 }

@@ -8,21 +8,21 @@
 import { initialTransition, transition } from 'xstate';
 import {
   type AccessEvent,
-  type AuditEventType,
   type CreateInput,
+  candidatesOf,
+  type DeclaredAction,
+  EFFECT_TYPES,
+  expiresAtOf,
   RECORD_FORMAT,
   type SessionContext,
+  type SessionEffect,
   type SessionEvent,
+  type SessionEventType,
   type SessionRecord,
   type SessionState,
   sessionMachine,
 } from '../spec/index.js';
-
-/** An effect the machine asked for, with the audit event name for `audit`. */
-export interface Effect {
-  type: string;
-  event?: AuditEventType;
-}
+import { planOf } from './effects.js';
 
 /** The outcome of one machine step applied to a record. */
 export interface Step {
@@ -30,53 +30,52 @@ export interface Step {
   state: SessionState;
   /** The record with the machine's context changes and `resetUserBucket` applied. */
   record: SessionRecord;
-  effects: Effect[];
+  /** The effects the machine asked for, in order, as data. */
+  effects: SessionEffect[];
 }
 
 /** @internal */
 type Guard = (args: { context: SessionContext; event: SessionEvent }) => boolean;
 
 const guards = sessionMachine.implementations.guards as unknown as Record<string, Guard>;
-const actions = sessionMachine.implementations.actions as unknown as Record<string, { type?: string }>;
-
-/** @internal Whether a named action changes the context (an `assign`). */
-const changesContext = (name: string) => actions[name]?.type === 'xstate.assign';
+const effectTypes = new Set<string>(EFFECT_TYPES);
 
 /**
- * @internal One guarded candidate of the `access` event, compiled from the machine's configuration at
+ * @internal One guarded candidate of the `access` event, compiled from the machine's definition at
  * start-up (PERF-4). A property test proves {@link access} equal to `transition()`.
  */
 interface Candidate {
   guard: Guard | null;
-  target: SessionState | null;
-  effects: Effect[];
+  effects: SessionEffect[];
   /** The candidate changes the context or the state: it takes a real machine step. */
   needsStep: boolean;
 }
 
-type ActionConfig = string | { type: string; params?: { event?: AuditEventType } };
-type TransitionConfig = { guard?: string; target?: string; actions?: ActionConfig[] };
-
-/** @internal */
-function toEffect(action: ActionConfig): Effect {
-  if (typeof action === 'string') return { type: action };
-  return action.params?.event ? { type: action.type, event: action.params.event } : { type: action.type };
+/** @internal An action of the machine as effect data, or `null` for a context change. */
+function effectOf(action: { type: string; params?: unknown }): SessionEffect | null {
+  if (!effectTypes.has(action.type)) return null;
+  const effect =
+    action.params === undefined ? { type: action.type } : { type: action.type, params: action.params };
+  return effect as SessionEffect;
 }
+
+/** @internal The effects of a list of actions, in order. */
+function effectsOf(actions: ReadonlyArray<{ type: string; params?: unknown }>): SessionEffect[] {
+  return actions.flatMap((a) => effectOf(a) ?? []);
+}
+
+/** @internal A declared action in the shape `transition()` returns it. */
+const asAction = (a: DeclaredAction) =>
+  a.event === undefined ? { type: a.type } : { type: a.type, params: { event: a.event } };
 
 /** @internal */
 function compileAccess(state: 'anonymous' | 'authenticated'): Candidate[] {
-  const on = (
-    sessionMachine.config.states as unknown as Record<string, { on: Record<string, TransitionConfig[]> }>
-  )[state]!.on;
-  return on.access!.map((c) => {
-    const names = (c.actions ?? []).map((a) => (typeof a === 'string' ? a : a.type));
+  return candidatesOf(state, 'access').map((c) => {
+    const effects = effectsOf(c.actions.map(asAction));
     return {
-      guard: c.guard ? guards[c.guard]! : null,
-      target: (c.target as SessionState | undefined) ?? null,
-      effects: (c.actions ?? [])
-        .filter((a) => !changesContext(typeof a === 'string' ? a : a.type))
-        .map(toEffect),
-      needsStep: c.target !== undefined || names.some(changesContext),
+      guard: c.guard === null ? null : guards[c.guard]!,
+      effects,
+      needsStep: !c.internal || effects.length < c.actions.length,
     };
   });
 }
@@ -105,11 +104,6 @@ export function contextOf(record: SessionRecord): SessionContext {
     absoluteDeadline: record.absoluteDeadline,
     persistent: record.persistent,
   };
-}
-
-/** LC-7: the instant a session stops being readable. */
-export function expiresAtOf(c: SessionContext): number {
-  return Math.min(c.lastSeenAt + c.idleTimeout, c.absoluteDeadline);
 }
 
 /** @internal Copy a context (and state) back into a record. */
@@ -146,7 +140,7 @@ export function createRecord(sessionId: string, input: CreateInput): Step {
   return {
     state: snapshot.value as SessionState,
     record: withContext(blank, snapshot.value as SessionState, snapshot.context),
-    effects: acts.map((a) => toEffect(a as ActionConfig)),
+    effects: effectsOf(acts),
   };
 }
 
@@ -160,10 +154,10 @@ export function step(record: SessionRecord, event: SessionEvent): Step {
   machineSteps.count++;
   const snapshot = sessionMachine.resolveState({ value: record.state, context: contextOf(record) });
   const [next, acts] = transition(sessionMachine, snapshot, event);
-  const effects = acts.map((a) => toEffect(a as ActionConfig));
+  const effects = effectsOf(acts);
   let updated = withContext(record, next.value as SessionState, next.context);
   // LC-2, LC-3, LC-5: the user bucket starts empty at login, user switch and logout.
-  if (effects.some((e) => e.type === 'resetUserBucket')) updated = { ...updated, user: {} };
+  if (planOf(effects).resetUserBucket) updated = { ...updated, user: {} };
   return { state: next.value as SessionState, record: updated, effects };
 }
 
@@ -194,13 +188,29 @@ export function isFresh(record: SessionRecord, now: number): boolean {
 }
 
 /**
- * The effects the machine prescribes when a session is ended from outside (`revoke`, LC-6), read from
- * the machine so that revocation by user id means exactly what it means for one session.
- * @returns the effect list of the `revoke` transition.
+ * The effects the machine prescribes for an event that has a single, unguarded meaning in a live
+ * state: `revoke` (a session ended from outside, LC-6) so that revocation by user id means exactly
+ * what it means for one session, and the expiry candidates of `access`.
+ * @param state - the live state to read.
+ * @param event - the event.
+ * @param guard - the candidate's guard, or `null` for the unguarded one.
+ * @returns the effects of that candidate.
  */
-export function revokeEffects(): Effect[] {
-  const on = (
-    sessionMachine.config.states as unknown as Record<string, { on: Record<string, TransitionConfig> }>
-  ).authenticated!.on;
-  return (on.revoke!.actions ?? []).map(toEffect);
+export function declaredEffects(
+  state: 'anonymous' | 'authenticated',
+  event: SessionEventType,
+  guard: string | null,
+): SessionEffect[] {
+  const candidate = candidatesOf(state, event).find((c) => c.guard === guard);
+  return effectsOf((candidate?.actions ?? []).map(asAction));
+}
+
+/**
+ * Whether a live state of the machine accepts an event at all (SEC-6: see `callDecision`).
+ * @param state - a state.
+ * @param event - an event type.
+ * @returns whether the machine declares a transition for it.
+ */
+export function accepts(state: SessionState, event: SessionEventType): boolean {
+  return candidatesOf(state, event).length > 0;
 }

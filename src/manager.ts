@@ -3,12 +3,22 @@
  *
  * @packageDocumentation
  */
-import { type AuditEventType, type SessionStore, upgradeRecord } from '../spec/index.js';
+import {
+  type AuditEventType,
+  hasEnded,
+  presentedSecret,
+  type SessionEffect,
+  type SessionRecord,
+  type SessionState,
+  type SessionStore,
+  upgradeRecord,
+} from '../spec/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { Committer } from './commit.js';
+import { planOf } from './effects.js';
 import { SessionError } from './errors.js';
 import type { AuditListener } from './events.js';
-import { access, createRecord, revokeEffects } from './lifecycle.js';
+import { access, createRecord, declaredEffects } from './lifecycle.js';
 import { randomId } from './random.js';
 import { Session, type SessionHost, type SessionInit } from './session.js';
 import { callStore, pause } from './store-call.js';
@@ -158,8 +168,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     backoffMs: nonNegative(options.backoffMs ?? 2, 'backoffMs'),
     userCap: cap,
   });
-  const host: SessionHost = { now, config, commit: (session) => committer.commit(session) };
-  const ending = revokeEffects();
+  const host: SessionHost = { now, config, commit: (handle) => committer.commit(handle) };
+  // LC-6: a session ended from outside (`revoke`) and one the store reports expired (`access` past a
+  // deadline) get the machine's own effects for those transitions.
+  const revokedPlan = planOf(declaredEffects('authenticated', 'revoke', null));
+  const expiredPlan = planOf(declaredEffects('anonymous', 'access', 'idleExpired'));
 
   /** A new anonymous session, not stored until something is kept (SEC-6). */
   const fresh = (deadToken: boolean): Session => {
@@ -184,12 +197,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return new Session(host, init);
   };
 
-  /** LC-6: the machine's ending effects for a session ended from outside. */
+  /** LC-6: the machine's ending effects for a session ended from outside (the store deleted it). */
   const revoked = (sessionId: string, userId: string, reason: string) => {
-    for (const effect of ending) {
-      if (effect.type === 'audit' && effect.event !== undefined)
-        emit(effect.event, sessionId, userId, reason);
-    }
+    for (const event of revokedPlan.audits) emit(event, sessionId, userId, reason);
   };
 
   const load = async (token: string | null | undefined): Promise<Session> => {
@@ -202,8 +212,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (found === null) return fresh(true);
     if (found === 'expired') {
       // SEC-4, LC-7: the store already decided the deadline passed (it does not hand out expired
-      // records), so the machine's `expired` audit is raised here; purge removes the bytes (LC-6).
-      emit('expired', parsed.sessionId, null);
+      // records): the machine's expiry effects without the record. Purge removes the bytes (LC-6).
+      for (const event of expiredPlan.audits) emit(event, parsed.sessionId, null);
       return fresh(true);
     }
     if (found === 'corrupt' || !isStoredRecord(found, parsed.sessionId)) {
@@ -213,11 +223,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
     const record = upgradeRecord(found);
     const hash = hashSecret(parsed.secret);
-    const presented = hashesEqual(hash, record.secretHash)
-      ? 'current'
-      : record.previousHash !== null && hashesEqual(hash, record.previousHash)
-        ? 'previous'
-        : null;
+    const presented = presentedSecret(hash, record, hashesEqual);
     // ID-3, ID-5: an unknown secret for a known id is never adopted.
     if (presented === null) return fresh(true);
     const outcome = access(record, {
@@ -227,24 +233,33 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       touchAfter: Math.floor(record.idleTimeout * touchEvery),
       endOnReuse,
     });
-    for (const effect of outcome.effects) {
-      if (effect.type === 'audit' && effect.event !== undefined)
-        emit(effect.event, record.sessionId, record.userId);
-    }
-    if (outcome.state === 'expired' || outcome.state === 'destroyed') {
-      if (outcome.effects.some((e) => e.type === 'deleteRecord'))
-        await call('destroy', () => store.destroy(record.sessionId));
-      return fresh(true);
-    }
-    if (outcome.effects.some((e) => e.type === 'rejectCredential')) return fresh(true);
-    const touched = outcome.record !== record;
+    return adopt(record, outcome.record, outcome.state, outcome.effects, parsed.secret, hash, at);
+  };
+
+  /** Carry out the access step's plan (LC-6, CC-6, ID-5, SEC-4). */
+  const adopt = async (
+    record: SessionRecord,
+    accessed: SessionRecord,
+    state: SessionState,
+    effects: SessionEffect[],
+    secret: string,
+    hash: string,
+    at: number,
+  ): Promise<Session> => {
+    const plan = planOf(effects);
+    for (const event of plan.audits) emit(event, record.sessionId, record.userId);
+    if (plan.deleteRecord) await call('destroy', () => store.destroy(record.sessionId));
+    // LC-6: an ended session is never adopted and its cookie is cleared (`clearCookie`); ID-5: nor is a
+    // rejected credential.
+    if (hasEnded(state) || plan.cookie === 'clear' || plan.credential === 'rejected') return fresh(true);
+    const grace = plan.credential === 'grace';
     return new Session(host, {
       base: record,
-      local: outcome.record,
+      local: accessed,
       effects: [],
-      ops: touched ? [{ kind: 'event', event: { type: 'touch', now: at } }] : [],
-      secret: presented === 'current' ? parsed.secret : null,
-      grace: presented === 'previous',
+      ops: accessed !== record ? [{ kind: 'event', event: { type: 'touch', now: at } }] : [],
+      secret: grace ? null : secret,
+      grace,
       credential: hash,
       deadToken: false,
     });

@@ -5,10 +5,17 @@
  *
  * @packageDocumentation
  */
-import type { JsonValue, SessionEvent, SessionRecord, SessionState } from '../spec/index.js';
+import {
+  hasEnded,
+  type JsonValue,
+  type SessionEffect,
+  type SessionEvent,
+  type SessionRecord,
+  type SessionState,
+} from '../spec/index.js';
 import { SessionError } from './errors.js';
 import { assertJson, cloneJson, getOwn, setOwn } from './json.js';
-import { type Effect, step } from './lifecycle.js';
+import { step } from './lifecycle.js';
 
 /** The two buckets of a record (LC-11). */
 export type BucketName = 'browser' | 'user';
@@ -29,7 +36,7 @@ export interface Applied {
   record: SessionRecord;
   /** The final state; terminal when the patch ended the session. */
   state: SessionState;
-  effects: Effect[];
+  effects: SessionEffect[];
 }
 
 /**
@@ -48,9 +55,9 @@ export function applyPatch(base: SessionRecord, ops: readonly Op[]): Applied {
     labels: { ...base.labels },
   };
   let state: SessionState = base.state;
-  const effects: Effect[] = [];
+  const effects: SessionEffect[] = [];
   for (const op of ops) {
-    if (state === 'expired' || state === 'destroyed') break;
+    if (hasEnded(state)) break;
     switch (op.kind) {
       case 'event': {
         // PERF-1: a touch re-applied over a record touched later must not move lastSeenAt back.

@@ -1,6 +1,9 @@
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isSessionError, type SessionRecord } from './index.js';
-import { loggedIn, setup, stored, tokenOf } from './test-helpers/stores.js';
+import { loggedIn, setup, stored, T0, tokenOf } from './test-helpers/stores.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -566,5 +569,134 @@ describe('labels', () => {
       [id, { device: 'Firefox on Linux' }],
     ]);
     expect(() => s.setLabel('device', 5 as never)).toThrow(TypeError);
+  });
+});
+
+describe('each lifecycle rule where the session uses it', () => {
+  it('LC-7: expiresAt = min(lastSeenAt + idleTimeout, absoluteDeadline), as the handle, the listing and the store see it', async () => {
+    const { manager, clock, memory } = setup({ idleTimeout: 40 * MIN, absoluteTimeout: HOUR });
+    const { token, id } = await loggedIn(manager, 'u1');
+    const start = clock.now();
+    const s = await manager.load(token);
+    expect(s.expiresAt).toBe(start + 40 * MIN);
+    expect((await manager.listSessions('u1'))[0]!.expiresAt).toBe(start + 40 * MIN);
+    // Touched late in its life, the idle deadline passes the absolute one: the absolute one wins.
+    clock.set(start + 30 * MIN);
+    const late = await manager.load(token);
+    late.touch();
+    await late.commit();
+    expect(late.expiresAt).toBe(start + HOUR);
+    expect(((await memory.read(id, clock.now())) as SessionRecord).expiresAt).toBe(start + HOUR);
+  });
+
+  it('LC-7: a touch re-sends a persistent cookie (same token, Max-Age follows the new expiry), never a browser-session one', async () => {
+    const { manager, clock } = setup({ idleTimeout: 10 * MIN, absoluteTimeout: HOUR, touchEvery: 0.1 });
+    const persistent = await loggedIn(manager, 'u1', { persistent: true });
+    const browser = await loggedIn(manager, 'u2');
+    clock.advance(2 * MIN);
+    const p = await manager.load(persistent.token);
+    expect(await p.commit()).toEqual({
+      cookie: { action: 'set', token: persistent.token, maxAge: 10 * 60 },
+      wrote: true,
+    });
+    const b = await manager.load(browser.token);
+    expect(await b.commit()).toEqual({ cookie: { action: 'none' }, wrote: true });
+  });
+
+  it("LC-7: a persistent cookie's Max-Age counts whole seconds down to expiresAt (600.5 s left: 600)", async () => {
+    const { manager } = setup({ idleTimeout: 2 * HOUR, absoluteTimeout: 10 * MIN + 500 });
+    const s = await manager.load(undefined);
+    s.authenticate('u1', { persistent: true });
+    expect((await s.commit()).cookie).toMatchObject({ action: 'set', maxAge: 600 });
+  });
+
+  it('SEC-6, LC-5, LC-6: on a stored session, logout without a user and a second destroy write nothing (wrote: false, no store write)', async () => {
+    const { manager, store } = setup();
+    const { token } = await stored(manager, { cart: ['sku'] });
+    const s = await manager.load(token);
+    const before = store.log.length;
+    s.logout();
+    expect(await s.commit()).toEqual({ cookie: { action: 'none' }, wrote: false });
+    expect(store.log.slice(before)).toEqual([]);
+
+    s.destroy();
+    await s.commit();
+    const ended = store.log.length;
+    s.destroy();
+    s.logout();
+    expect((await s.commit()).wrote).toBe(false);
+    expect(store.log.slice(ended)).toEqual([]);
+  });
+
+  it('LC-1, LC-6: after an ending in the request every data call fails with SESSION_GONE and the commit clears the cookie', async () => {
+    const { manager } = setup();
+    const { token } = await loggedIn(manager, 'u1');
+    const s = await manager.load(token);
+    s.destroy();
+    expect(s.status).toBe('destroyed');
+    await expectCode(() => s.set('x', 1), 'SESSION_GONE');
+    await expectCode(() => s.rotate(), 'SESSION_GONE');
+    expect((await s.commit()).cookie).toEqual({ action: 'clear' });
+  });
+});
+
+describe('ID-2: the session handle shows no secret, token or hash', () => {
+  async function loaded() {
+    const { manager, memory } = setup({ rotationGrace: 10_000 });
+    const { token, id } = await loggedIn(manager, 'u1');
+    const s = await manager.load(token);
+    s.set('cart', ['sku-1']);
+    const record = (await memory.read(id, T0)) as SessionRecord;
+    const [, secret] = token.split('.') as [string, string];
+    return { s, forbidden: [token, secret, record.secretHash] };
+  }
+
+  function expectNone(text: string, forbidden: readonly string[]) {
+    for (const value of forbidden) expect(text).not.toContain(value);
+  }
+
+  it('ID-2: JSON.stringify(session) shows none of them', async () => {
+    const { s, forbidden } = await loaded();
+    expectNone(JSON.stringify(s), forbidden);
+  });
+
+  it('ID-2: util.inspect(session, { showHidden, getters, depth: null }) shows none of them', async () => {
+    const { s, forbidden } = await loaded();
+    expectNone(inspect(s, { showHidden: true, getters: true, depth: null }), forbidden);
+  });
+
+  it('ID-2: console.log(session) shows none of them', async () => {
+    const { s, forbidden } = await loaded();
+    const lines: string[] = [];
+    const log = new Console({
+      stdout: new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    });
+    log.log(s);
+    expect(lines.join('')).toContain('Session');
+    expectNone(lines.join(''), forbidden);
+  });
+
+  it('ID-2: Object.keys and own property names show no internal field', async () => {
+    const { s } = await loaded();
+    expect(Object.keys(s)).toEqual([]);
+    expect(Object.getOwnPropertyNames(s)).toEqual([]);
+    expect(Object.getOwnPropertySymbols(s)).toEqual([]);
+  });
+
+  it("ID-2: the token is reachable only through commit()'s result", async () => {
+    const { s, forbidden } = await loaded();
+    const values = Object.getOwnPropertyNames(Object.getPrototypeOf(s)).flatMap((name) => {
+      const descriptor = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(s), name)!;
+      return descriptor.get === undefined ? [] : [JSON.stringify(descriptor.get.call(s)) ?? ''];
+    });
+    expectNone(values.join('\n'), forbidden);
+    s.rotate();
+    const result = await s.commit();
+    expect(result.cookie.action).toBe('set');
   });
 });

@@ -5,11 +5,20 @@
  *
  * @packageDocumentation
  */
-import type { JsonValue, SessionEvent, SessionRecord, SessionState } from '../spec/index.js';
+import {
+  callDecision,
+  hasEnded,
+  type JsonValue,
+  type SessionEffect,
+  type SessionEvent,
+  type SessionEventType,
+  type SessionRecord,
+  type SessionState,
+} from '../spec/index.js';
 import { csrfTokenMatches, maskedCsrfToken } from './csrf.js';
 import { SessionError } from './errors.js';
 import { assertJson, cloneJson, getOwn } from './json.js';
-import { type Effect, isFresh } from './lifecycle.js';
+import { accepts, isFresh } from './lifecycle.js';
 import { applyPatch, type BucketName, type Op, type Updater } from './patch.js';
 import { hashSecret, newSecret } from './token.js';
 
@@ -58,7 +67,7 @@ export interface SessionHost {
     readonly rotationGrace: number;
     readonly maxSize: number;
   };
-  commit(session: Session): Promise<CommitResult>;
+  commit(handle: Handle): Promise<CommitResult>;
 }
 
 /** @internal How a handle starts. */
@@ -68,7 +77,7 @@ export interface SessionInit {
   /** The handle's view: the loaded record (touched), or the new record. */
   local: SessionRecord;
   /** Effects already due (create effects, or the touch of the access step). */
-  effects: Effect[];
+  effects: SessionEffect[];
   ops: Op[];
   /** The raw secret that goes with `local.secretHash` when the handle knows it. */
   secret: string | null;
@@ -78,6 +87,15 @@ export interface SessionInit {
   credential: string | null;
   /** A token was presented and not adopted: clear it unless a new session is kept (LC-6). */
   deadToken: boolean;
+}
+
+/**
+ * @internal The mutable state behind a session handle. The handle keeps it in a private field and
+ * hands it to its manager's committer only, so no secret or hash is reachable from the handle (ID-2).
+ */
+export interface Handle extends SessionInit {
+  /** The state after the patch; terminal once the patch ended the session. */
+  state: SessionState;
 }
 
 /** A view of one bucket of a session. */
@@ -113,103 +131,83 @@ export interface BucketView {
  * ```
  */
 export class Session {
-  /** The browser bucket: kept across login and logout (LC-5). */
-  readonly browser: BucketView;
-  /** The user bucket: empty while anonymous, wiped at logout and user switch (LC-3, LC-5). */
-  readonly user: BucketView;
-  /** @internal */
-  readonly host: SessionHost;
-  /** @internal */
-  base: SessionRecord | null;
-  /** @internal */
-  local: SessionRecord;
-  /** @internal */
-  state: SessionState;
-  /** @internal */
-  ops: Op[];
-  /** @internal */
-  effects: Effect[];
-  /** @internal */
-  secret: string | null;
-  /** @internal */
-  readonly grace: boolean;
-  /** @internal CC-2, CC-4: the hash of the secret this handle holds, re-validated on re-application. */
-  credential: string | null;
-  /** @internal */
-  readonly deadToken: boolean;
+  readonly #host: SessionHost;
+  readonly #handle: Handle;
+  readonly #browser: BucketView;
+  readonly #user: BucketView;
   /**
-   * @internal Set by an HTTP integration when the response starts: a change made after it could not be
-   * saved, so it throws this message instead of vanishing.
+   * Set by an HTTP integration when the response starts: a change made after it could not be saved,
+   * so it throws this message instead of vanishing.
    */
-  sealed: string | null = null;
+  #sealed: string | null = null;
 
   /** @internal */
   constructor(host: SessionHost, init: SessionInit) {
-    this.host = host;
-    this.base = init.base;
-    this.local = init.local;
-    this.state = init.local.state;
-    this.ops = init.ops;
-    this.effects = init.effects;
-    this.secret = init.secret;
-    this.grace = init.grace;
-    this.credential = init.credential;
-    this.deadToken = init.deadToken;
-    this.browser = this.view('browser');
-    this.user = this.view('user');
+    this.#host = host;
+    this.#handle = { ...init, state: init.local.state };
+    this.#browser = this.#view('browser');
+    this.#user = this.#view('user');
   }
 
+  /** The browser bucket: kept across login and logout (LC-5). */
+  get browser(): BucketView {
+    return this.#browser;
+  }
+  /** The user bucket: empty while anonymous, wiped at logout and user switch (LC-3, LC-5). */
+  get user(): BucketView {
+    return this.#user;
+  }
   /** The stable session id (ID-1): the handle for listing and revoking, not a credential. */
   get id(): string {
-    return this.local.sessionId;
+    return this.#handle.local.sessionId;
   }
   /** The bound user, or `null` (LC-2). */
   get userId(): string | null {
-    return this.local.userId;
+    return this.#handle.local.userId;
   }
   /** `anonymous` or `authenticated` while live; `expired` or `destroyed` once ended in this request. */
   get status(): SessionState {
-    return this.state;
+    return this.#handle.state;
   }
   /** Whether a user is bound (LC-2): `status === 'authenticated'`. */
   get isAuthenticated(): boolean {
-    return this.state === 'authenticated';
+    return this.#handle.state === 'authenticated';
   }
   /** Whether the session has never been stored (SEC-6: an untouched new session is not persisted). */
   get isNew(): boolean {
-    return this.base === null;
+    return this.#handle.base === null;
   }
   /** Whether this request presented the previous secret inside its grace window (CC-6). */
   get usedGraceSecret(): boolean {
-    return this.grace;
+    return this.#handle.grace;
   }
   /** LC-8: the last authentication is recent enough for a sensitive operation. */
   get isFresh(): boolean {
-    return isFresh(this.local, this.host.now());
+    return isFresh(this.#handle.local, this.#host.now());
   }
   /** When the session stops being readable, unless touched (LC-7). */
   get expiresAt(): number {
-    return this.local.expiresAt;
+    return this.#handle.local.expiresAt;
   }
   /** When the session was created (ms since the epoch). */
   get createdAt(): number {
-    return this.local.createdAt;
+    return this.#handle.local.createdAt;
   }
   /** The last recorded access (ms since the epoch); touches are throttled (PERF-1). */
   get lastSeenAt(): number {
-    return this.local.lastSeenAt;
+    return this.#handle.local.lastSeenAt;
   }
   /** When the user last (re-)authenticated, or `null` while anonymous (LC-8). */
   get authenticatedAt(): number | null {
-    return this.local.authenticatedAt;
+    return this.#handle.local.authenticatedAt;
   }
   /** Whether the cookie is persistent ("remember me") rather than a browser-session cookie (LC-7). */
   get persistent(): boolean {
-    return this.local.persistent;
+    return this.#handle.local.persistent;
   }
   /** Application-supplied labels shown when listing a user's sessions (LC-9). */
   get labels(): Readonly<Record<string, string>> {
-    return { ...this.local.labels };
+    return { ...this.#handle.local.labels };
   }
 
   /** Shorthand for `browser.get`. */
@@ -237,7 +235,7 @@ export class Session {
     assertKey(key);
     if (value !== null && typeof value !== 'string')
       throw new TypeError('a label value must be a string or null');
-    this.record({ kind: 'label', key, value });
+    this.#record({ kind: 'label', key, value });
   }
 
   /**
@@ -251,8 +249,8 @@ export class Session {
     if (typeof userId !== 'string' || userId.length === 0) {
       throw new TypeError('authenticate(userId): userId must be a non-empty string');
     }
-    const { config } = this.host;
-    this.lifecycle((now, secretHash) => ({
+    const { config } = this.#host;
+    this.#lifecycle('authenticate', (now, secretHash) => ({
       type: 'authenticate',
       now,
       userId,
@@ -266,22 +264,21 @@ export class Session {
 
   /** LC-8: refresh the authentication (it becomes fresh) and rotate the secret. */
   reauthenticate(): void {
-    this.requireUser('reauthenticate');
-    this.lifecycle((now, secretHash) => ({
+    this.#lifecycle('reauthenticate', (now, secretHash) => ({
       type: 'reauthenticate',
       now,
       secretHash,
-      freshFor: this.host.config.freshFor,
+      freshFor: this.#host.config.freshFor,
     }));
   }
 
   /** LC-4: a new secret for the same session; data, user and deadlines are kept. */
   rotate(): void {
-    this.lifecycle((now, secretHash) => ({
+    this.#lifecycle('rotate', (now, secretHash) => ({
       type: 'rotate',
       now,
       secretHash,
-      graceMs: this.host.config.rotationGrace,
+      graceMs: this.#host.config.rotationGrace,
     }));
   }
 
@@ -294,24 +291,21 @@ export class Session {
       this.destroy();
       return;
     }
-    if (this.state !== 'authenticated') return;
-    this.lifecycle((now, secretHash) => ({ type: 'logout', now, secretHash }));
+    this.#lifecycle('logout', (now, secretHash) => ({ type: 'logout', now, secretHash }));
   }
 
   /** LC-6: end the session; the commit deletes it and clears the cookie. */
   destroy(): void {
-    if (this.state === 'expired' || this.state === 'destroyed') return;
-    this.lifecycle((now) => ({ type: 'destroy', now }), false);
+    this.#lifecycle('destroy', (now) => ({ type: 'destroy', now }), false);
   }
 
   /** LC-10: the user changed a credential: every other session of the user ends, this one rotates. */
   changeCredential(): void {
-    this.requireUser('changeCredential');
-    this.lifecycle((now, secretHash) => ({
+    this.#lifecycle('changeCredential', (now, secretHash) => ({
       type: 'changeCredential',
       now,
       secretHash,
-      freshFor: this.host.config.freshFor,
+      freshFor: this.#host.config.freshFor,
     }));
   }
 
@@ -320,15 +314,20 @@ export class Session {
    * @throws TypeError on a negative or non-finite duration.
    */
   setExpiry(options: ExpiryOptions): void {
-    this.lifecycle((now) => {
-      const event: SessionEvent = { type: 'setExpiry', now };
-      if (options.idleTimeout !== undefined) event.idleTimeout = duration(options.idleTimeout, 'idleTimeout');
-      if (options.absoluteTimeout !== undefined) {
-        event.absoluteTimeout = duration(options.absoluteTimeout, 'absoluteTimeout');
-      }
-      if (options.persistent !== undefined) event.persistent = options.persistent;
-      return event;
-    }, false);
+    this.#lifecycle(
+      'setExpiry',
+      (now) => {
+        const event: SessionEvent = { type: 'setExpiry', now };
+        if (options.idleTimeout !== undefined)
+          event.idleTimeout = duration(options.idleTimeout, 'idleTimeout');
+        if (options.absoluteTimeout !== undefined) {
+          event.absoluteTimeout = duration(options.absoluteTimeout, 'absoluteTimeout');
+        }
+        if (options.persistent !== undefined) event.persistent = options.persistent;
+        return event;
+      },
+      false,
+    );
   }
 
   /**
@@ -339,8 +338,8 @@ export class Session {
    * @returns a masked token (different at each call, all valid).
    */
   csrfToken(): string {
-    if (this.isNew && !this.dirty) this.touch();
-    return maskedCsrfToken(this.local.secretHash);
+    if (this.isNew && this.#handle.ops.length === 0) this.touch();
+    return maskedCsrfToken(this.#handle.local.secretHash);
   }
 
   /**
@@ -349,12 +348,20 @@ export class Session {
    * @returns true when it matches, compared in constant time.
    */
   verifyCsrfToken(token: unknown): boolean {
-    return csrfTokenMatches(this.local.secretHash, token);
+    return csrfTokenMatches(this.#handle.local.secretHash, token);
+  }
+
+  /**
+   * @internal Called by an HTTP integration when the response starts: any later change throws
+   * `reason` (a TypeError) instead of vanishing unsaved.
+   */
+  seal(reason: string): void {
+    this.#sealed = reason;
   }
 
   /** Record the access now, whatever the throttle (PERF-1). */
   touch(): void {
-    this.lifecycle((now) => ({ type: 'touch', now }), false);
+    this.#lifecycle('touch', (now) => ({ type: 'touch', now }), false);
   }
 
   /**
@@ -366,75 +373,86 @@ export class Session {
    *   `INDETERMINATE`) possibly this commit, never twice.
    */
   commit(): Promise<CommitResult> {
-    return this.host.commit(this);
-  }
-
-  /** @internal Whether there is anything to write. */
-  get dirty(): boolean {
-    return this.ops.length > 0;
+    return this.#host.commit(this.#handle);
   }
 
   /** @internal */
-  private view(bucket: BucketName): BucketView {
+  #view(bucket: BucketName): BucketView {
+    const handle = this.#handle;
     return {
       get: (key) => {
-        const value = getOwn(this.local[bucket], key);
+        const value = getOwn(handle.local[bucket], key);
         return value === undefined ? undefined : cloneJson(value);
       },
-      has: (key) => Object.hasOwn(this.local[bucket], key),
-      keys: () => Object.keys(this.local[bucket]),
+      has: (key) => Object.hasOwn(handle.local[bucket], key),
+      keys: () => Object.keys(handle.local[bucket]),
       set: (key, value) => {
         assertKey(key);
         assertJson(value, `${bucket}.${key}`);
         const copy = cloneJson(value);
         // ST-6: the limit is in UTF-8 bytes, as stored.
         const size = Buffer.byteLength(JSON.stringify(copy));
-        if (size > this.host.config.maxSize) {
+        const { maxSize } = this.#host.config;
+        if (size > maxSize) {
           throw new SessionError(
             'PAYLOAD_TOO_LARGE',
-            `${bucket}.${key} is ${size} bytes, over maxSize ${this.host.config.maxSize}`,
+            `${bucket}.${key} is ${size} bytes, over maxSize ${maxSize}`,
           );
         }
-        this.data(bucket, { kind: 'set', bucket, key, value: copy, userId: this.local.userId });
+        this.#data(bucket, { kind: 'set', bucket, key, value: copy, userId: handle.local.userId });
       },
       delete: (key) => {
         assertKey(key);
-        this.data(bucket, { kind: 'delete', bucket, key, userId: this.local.userId });
+        this.#data(bucket, { kind: 'delete', bucket, key, userId: handle.local.userId });
       },
       update: (key, fn) => {
         assertKey(key);
         if (typeof fn !== 'function') throw new TypeError(`update('${key}', fn): fn must be a function`);
-        this.data(bucket, { kind: 'update', bucket, key, fn, userId: this.local.userId });
+        this.#data(bucket, { kind: 'update', bucket, key, fn, userId: handle.local.userId });
       },
     };
   }
 
   /** @internal */
-  private data(bucket: BucketName, op: Op): void {
-    if (bucket === 'user' && this.state !== 'authenticated') {
+  #data(bucket: BucketName, op: Op): void {
+    if (bucket === 'user' && this.#handle.state !== 'authenticated') {
       throw new SessionError(
         'NOT_AUTHENTICATED',
         'the user bucket exists only while a user is authenticated',
       );
     }
-    this.record(op);
+    this.#record(op);
   }
 
   /** @internal Apply one op to the handle and keep it in the patch. */
-  private record(op: Op): void {
-    if (this.sealed !== null) throw new TypeError(this.sealed);
-    this.requireLive();
-    const applied = applyPatch(this.local, [op]);
-    this.local = applied.record;
-    this.state = applied.state;
-    this.effects.push(...applied.effects);
-    this.ops.push(op);
+  #record(op: Op): void {
+    if (this.#sealed !== null) throw new TypeError(this.#sealed);
+    const handle = this.#handle;
+    if (hasEnded(handle.state)) throw new SessionError('SESSION_GONE', `session ${this.id} has ended`);
+    const applied = applyPatch(handle.local, [op]);
+    handle.local = applied.record;
+    handle.state = applied.state;
+    handle.effects.push(...applied.effects);
+    handle.ops.push(op);
   }
 
-  /** @internal A lifecycle call: the machine decides, with a new secret when it rotates. */
-  private lifecycle(make: (now: number, secretHash: string) => SessionEvent, rotates = true): void {
-    this.requireLive();
-    if (this.grace) {
+  /**
+   * @internal A lifecycle call: `callDecision` says whether it steps the machine, is ignored (and
+   * writes nothing, SEC-6) or fails; the machine decides the rest, with a new secret when it rotates.
+   */
+  #lifecycle(
+    type: SessionEventType,
+    make: (now: number, secretHash: string) => SessionEvent,
+    rotates = true,
+  ): void {
+    const handle = this.#handle;
+    const decision = callDecision(handle.state, type, accepts(handle.state, type));
+    if (decision === 'ignore') return;
+    if (decision === 'ended') throw new SessionError('SESSION_GONE', `session ${this.id} has ended`);
+    if (decision === 'not-authenticated') {
+      throw new SessionError('NOT_AUTHENTICATED', `${type}() needs an authenticated session`);
+    }
+    if (handle.grace) {
       throw new SessionError(
         'GRACE_CREDENTIAL',
         'this request presented the previous secret inside its grace window; lifecycle calls need the current one',
@@ -442,22 +460,8 @@ export class Session {
     }
     const secret = rotates ? newSecret() : null;
     const hash = secret === null ? '' : hashSecret(secret);
-    this.record({ kind: 'event', event: make(this.host.now(), hash) });
-    if (secret !== null && this.local.secretHash === hash) this.secret = secret;
-  }
-
-  /** @internal */
-  private requireLive(): void {
-    if (this.state === 'expired' || this.state === 'destroyed') {
-      throw new SessionError('SESSION_GONE', `session ${this.id} has ended`);
-    }
-  }
-
-  /** @internal */
-  private requireUser(call: string): void {
-    if (this.state !== 'authenticated') {
-      throw new SessionError('NOT_AUTHENTICATED', `${call}() needs an authenticated session`);
-    }
+    this.#record({ kind: 'event', event: make(this.#host.now(), hash) });
+    if (secret !== null && handle.local.secretHash === hash) handle.secret = secret;
   }
 }
 

@@ -179,6 +179,8 @@ export class LifecycleDriver {
   private async call(step: LifecycleStep, p: Prediction): Promise<void> {
     const session = this.handle;
     if (session === null) throw new TypeError('CK-4: a call on a session that has ended');
+    // SEC-6: a call the state does not list writes nothing; the stored version shows any write.
+    const versionBefore = p.row === null ? await this.storedVersion() : null;
     try {
       switch (step.op) {
         case 'touch':
@@ -233,11 +235,28 @@ export class LifecycleDriver {
       this.user[step.userId] = true;
     }
     const result = await this.guard(() => session.commit(), 'commit');
+    if (p.row === null) {
+      this.check(
+        !result.wrote,
+        `${step.op}() is not an event of '${String(p.before.value)}', yet the commit reported a write (SEC-6)`,
+      );
+      const versionAfter = await this.storedVersion();
+      this.check(
+        versionAfter === versionBefore,
+        `${step.op}() is not an event of '${String(p.before.value)}', yet the stored version went from ${versionBefore} to ${versionAfter} (SEC-6)`,
+      );
+    }
     this.expectCookie(result, this.cookieOf(p));
     this.check(
       session.status === p.after.value,
       `the session's status was '${session.status}' after the commit, expected '${String(p.after.value)}' (${p.row})`,
     );
+  }
+
+  /** The stored record's version, or `null` when none is readable. */
+  private async storedVersion(): Promise<number | null> {
+    const found = await this.guard(() => this.store.read(this.sessionId, this.clock.now()), 'store.read');
+    return typeof found === 'object' && found !== null ? found.version : null;
   }
 
   /** What the machine says the response does with the cookie. */

@@ -225,9 +225,10 @@ export function createHttpCore<Req>(options: HttpSessionOptions<Req>): HttpCore<
     },
     async end(session, request, status) {
       // A change after this point could not be saved: it throws instead of vanishing.
-      session.sealed =
+      session.seal(
         'the response has already started, so this session change could not be saved: make it before ' +
-        'sending the response (res.send, reply.send, returning the Response)';
+          'sending the response (res.send, reply.send, returning the Response)',
+      );
       if (status >= 500 && !commitServerErrors) {
         return { ok: true, value: { setCookie: null, cacheControl: null, defaultCacheControl: null } };
       }

@@ -1,0 +1,144 @@
+/**
+ * The lifecycle rules that are not transitions, each written once as a pure function beside the
+ * machine: the machine's guards call them, and so does the session manager. Nothing else restates them.
+ * (The conformance kit keeps its own model of each on purpose: an oracle that shared these functions
+ * could not catch a bug in them.)
+ *
+ * @packageDocumentation
+ */
+import type { Presented, SessionContext, SessionEventType, SessionState, TerminalState } from './machine.js';
+
+/** The secret fields of a record or context (ID-2: hashes only). */
+export type SecretFields = Pick<SessionContext, 'secretHash' | 'previousHash' | 'previousUntil'>;
+
+/** Compares two secret hashes; the manager passes a constant-time comparison (ID-2). */
+export type HashEquals = (a: string, b: string) => boolean;
+
+/**
+ * CC-6: the previous secret is still accepted at `now` (its grace window is open).
+ * @param context - the session's `previousUntil`.
+ * @param now - the instant of the request.
+ * @returns whether `now < previousUntil`.
+ */
+export function graceOpen(context: Pick<SessionContext, 'previousUntil'>, now: number): boolean {
+  return context.previousUntil !== null && now < context.previousUntil;
+}
+
+/**
+ * ID-3, ID-5, CC-6: which of the session's secrets a presented hash is.
+ * @param hash - SHA-256 of the presented secret.
+ * @param context - the session's secret hashes.
+ * @param equal - the comparison (constant-time in the manager).
+ * @returns `current`, `previous`, or `null` for a secret the session never had or has forgotten.
+ */
+export function presentedSecret(hash: string, context: SecretFields, equal: HashEquals): Presented | null {
+  if (equal(hash, context.secretHash)) return 'current';
+  if (context.previousHash !== null && equal(hash, context.previousHash)) return 'previous';
+  return null;
+}
+
+/**
+ * ID-5, CC-6: the credential check. The current secret is accepted; the previous one only inside its
+ * grace window; any other never.
+ * @param hash - SHA-256 of the presented secret.
+ * @param context - the session's secret hashes.
+ * @param now - the instant of the request.
+ * @param equal - the comparison (constant-time in the manager).
+ * @returns whether the secret authenticates the session at `now`.
+ */
+export function credentialAccepted(
+  hash: string,
+  context: SecretFields,
+  now: number,
+  equal: HashEquals,
+): boolean {
+  const presented = presentedSecret(hash, context, equal);
+  return presented === 'current' || (presented === 'previous' && graceOpen(context, now));
+}
+
+/** The states in which a session has ended (LC-1). */
+export const TERMINAL_STATES: readonly TerminalState[] = ['expired', 'destroyed'];
+
+/**
+ * LC-1, LC-6: the session has ended (expired or destroyed); no transition leaves these states.
+ * @param state - a lifecycle state.
+ * @returns whether `state` is terminal.
+ */
+export function hasEnded(state: SessionState): state is TerminalState {
+  return state === 'expired' || state === 'destroyed';
+}
+
+/**
+ * LC-7: the idle deadline: the session expires at `lastSeenAt + idleTimeout` unless touched.
+ * @param context - the session's `lastSeenAt` and `idleTimeout`.
+ * @returns the instant (ms).
+ */
+export function idleDeadline(context: Pick<SessionContext, 'lastSeenAt' | 'idleTimeout'>): number {
+  return context.lastSeenAt + context.idleTimeout;
+}
+
+/**
+ * LC-7: the instant a session stops being readable: the earlier of its idle and absolute deadlines.
+ * @param context - the session's lifetime fields.
+ * @returns `min(lastSeenAt + idleTimeout, absoluteDeadline)`.
+ */
+export function expiresAtOf(
+  context: Pick<SessionContext, 'lastSeenAt' | 'idleTimeout' | 'absoluteDeadline'>,
+): number {
+  return Math.min(idleDeadline(context), context.absoluteDeadline);
+}
+
+/** The lifetime of a cookie as a commit sees it (LC-7). */
+export interface CookieLifetime {
+  persistent: boolean;
+  expiresAt: number;
+}
+
+/**
+ * LC-7, SEC-1: whether a commit sends the cookie again: when the machine issued a token, or when a
+ * persistent cookie's expiry moved (a browser-session cookie has no expiry to follow).
+ * @param issued - the step issued a token (`issueToken`).
+ * @param before - the lifetime the request loaded, or `null` for a new session.
+ * @param after - the lifetime written.
+ * @returns whether the response sets the cookie.
+ */
+export function cookieResent(issued: boolean, before: CookieLifetime | null, after: CookieLifetime): boolean {
+  return issued || (after.persistent && after.expiresAt !== before?.expiresAt);
+}
+
+/**
+ * LC-7, SEC-1: the cookie's `Max-Age` in whole seconds: until the session expires for a persistent
+ * cookie, none (`null`) for a browser-session cookie.
+ * @param after - the lifetime written.
+ * @param now - the instant of the commit.
+ * @returns seconds, never negative, or `null`.
+ */
+export function cookieMaxAge(after: CookieLifetime, now: number): number | null {
+  return after.persistent ? Math.max(0, Math.floor((after.expiresAt - now) / 1000)) : null;
+}
+
+/** What a lifecycle call does in a state. */
+export type CallDecision =
+  /** The machine takes the event: it is part of the patch. */
+  | 'step'
+  /** Nothing happens and nothing is written (SEC-6). */
+  | 'ignore'
+  /** The session has ended: the call fails with `SESSION_GONE` (LC-1). */
+  | 'ended'
+  /** The call needs a bound user: it fails with `NOT_AUTHENTICATED`. */
+  | 'not-authenticated';
+
+/**
+ * SEC-6, LC-5, LC-6: which lifecycle calls write nothing. Logging out or destroying without a live
+ * session, and logging out without a user, are ignored; any other call the state does not accept is an
+ * error.
+ * @param state - the session's state.
+ * @param event - the call's event type.
+ * @param accepts - whether the machine's state accepts the event (read from the machine).
+ * @returns the decision.
+ */
+export function callDecision(state: SessionState, event: SessionEventType, accepts: boolean): CallDecision {
+  if (hasEnded(state)) return event === 'destroy' || event === 'logout' ? 'ignore' : 'ended';
+  if (accepts) return 'step';
+  return event === 'logout' ? 'ignore' : 'not-authenticated';
+}
