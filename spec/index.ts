@@ -41,6 +41,7 @@ export {
   type SessionMachine,
   type SessionState,
   type SetExpiryEvent,
+  sessionEffects,
   sessionMachine,
   type TerminalState,
   type TouchEvent,

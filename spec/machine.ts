@@ -198,18 +198,28 @@ const live = {
 };
 
 /**
- * @internal The effects of the machine: named actions that change nothing in the context. A manager
- * executes each against the store and the response, through one exhaustive map of handlers.
+ * The effects of the machine: its named actions that change nothing in the context. Their
+ * implementations here do nothing; a manager executes each against the store and the response, through
+ * one exhaustive map of handlers (the effect table of `SPEC.md` says what each means).
  */
-const effects = {
+export const sessionEffects = {
+  /** Send the cookie with the session's current token (SEC-1), after the write succeeded. */
   issueToken: () => {},
+  /** Clear the cookie (`Max-Age=0`) where a response exists (LC-6). */
   clearCookie: () => {},
+  /** The user bucket starts empty (LC-2, LC-3, LC-5). */
   resetUserBucket: () => {},
+  /** Delete the record and its user-index entry (LC-6). */
   deleteRecord: () => {},
+  /** End every other session of the user (LC-10). */
   revokeOtherSessions: () => {},
+  /** Apply the cap on live sessions per user (LC-12). */
   enforceUserCap: () => {},
+  /** Go on with the previous secret, inside its grace window: no lifecycle calls, no cookie (CC-6). */
   acceptPrevious: () => {},
+  /** Refuse the presented (previous) secret: the request gets a new session (ID-5, CC-6). */
   rejectCredential: () => {},
+  /** Raise the audit event in `params.event` (SEC-4). */
   audit: (_args: unknown, _params: AuditParams) => {},
 };
 
@@ -307,7 +317,7 @@ export const sessionMachine = setup({
         persistent: e.persistent ?? context.persistent,
       };
     }),
-    ...effects,
+    ...sessionEffects,
   },
 }).createMachine({
   id: 'session',
@@ -380,32 +390,29 @@ export const sessionMachine = setup({
 /** The machine's type. */
 export type SessionMachine = typeof sessionMachine;
 
-// biome-ignore lint/suspicious/noExplicitAny: a wildcard for the machine's other type parameters.
-type Any = any;
-
 /** The machine's named actions with their params, read from its type. */
 export type MachineAction =
   SessionMachine extends StateMachine<
-    Any,
-    Any,
-    Any,
-    Any,
+    infer _Context,
+    infer _Event,
+    infer _Children,
+    infer _Actor,
     infer A extends ParameterizedObject,
-    Any,
-    Any,
-    Any,
-    Any,
-    Any,
-    Any,
-    Any,
-    Any,
-    Any
+    infer _Guard,
+    infer _Delay,
+    infer _StateValue,
+    infer _Tag,
+    infer _Input,
+    infer _Output,
+    infer _Emitted,
+    infer _Meta,
+    infer _Schema
   >
     ? A
     : never;
 
 /** The names of the machine's effects: its named actions that are not context changes. */
-export type SessionEffectType = keyof typeof effects;
+export type SessionEffectType = keyof typeof sessionEffects;
 
 /**
  * An effect the machine asks for, as data: one of its named actions that is not a context change, with
@@ -416,4 +423,4 @@ export type SessionEffectType = keyof typeof effects;
 export type SessionEffect = Extract<MachineAction, { type: SessionEffectType }>;
 
 /** The names of the machine's effects, at run time (the keys of its effect actions). */
-export const EFFECT_TYPES = Object.keys(effects) as SessionEffectType[];
+export const EFFECT_TYPES = Object.keys(sessionEffects) as SessionEffectType[];
