@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineGraph } from '../../spec/graph.js';
 import { toDot } from './dot.js';
 import { toMermaid } from './mermaid.js';
+import { lifecycleFailureReport } from './test-helpers/report.js';
 
 const bin = fileURLToPath(new URL('../sessionspec.ts', import.meta.url));
 
@@ -53,6 +54,29 @@ describe('sessionspec visualize (VIS-1)', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain("unknown format 'png' (expected one of: mermaid, dot, svg, html)");
+  });
+
+  it('--trace puts a reported lifecycle failure in the page; a bad report is exit 1, not a crash', async () => {
+    const report = join(dir, 'report.json');
+    await writeFile(report, JSON.stringify(await lifecycleFailureReport()));
+    const page = join(dir, 'trace.html');
+    const run = await cli('visualize', '--format', 'html', '--trace', report, '--out', page);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const html = await readFile(page, 'utf8');
+    expect(html).toContain('<script type="application/json" id="sim-trace">');
+    expect(html).toContain('Reported failure: CK-4.walks');
+
+    const notReport = join(dir, 'not-report.json');
+    await writeFile(notReport, '{"hello": 1}');
+    const bad = await cli('visualize', '--format', 'html', '--trace', notReport);
+    expect(bad).toMatchObject({ code: 1, stdout: '' });
+    expect(bad.stderr).toContain('not a conformance report');
+    const missing = await cli('visualize', '--format', 'html', '--trace', join(dir, 'missing.json'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('ENOENT');
+    const notHtml = await cli('visualize', '--trace', report);
+    expect(notHtml.code).toBe(2);
+    expect(notHtml.stderr).toContain('--trace needs --format html');
   });
 
   it('rejects an unknown option and a missing value with exit code 2', async () => {

@@ -3,12 +3,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialTransition, type SnapshotFrom, transition } from 'xstate';
+import { machineEvent } from '../../conformance/lifecycle/steps.js';
 import { machineGraph } from '../../spec/graph.js';
 import { type SessionEvent, sessionMachine } from '../../spec/machine.js';
 import { launchBrowser } from '../../test/browser.js';
 import { toHtml } from './html.js';
 import { SIM_EVENTS, SIM_POLICY, SIM_T0, simHash } from './simulator.js';
 import { readDiagram } from './test-helpers/rendered.js';
+import { lifecycleFailureReport } from './test-helpers/report.js';
+import { traceFromReport } from './trace.js';
 
 const output = fileURLToPath(new URL('../../test-output/', import.meta.url));
 // Expected states come from the machine's config, not from the graph the page is drawn from.
@@ -64,39 +67,11 @@ class Expected {
   private record(actions: readonly { type: string; params?: unknown }[]): void {
     for (const a of actions) if (a.type === 'audit') this.audit.push((a.params as { event: string }).event);
   }
-  /** The simulator's buttons the machine takes now: each one's event, asked of the machine. */
-  enabled(now: number, secretHash: string): string[] {
-    const events: Record<string, SessionEvent> = {
-      'access-current': {
-        type: 'access',
-        now,
-        presented: 'current',
-        touchAfter: SIM_POLICY.touchAfter,
-        endOnReuse: false,
-      },
-      'access-previous': {
-        type: 'access',
-        now,
-        presented: 'previous',
-        touchAfter: SIM_POLICY.touchAfter,
-        endOnReuse: false,
-      },
-      touch: { type: 'touch', now },
-      setExpiry: { type: 'setExpiry', now, persistent: true },
-      reauthenticate: { type: 'reauthenticate', now, secretHash, freshFor: SIM_POLICY.freshFor },
-      rotate: { type: 'rotate', now, secretHash, graceMs: SIM_POLICY.graceMs },
-      logout: { type: 'logout', now, secretHash },
-      changeCredential: { type: 'changeCredential', now, secretHash, freshFor: SIM_POLICY.freshFor },
-      destroy: { type: 'destroy', now },
-      revoke: { type: 'revoke', now },
-    };
-    for (const userId of ['alice', 'bob'])
-      events[`authenticate-${userId}`] = authenticate(now, userId, secretHash);
-    return SIM_EVENTS.map((b) => b.id).filter((id) => {
-      const event = events[id];
-      if (event === undefined) throw new Error(`the test does not know the button ${id}`);
-      return this.snapshot.can(event);
-    });
+  /** The simulator's buttons the machine takes now: those whose event the state's config declares. */
+  enabled(): string[] {
+    const config = sessionMachine.config as { states: Record<string, { on?: Record<string, unknown> }> };
+    const on = config.states[String(this.snapshot.value)]?.on ?? {};
+    return SIM_EVENTS.filter((b) => b.event !== null && Object.hasOwn(on, b.event)).map((b) => b.id);
   }
 }
 
@@ -200,9 +175,7 @@ describe('the HTML page in a real browser (VIS-1)', () => {
         );
       }
       if (s.status !== 'done')
-        expect(after.buttons.filter((b) => !b?.startsWith('write-'))).toEqual(
-          expected.enabled(SIM_T0 + clock, 'h'),
-        );
+        expect(after.buttons.filter((b) => !b?.startsWith('write-'))).toEqual(expected.enabled());
       else expect(after.buttons).toEqual([]);
       return { before, after };
     };
@@ -333,4 +306,44 @@ describe('the HTML page in a real browser (VIS-1)', () => {
       await p.close();
     });
   }
+
+  it('--trace: steps through a failure the kit reported, as the machine says each step should go (CK-4, CK-9)', async () => {
+    const trace = traceFromReport(JSON.parse(JSON.stringify(await lifecycleFailureReport())));
+    const traced = `${output}machine-trace.html`;
+    await writeFile(traced, await toHtml(machineGraph(), { trace }));
+    const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    p.on('pageerror', (e) => pageErrors.push(String(e)));
+    await p.goto(pathToFileURL(traced).href);
+    expect(await p.locator('#replay-steps li').count()).toBe(trace.steps.length);
+
+    // The expectations: the kit's own events for each step, on the machine, stepped here.
+    const config = trace.config;
+    let [s, actions] = initialTransition(sessionMachine, {
+      now: config.t0,
+      secretHash: 'h0',
+      idleTimeout: config.policy.idleTimeout,
+      absoluteTimeout: config.policy.absoluteTimeout,
+      persistent: false,
+    });
+    const audit = actions.filter((a) => a.type === 'audit').map((a) => (a.params as { event: string }).event);
+    for (const step of trace.steps) {
+      await p.click('#replay-next');
+      [s, actions] = transition(sessionMachine, s, machineEvent(step, s.context, trace.run));
+      audit.push(
+        ...actions.filter((a) => a.type === 'audit').map((a) => (a.params as { event: string }).event),
+      );
+      const shown = await panels(p);
+      expect(shown.state, step.op).toBe(String(s.value));
+      expect(shown.audit).toEqual(audit);
+      if (shown.record !== null) {
+        const { secretHash: _a, previousHash: _b, data: _c, ...rest } = shown.record;
+        const { secretHash: _d, previousHash: _e, ...want } = s.context;
+        expect(rest).toEqual(want);
+      }
+    }
+    expect(await p.locator('#replay-next').isDisabled()).toBe(true);
+    expect(pageErrors).toEqual([]);
+    await p.close();
+  });
 });

@@ -11,6 +11,7 @@ import { simulatorScript } from './bundle.js';
 import { toDiagram } from './diagram.js';
 import { stateElementId } from './dot.js';
 import { toSvg } from './svg.js';
+import type { SimTrace } from './trace.js';
 
 /**
  * Escapes text for HTML element content and double-quoted attribute values.
@@ -101,6 +102,17 @@ function ruleLinks(rules: readonly RuleId[]): string {
   return rules.map((r) => `<a href="#rule-${escapeHtml(r)}">${escapeHtml(r)}</a>`).join(', ') || '—';
 }
 
+/** @internal The reported failure and its steps, with the buttons that replay them. */
+function replaySection(trace: SimTrace): string {
+  const [head = ''] = trace.message.split(' | ');
+  const steps = trace.labels.map((line) => `<li>${escapeHtml(line)}</li>`).join('');
+  return `<section id="replay"><h2>Reported failure: ${escapeHtml(trace.rule)}</h2>
+<p class="hint">${escapeHtml(head)}</p>
+<p>Rotation grace ${trace.run.rotationGrace} ms; the kit's policy. The simulator shows what the machine says each step should do.</p>
+<ol id="replay-steps">${steps}</ol>
+<button type="button" id="replay-next">Next step</button> <button type="button" id="replay-all">All steps</button></section>`;
+}
+
 const STYLE = `
 :root { color-scheme: light; --ink: #1d2939; --muted: #475467; --line: #d0d5dd; --accent: #1849a9; --sel: #f79009; --bad: #b42318; }
 * { box-sizing: border-box; }
@@ -153,6 +165,9 @@ dt { color: var(--muted); }
 dd { margin: 0; word-break: break-all; }
 dd code, td code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
 #audit { margin: 0; padding-left: 20px; font-size: 14px; max-height: 200px; overflow: auto; }
+#replay-steps { margin: 4px 0 8px; padding-left: 22px; font: 13px/1.4 ui-monospace, Menlo, Consolas, monospace; }
+#replay-steps li[data-done="true"] { color: var(--muted); }
+#replay-steps li.next { font-weight: 700; }
 #trace { width: 100%; height: 140px; font: 12px/1.35 ui-monospace, Menlo, Consolas, monospace; }
 #details h3 { margin: 0 0 6px; font-size: 16px; }
 #details ul { margin: 0; padding-left: 18px; }
@@ -228,6 +243,8 @@ const SCRIPT = `
  * (the lifecycle machine itself, bundled into the page), a legend, the transitions and the rules with
  * their summaries, and a details panel filled by clicking a state, an edge, a line or a row.
  * @param graph - the machine's graph, from `machineGraph()`.
+ * @param options - `trace`: a lifecycle failure the kit reported (see `traceFromReport`), which the
+ *   simulator then steps through under the kit's policy.
  * @returns the HTML document.
  * @throws Error when Graphviz cannot lay out the diagram (see `toSvg`), or the page's script cannot be
  *   bundled (see `simulatorScript`).
@@ -236,7 +253,8 @@ const SCRIPT = `
  * await writeFile('machine.html', await toHtml(machineGraph()));
  * ```
  */
-export async function toHtml(graph: MachineGraph): Promise<string> {
+export async function toHtml(graph: MachineGraph, options: { trace?: SimTrace } = {}): Promise<string> {
+  const trace = options.trace;
   const [svg, script] = await Promise.all([toSvg(graph), simulatorScript()]);
   // The XML prolog and doctype are not allowed inside HTML; the <svg> element is.
   const inline = svg.slice(svg.indexOf('<svg'));
@@ -303,6 +321,7 @@ ${inline}
 </div></div>
 </section>
 <aside>
+${trace === undefined ? '' : replaySection(trace)}
 <section id="sim-state" aria-live="polite"><h2>Simulated session</h2><p id="sim-state-name"></p><p id="sim-last"></p></section>
 <section id="sim-events"><h2>Events the machine takes now</h2><div id="sim-buttons"></div><button type="button" id="reset">Reset</button></section>
 <section id="sim-clock"><h2>Clock: <output id="clock-text" for="clock"></output></h2>
@@ -348,6 +367,7 @@ ${ruleRows}
 </div>
 </main>
 <script type="application/json" id="machine-data">${scriptJson(selectables(graph))}</script>
+${trace === undefined ? '' : `<script type="application/json" id="sim-trace">${scriptJson(trace)}</script>`}
 <script type="application/json" id="rule-summaries">${scriptJson(RULE_SUMMARIES)}</script>
 <script>${SCRIPT}</script>
 <script>${script.replace(/<\/script/gi, '<\\/script')}</script>

@@ -10,18 +10,19 @@ import { toDiagram } from './diagram.js';
 import {
   deadlines,
   isEnabled,
-  SIM_EVENTS,
-  SIM_POLICY,
-  SIM_T0,
+  SIM_CONFIG,
   SIM_WRITES,
   type SimState,
+  send,
   setClock,
+  simEvents,
   startSimulation,
   step,
   storedRecord,
   takenTransition,
   traceAsTest,
 } from './simulator.js';
+import type { SimTrace } from './trace.js';
 
 const MINUTE = 60_000;
 const graph = machineGraph();
@@ -36,8 +37,9 @@ function elementOf(transitionId: string): string | null {
   return line?.id ?? edge?.id ?? null;
 }
 
-/** @internal `T+95 min` as `T+1 h 35 min`. */
+/** @internal `T+95 min` as `T+1 h 35 min`; under a minute's slider step, milliseconds. */
 function clockText(ms: number): string {
+  if (config.unit < MINUTE) return `T+${ms} ms`;
   const minutes = Math.round(ms / MINUTE);
   const h = Math.floor(minutes / 60);
   return h === 0 ? `T+${minutes} min` : `T+${h} h ${minutes % 60} min`;
@@ -57,7 +59,13 @@ function el(tag: string, text?: string, attrs: Record<string, string> = {}): HTM
   return e;
 }
 
-let sim: SimState = startSimulation();
+// A failure the kit reported, when the page was made with `--trace`: its policy, and its steps to replay.
+const traceData = document.getElementById('sim-trace')?.textContent;
+const trace: SimTrace | null = traceData ? (JSON.parse(traceData) as SimTrace) : null;
+const config = trace === null ? SIM_CONFIG : trace.config;
+const buttons = [...simEvents(config.users), ...SIM_WRITES];
+let sim: SimState = startSimulation(config);
+let replayed = 0;
 
 /** @internal Draws every panel from the simulator's state. */
 function render(): void {
@@ -72,30 +80,30 @@ function render(): void {
         ? `${last.action}: the application wrote to a bucket.`
         : `${last.event.type}: ${last.from} → ${last.to}; effects: ${last.effects.join(', ') || 'none'}.`;
 
-  const buttons = byId('sim-buttons');
-  buttons.replaceChildren();
-  for (const b of [...SIM_EVENTS, ...SIM_WRITES]) {
+  const list = byId('sim-buttons');
+  list.replaceChildren();
+  for (const b of buttons) {
     if (!isEnabled(sim, b.id)) continue;
     const button = el('button', b.label, {
       type: 'button',
       'data-action': b.id,
       class: b.event ? 'event' : 'write',
     });
-    buttons.append(button);
+    list.append(button);
   }
-  if (buttons.childElementCount === 0) {
-    buttons.append(
+  if (list.childElementCount === 0) {
+    list.append(
       el('p', `No event leaves ${value}: a terminal state (LC-1). Reset to start again.`, { class: 'hint' }),
     );
   }
 
   const clock = byId<HTMLInputElement>('clock');
   clock.min = '0';
-  clock.max = String(Math.ceil((SIM_POLICY.absoluteTimeout + 30 * MINUTE) / MINUTE));
-  clock.value = String(Math.round(sim.clock / MINUTE));
+  clock.max = String(Math.ceil((config.policy.absoluteTimeout * 1.1) / config.unit));
+  clock.value = String(Math.round(sim.clock / config.unit));
   byId('clock-text').textContent = clockText(sim.clock);
   const d = deadlines(sim);
-  const max = Number(clock.max) * MINUTE;
+  const max = Number(clock.max) * config.unit;
   for (const [name, at] of [
     ['idle', d.idle],
     ['absolute', d.absolute],
@@ -110,7 +118,7 @@ function render(): void {
         ? `${name} deadline: the session has ended`
         : sim.clock >= at
           ? `${name} deadline ${clockText(at)}: passed; the next access or touch expires the session (LC-7)`
-          : `${name} deadline ${clockText(at)}: in ${Math.round((at - sim.clock) / MINUTE)} min`;
+          : `${name} deadline ${clockText(at)}: in ${clockText(at - sim.clock).slice(2)}`;
   }
 
   const [id = '', secret = null] = sim.cookie === null ? [] : sim.cookie.split('.');
@@ -121,8 +129,8 @@ function render(): void {
   byId('token-count').textContent = String(sim.secrets.length);
   const ctx = sim.snapshot.context;
   byId('token-previous').textContent =
-    ctx.previousUntil !== null && SIM_T0 + sim.clock < ctx.previousUntil
-      ? `accepted until ${clockText(ctx.previousUntil - SIM_T0)} (grace, CC-6)`
+    ctx.previousUntil !== null && config.t0 + sim.clock < ctx.previousUntil
+      ? `accepted until ${clockText(ctx.previousUntil - config.t0)} (grace, CC-6)`
       : ctx.previousHash === null
         ? 'none'
         : 'no longer accepted';
@@ -140,7 +148,7 @@ function render(): void {
   const audit = byId('audit');
   audit.replaceChildren(
     ...sim.audit.map((a) =>
-      el('li', `${clockText(a.at - SIM_T0)} ${a.event} (session ${a.sessionId.slice(0, 6)}…)`, {
+      el('li', `${clockText(a.at - config.t0)} ${a.event} (session ${a.sessionId.slice(0, 6)}…)`, {
         'data-event': a.event,
       }),
     ),
@@ -153,6 +161,15 @@ function render(): void {
   const taken = takenTransition(graph, sim);
   const element = taken === null ? null : elementOf(taken.id);
   if (element !== null) document.getElementById(element)?.classList.add('taken');
+
+  if (trace !== null) {
+    const items = Array.from(document.querySelectorAll<HTMLElement>('#replay-steps li'));
+    items.forEach((li, i) => {
+      li.dataset.done = String(i < replayed);
+      li.classList.toggle('next', i === replayed);
+    });
+    byId<HTMLButtonElement>('replay-next').disabled = replayed >= trace.events.length;
+  }
 }
 
 /** @internal Pan and zoom of the diagram: drag, wheel, buttons and keys. */
@@ -247,13 +264,31 @@ byId('sim-buttons').addEventListener('click', (e) => {
   (again ?? document.querySelector<HTMLButtonElement>('#sim-buttons button'))?.focus();
 });
 byId('clock').addEventListener('input', (e) => {
-  sim = setClock(sim, Number((e.target as HTMLInputElement).value) * MINUTE);
+  sim = setClock(sim, Number((e.target as HTMLInputElement).value) * config.unit);
   render();
 });
 byId('reset').addEventListener('click', () => {
-  sim = startSimulation();
+  sim = startSimulation(config);
+  replayed = 0;
   render();
 });
+if (trace !== null) {
+  // Each step is the event the kit's oracle sent, at its instant.
+  const next = () => {
+    const event = trace.events[replayed];
+    if (event === undefined) return;
+    sim = send(setClock(sim, event.now - config.t0), trace.labels[replayed] ?? event.type, event);
+    replayed++;
+  };
+  byId('replay-next').addEventListener('click', () => {
+    next();
+    render();
+  });
+  byId('replay-all').addEventListener('click', () => {
+    while (replayed < trace.events.length) next();
+    render();
+  });
+}
 byId('copy-trace').addEventListener('click', () => {
   const area = byId<HTMLTextAreaElement>('trace');
   area.select();

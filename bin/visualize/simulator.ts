@@ -38,6 +38,26 @@ export const SIM_T0 = Date.UTC(2030, 0, 1, 9, 0, 0);
 /** The users the simulator can bind: two, so that switching users (LC-3) can be tried. */
 export const SIM_USERS = ['alice', 'bob'] as const;
 
+/** What a simulated session runs under: its creation instant, the manager's policy, its users. */
+export interface SimConfig {
+  /** The instant the session is created at, milliseconds since the epoch. */
+  t0: number;
+  policy: {
+    idleTimeout: number;
+    absoluteTimeout: number;
+    freshFor: number;
+    touchAfter: number;
+    graceMs: number;
+    persistent: boolean;
+  };
+  users: readonly string[];
+  /** The clock slider's step, in milliseconds. */
+  unit: number;
+}
+
+/** The simulator's own settings: {@link SIM_POLICY}, from {@link SIM_T0}, a minute per slider step. */
+export const SIM_CONFIG: SimConfig = { t0: SIM_T0, policy: SIM_POLICY, users: SIM_USERS, unit: MINUTE };
+
 /** One thing the simulator can do: a machine event (with its variant) or a write to a bucket. */
 export interface SimButton {
   /** Stable id, such as `access-previous`; the page's buttons carry it as `data-action`. */
@@ -48,24 +68,33 @@ export interface SimButton {
   event: SessionEvent['type'] | null;
 }
 
-/** Every machine event the simulator can send, with its variants. A test checks it covers the machine. */
-export const SIM_EVENTS: readonly SimButton[] = [
-  { id: 'access-current', label: 'access (current token)', event: 'access' },
-  { id: 'access-previous', label: 'access (previous token)', event: 'access' },
-  { id: 'touch', label: 'touch', event: 'touch' },
-  { id: 'setExpiry', label: 'setExpiry (persistent)', event: 'setExpiry' },
-  ...SIM_USERS.map((user) => ({
-    id: `authenticate-${user}`,
-    label: `authenticate ${user}`,
-    event: 'authenticate' as const,
-  })),
-  { id: 'reauthenticate', label: 'reauthenticate', event: 'reauthenticate' },
-  { id: 'rotate', label: 'rotate (with grace)', event: 'rotate' },
-  { id: 'logout', label: 'logout', event: 'logout' },
-  { id: 'changeCredential', label: 'changeCredential', event: 'changeCredential' },
-  { id: 'destroy', label: 'destroy', event: 'destroy' },
-  { id: 'revoke', label: 'revoke', event: 'revoke' },
-];
+/**
+ * Every machine event the simulator can send, with its variants, for some users.
+ * @param users - the users `authenticate` can bind.
+ * @returns the buttons, in the order the page shows them.
+ */
+export function simEvents(users: readonly string[]): SimButton[] {
+  return [
+    { id: 'access-current', label: 'access (current token)', event: 'access' },
+    { id: 'access-previous', label: 'access (previous token)', event: 'access' },
+    { id: 'touch', label: 'touch', event: 'touch' },
+    { id: 'setExpiry', label: 'setExpiry (persistent)', event: 'setExpiry' },
+    ...users.map((user) => ({
+      id: `authenticate-${user}`,
+      label: `authenticate ${user}`,
+      event: 'authenticate' as const,
+    })),
+    { id: 'reauthenticate', label: 'reauthenticate', event: 'reauthenticate' },
+    { id: 'rotate', label: 'rotate (with grace)', event: 'rotate' },
+    { id: 'logout', label: 'logout', event: 'logout' },
+    { id: 'changeCredential', label: 'changeCredential', event: 'changeCredential' },
+    { id: 'destroy', label: 'destroy', event: 'destroy' },
+    { id: 'revoke', label: 'revoke', event: 'revoke' },
+  ];
+}
+
+/** The buttons of the simulator's own users. A test checks they cover the machine's events. */
+export const SIM_EVENTS: readonly SimButton[] = simEvents(SIM_USERS);
 
 /** The bucket writes the simulator offers, so that what each transition keeps or wipes shows. */
 export const SIM_WRITES: readonly SimButton[] = [
@@ -73,12 +102,16 @@ export const SIM_WRITES: readonly SimButton[] = [
   { id: 'write-user', label: 'set theme (user bucket)', event: null },
 ];
 
-/** One step of a trace: what was done and when. */
+/** One step of a trace: what was done, when, and what the machine said. */
 export interface SimStep {
-  /** A {@link SimButton} id. */
+  /** A {@link SimButton} id, or the reported step a replay sent. */
   action: string;
-  /** Milliseconds since {@link SIM_T0}. */
+  /** Milliseconds since the session was created. */
   at: number;
+  /** The machine event, or `null` for a bucket write. */
+  event: SessionEvent | null;
+  /** The state after the step. */
+  to: string;
 }
 
 /** One audit event (SEC-4): the session id, never the secret. */
@@ -93,7 +126,8 @@ export type RecordStatus = 'unsaved' | 'stored' | 'deleted';
 
 /** The simulated session and everything around it. */
 export interface SimState {
-  /** Milliseconds since {@link SIM_T0}: the clock slider. */
+  config: SimConfig;
+  /** Milliseconds since the session was created: the clock slider. */
   clock: number;
   snapshot: SessionSnapshot;
   /** The session id: the token's first part, the same for the session's whole life. */
@@ -143,19 +177,21 @@ function secretAt(n: number): string {
 const SESSION_ID = token(mulberry32(0x1d), 22);
 
 /**
- * A new session, created at {@link SIM_T0} with {@link SIM_POLICY}: the machine's initial transition.
+ * A new session: the machine's initial transition.
+ * @param config - what it runs under; the simulator's own settings by default.
  * @returns the simulator's state.
  */
-export function startSimulation(): SimState {
+export function startSimulation(config: SimConfig = SIM_CONFIG): SimState {
   const first = secretAt(0);
   const [snapshot, actions] = initialTransition(sessionMachine, {
-    now: SIM_T0,
+    now: config.t0,
     secretHash: simHash(first),
-    idleTimeout: SIM_POLICY.idleTimeout,
-    absoluteTimeout: SIM_POLICY.absoluteTimeout,
-    persistent: SIM_POLICY.persistent,
+    idleTimeout: config.policy.idleTimeout,
+    absoluteTimeout: config.policy.absoluteTimeout,
+    persistent: config.policy.persistent,
   });
   const state: SimState = {
+    config,
     clock: 0,
     snapshot,
     sessionId: SESSION_ID,
@@ -168,7 +204,7 @@ export function startSimulation(): SimState {
     last: null,
     steps: [],
   };
-  return applyEffects(state, effectsOf(actions), first);
+  return applyEffects(state, state.snapshot, effectsOf(actions));
 }
 
 /** @internal The names of the actions a step returned, `audit(<event>)` with its event. */
@@ -184,11 +220,17 @@ function effectsOf(actions: readonly { type: string; params?: unknown }[]): stri
  * @param action - a {@link SIM_EVENTS} id.
  * @param now - the instant, milliseconds since the epoch.
  * @param secretHash - the hash of the secret a rotation would install.
+ * @param config - the policy and users; the simulator's own by default.
  * @returns the event.
- * @throws TypeError for an id that is not in {@link SIM_EVENTS}.
+ * @throws TypeError for an id that is not one of {@link simEvents}.
  */
-export function simEvent(action: string, now: number, secretHash: string): SessionEvent {
-  const p = SIM_POLICY;
+export function simEvent(
+  action: string,
+  now: number,
+  secretHash: string,
+  config: SimConfig = SIM_CONFIG,
+): SessionEvent {
+  const p = config.policy;
   switch (action) {
     case 'access-current':
     case 'access-previous':
@@ -213,7 +255,7 @@ export function simEvent(action: string, now: number, secretHash: string): Sessi
     case 'logout':
       return { type: 'logout', now, secretHash };
   }
-  const user = SIM_USERS.find((u) => action === `authenticate-${u}`);
+  const user = config.users.find((u) => action === `authenticate-${u}`);
   if (user === undefined) throw new TypeError(`simEvent: unknown action '${action}'`);
   return {
     type: 'authenticate',
@@ -228,24 +270,25 @@ export function simEvent(action: string, now: number, secretHash: string): Sessi
 }
 
 /**
- * Whether the machine takes a button's event in the current state, at the current clock.
+ * Whether the machine takes a button's event in the current state: the state declares a transition for
+ * it (a candidate may then do nothing, like an `access` that is not due for a touch, PERF-1).
  * @param state - the simulator's state.
- * @param action - a {@link SIM_EVENTS} or {@link SIM_WRITES} id.
- * @returns `true` when the machine has a transition for it (a write needs a live session, and a user
- *   for the user bucket).
+ * @param action - a {@link simEvents} or {@link SIM_WRITES} id.
+ * @returns `true` when it does (a write needs a live session, and a user for the user bucket).
  */
 export function isEnabled(state: SimState, action: string): boolean {
   if (state.snapshot.status === 'done') return false;
   if (action === 'write-user') return state.snapshot.context.userId !== null;
   if (action === 'write-browser') return true;
-  const hash = simHash(secretAt(state.secrets.length));
-  return state.snapshot.can(simEvent(action, SIM_T0 + state.clock, hash));
+  const type = simEvent(action, state.config.t0 + state.clock, '', state.config).type;
+  const node = sessionMachine.states[String(state.snapshot.value)];
+  return node !== undefined && Object.hasOwn(node.on, type);
 }
 
 /**
  * Moves the clock (the slider). Time only moves forward: every event carries `now` (LC-7).
  * @param state - the simulator's state.
- * @param clock - milliseconds since {@link SIM_T0}, not before the last step.
+ * @param clock - milliseconds since the session was created, not before the last step.
  * @returns the new state.
  */
 export function setClock(state: SimState, clock: number): SimState {
@@ -257,14 +300,14 @@ export function setClock(state: SimState, clock: number): SimState {
  * Does one thing at the current clock: sends a machine event and carries out the effects it returns,
  * or writes to a bucket.
  * @param state - the simulator's state.
- * @param action - a {@link SIM_EVENTS} or {@link SIM_WRITES} id.
+ * @param action - a {@link simEvents} or {@link SIM_WRITES} id.
  * @returns the new state; the same state when the action is not enabled (see {@link isEnabled}).
  */
 export function step(state: SimState, action: string): SimState {
   if (!isEnabled(state, action)) return state;
-  const steps = [...state.steps, { action, at: state.clock }];
   const from = String(state.snapshot.value);
   if (action === 'write-browser' || action === 'write-user') {
+    const steps = [...state.steps, { action, at: state.clock, event: null, to: from }];
     const bucket = action === 'write-browser' ? 'browser' : 'user';
     const next = { ...state[bucket] };
     if (bucket === 'browser')
@@ -278,33 +321,45 @@ export function step(state: SimState, action: string): SimState {
       last: { action, event: null, from, to: from, effects: [] },
     };
   }
-  const secret = secretAt(state.secrets.length);
-  const event = simEvent(action, SIM_T0 + state.clock, simHash(secret));
+  const hash = simHash(secretAt(state.secrets.length));
+  return send(state, action, simEvent(action, state.config.t0 + state.clock, hash, state.config));
+}
+
+/**
+ * Sends one machine event and carries out the effects the machine returns.
+ * @param state - the simulator's state.
+ * @param action - what the trace calls the step.
+ * @param event - the event; its `now` should be the clock's instant.
+ * @returns the new state.
+ */
+export function send(state: SimState, action: string, event: SessionEvent): SimState {
+  const from = String(state.snapshot.value);
   const [snapshot, actions] = transition(sessionMachine, state.snapshot, event);
   const effects = effectsOf(actions);
+  const to = String(snapshot.value);
   const changed = snapshot.context !== state.snapshot.context;
   const next: SimState = {
     ...state,
     snapshot,
-    steps,
+    steps: [...state.steps, { action, at: state.clock, event, to }],
     record: changed && state.record === 'unsaved' ? 'stored' : state.record,
-    last: { action, event, from, to: String(snapshot.value), effects },
+    last: { action, event, from, to, effects },
   };
-  return applyEffects(next, effects, secret);
+  return applyEffects(next, state.snapshot, effects);
 }
 
 /**
  * @internal What a session manager does with each effect (the lifecycle table of `SPEC.md`): a new
  * token (ID-1, LC-2, LC-4), a wiped user bucket (LC-5, LC-11), a deleted record (LC-6).
  */
-function applyEffects(state: SimState, effects: readonly string[], secret: string): SimState {
+function applyEffects(state: SimState, before: SessionSnapshot, effects: readonly string[]): SimState {
   let next = state;
-  const at = SIM_T0 + state.clock;
+  const at = state.config.t0 + state.clock;
   for (const effect of effects) {
     if (effect === 'issueToken') {
       // A token is issued again with the same secret when the machine kept it (setExpiry, LC-7).
-      const rotated = next.snapshot.context.secretHash === simHash(secret) && next.secrets.at(-1) !== secret;
-      const secrets = rotated ? [...next.secrets, secret] : next.secrets;
+      const rotated = next.snapshot.context.secretHash !== before.context.secretHash;
+      const secrets = rotated ? [...next.secrets, secretAt(next.secrets.length)] : next.secrets;
       next = { ...next, secrets, cookie: `${next.sessionId}.${secrets.at(-1)}` };
     } else if (effect === 'resetUserBucket') next = { ...next, user: {} };
     else if (effect === 'deleteRecord') next = { ...next, record: 'deleted', browser: {}, user: {} };
@@ -330,9 +385,9 @@ export function storedRecord(state: SimState): (SessionContext & { data: unknown
 
 /** The deadlines of the session at the current clock (LC-7), for the clock slider. */
 export interface Deadlines {
-  /** `lastSeenAt + idleTimeout`, milliseconds since {@link SIM_T0}. */
+  /** `lastSeenAt + idleTimeout`, milliseconds since the session was created. */
   idle: number;
-  /** The absolute deadline, milliseconds since {@link SIM_T0}. */
+  /** The absolute deadline, milliseconds since the session was created. */
   absolute: number;
   /** The deadline that has passed at the clock, if any: the next `access` or `touch` expires it. */
   passed: 'idle' | 'absolute' | null;
@@ -345,8 +400,8 @@ export interface Deadlines {
  */
 export function deadlines(state: SimState): Deadlines {
   const c = state.snapshot.context;
-  const idle = c.lastSeenAt + c.idleTimeout - SIM_T0;
-  const absolute = c.absoluteDeadline - SIM_T0;
+  const idle = c.lastSeenAt + c.idleTimeout - state.config.t0;
+  const absolute = c.absoluteDeadline - state.config.t0;
   const passed = state.clock >= absolute ? 'absolute' : state.clock >= idle ? 'idle' : null;
   return { idle, absolute, passed };
 }
@@ -357,30 +412,40 @@ export function deadlines(state: SimState): Deadlines {
  * @returns the test's source.
  */
 export function traceAsTest(state: SimState): string {
+  const { t0, policy } = state.config;
+  const create = {
+    secretHash: simHash(state.secrets[0] ?? ''),
+    idleTimeout: policy.idleTimeout,
+    absoluteTimeout: policy.absoluteTimeout,
+    persistent: policy.persistent,
+  };
   const lines = [
     "import { initialTransition, transition } from 'xstate';",
     "import { sessionMachine } from 'sessionspec/spec';",
     "import { expect, test } from 'vitest';",
     '',
     "test('a simulated session', () => {",
-    `  const t0 = ${SIM_T0};`,
-    `  let [s] = initialTransition(sessionMachine, { now: t0, secretHash: ${JSON.stringify(simHash(state.secrets[0] ?? ''))}, idleTimeout: ${SIM_POLICY.idleTimeout}, absoluteTimeout: ${SIM_POLICY.absoluteTimeout}, persistent: ${SIM_POLICY.persistent} });`,
+    `  const t0 = ${t0};`,
+    `  let [s] = initialTransition(sessionMachine, { now: t0, ${fieldsOf(create)} });`,
   ];
-  let replay = startSimulation();
   for (const s of state.steps) {
-    replay = step(setClock(replay, s.at), s.action);
-    const event = replay.last?.event;
-    if (event === null || event === undefined) {
-      lines.push(`  // T+${s.at / MINUTE} min: ${s.action} (the application writes to a bucket)`);
+    if (s.event === null) {
+      lines.push(`  // T+${s.at} ms: ${s.action} (the application writes to a bucket)`);
       continue;
     }
-    const { now: _now, ...rest } = event;
-    const fields = JSON.stringify(rest).slice(1, -1).replace(/,"/g, ', "');
-    lines.push(`  [s] = transition(sessionMachine, s, { ${fields}, now: t0 + ${s.at} });`);
-    lines.push(`  expect(s.value).toBe(${JSON.stringify(replay.last?.to)});`);
+    const { now, ...rest } = s.event;
+    lines.push(`  [s] = transition(sessionMachine, s, { ${fieldsOf(rest)}, now: t0 + ${now - t0} });`);
+    lines.push(`  expect(s.value).toBe(${JSON.stringify(s.to)});`);
   }
   lines.push('});', '');
   return lines.join('\n');
+}
+
+/** @internal An object's fields as source, `a: 1, b: "x"`. */
+function fieldsOf(value: object): string {
+  return Object.entries(value)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join(', ');
 }
 
 /** @internal Whether a named action of the machine changes its context (an `assign`), not an effect. */

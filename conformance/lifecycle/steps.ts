@@ -177,3 +177,46 @@ export function describeStep(step: LifecycleStep): string {
     .map(([k, v]) => (v === true ? k : k === 'presented' || k === 'userId' || k === 'via' ? v : `${k}=${v}`));
   return `T+${at - CREATED_AT} ${op}(${args.join(', ')})`;
 }
+
+/** @internal The argument names {@link describeStep} writes as bare values, per operation. */
+const BARE: Readonly<Record<string, string>> = { access: 'presented', authenticate: 'userId', revoke: 'via' };
+
+/**
+ * A step back from the line {@link describeStep} wrote, so that a reported counterexample can be stepped
+ * through again (`sessionspec visualize --trace`). `describeStep` leaves out `false` flags, so they
+ * come back as absent (`setExpiry`'s `persistent: false` then keeps the session's setting).
+ * @param line - e.g. `T+1000 access(previous, endOnReuse)`.
+ * @returns the step, `at` in milliseconds since the epoch.
+ * @throws TypeError when the line is not one `describeStep` writes.
+ * @internal
+ */
+export function parseStep(line: string): LifecycleStep {
+  const match = /^T\+(\d+) (\w+)\((.*)\)$/.exec(line.trim());
+  const ops = [
+    'access',
+    'touch',
+    'reauthenticate',
+    'rotate',
+    'logout',
+    'changeCredential',
+    'destroy',
+    'setExpiry',
+    'authenticate',
+    'revoke',
+  ];
+  if (match === null || !ops.includes(match[2] ?? '')) {
+    throw new TypeError(`not a lifecycle step: '${line}' (expected like 'T+1000 access(previous)')`);
+  }
+  const [, at = '0', op = '', args = ''] = match;
+  const step: Record<string, unknown> = { op, at: CREATED_AT + Number(at) };
+  for (const arg of args === '' ? [] : args.split(', ')) {
+    const eq = arg.indexOf('=');
+    if (eq !== -1) step[arg.slice(0, eq)] = Number(arg.slice(eq + 1));
+    else if (arg === 'endOnReuse' || arg === 'persistent') step[arg] = true;
+    else if (BARE[op] !== undefined) step[BARE[op]] = arg;
+    else throw new TypeError(`not a lifecycle step: '${line}' (unknown argument '${arg}')`);
+  }
+  if (op === 'access') step.endOnReuse ??= false;
+  if (op === 'authenticate') step.persistent ??= false;
+  return step as unknown as LifecycleStep;
+}
