@@ -24,6 +24,23 @@ export const USER_POOL = ['user-1', 'user-2', 'user-3'] as const;
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', ''] as const;
 
 /**
+ * Strings that JavaScript and JSON hold but some databases refuse (ST-6): NUL, which PostgreSQL
+ * `text` and `jsonb` reject; lone UTF-16 surrogates, which are not valid Unicode and which `jsonb`, a
+ * UTF-8 column or a Lua JSON library may reject or replace; a surrogate pair; a BOM; a line separator.
+ * A session value may be any JSON string, so a store must keep each of them exactly.
+ * @internal
+ */
+export const HOSTILE_STRINGS = [
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udc00',
+  '\ud83d\ude00',
+  '\ufeff',
+  '\u2028',
+] as const;
+
+/**
  * The generated part of a record; {@link buildRecord} completes it at the time it is used.
  * @internal
  */
@@ -44,6 +61,7 @@ export interface RecordSpec {
 export const keyArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_KEYS) },
   { weight: 3, arbitrary: fc.string({ maxLength: 6, unit: 'grapheme' }) },
+  { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
 );
 
 /**
@@ -57,6 +75,7 @@ export function jsonArb(maxDepth: number): fc.Arbitrary<JsonValue> {
     value: fc.oneof(
       { depthSize: 'small', maxDepth, withCrossShrink: true },
       fc.constantFrom<JsonValue>(null, false, true, 0, '', [], {}),
+      fc.constantFrom<JsonValue>(...HOSTILE_STRINGS),
       fc.jsonValue({ maxDepth: 1, stringUnit: 'grapheme' }) as fc.Arbitrary<JsonValue>,
       fc.array(tie('value'), { maxLength: 4 }),
       fc.dictionary(keyArb, tie('value'), { maxKeys: 4, noNullPrototype: true }),

@@ -29,7 +29,10 @@ describe('race mutants (CK-5, CK-6, CC-8)', () => {
       // The failure shows the interleaving as lanes of store calls, and how to replay it.
       expect(result.message).toMatch(/│.*├/);
       expect(result.replay?.rule).toBe(breaks);
-      expect(result.counterexample?.join('\n')).toContain('schedulerFor');
+      expect(result.counterexample?.join('\n')).toContain('scheduler order (');
+      // CK-9: each generated value named; a linearizability failure says why no order works.
+      expect(result.counterexample?.join('\n')).not.toContain('schedulerFor');
+      if (breaks === 'CC-8') expect(result.message).toMatch(/why no order works[^]*must answer/);
       process.stdout.write(`${breaks} <- ${name}: caught at run ${result.runs}\n${formatFailure(result)}`);
     },
   );

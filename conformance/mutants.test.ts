@@ -15,6 +15,8 @@ describe('CK-11 mutant self-test', () => {
       expect(result?.message).toContain(`[${breaks}]`);
       // A counterexample of a few steps (or generated inputs) for property rules.
       if (result?.counterexample !== undefined) expect(result.counterexample.length).toBeLessThanOrEqual(8);
+      // CK-9: a generated value is shown with the name the rule gives it, never bare.
+      for (const step of result?.counterexample ?? []) expect(step).toMatch(/^[\w{}, ]+: |^[a-zA-Z]+\(/);
       process.stdout.write(`CK-11 ${breaks} <- ${name}: ${result?.counterexample?.length ?? 0} steps\n`);
     },
   );

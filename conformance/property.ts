@@ -46,7 +46,8 @@ export async function checkProperty<Ts extends unknown[]>(
   }
   // fast-check reports a fresh clone of a command sequence, without the marks of what ran; the
   // caller may know the last failing run, which is the shrunk counterexample.
-  const { steps, replayPath } = lastFailure?.() ?? describeCounterexample(details.counterexample);
+  const { steps, replayPath } =
+    lastFailure?.() ?? describeCounterexample(details.counterexample, PARAMETER_NAMES.get(property));
   return {
     status: 'fail',
     runs: details.numRuns,
@@ -66,13 +67,19 @@ export interface Counterexample {
 
 /**
  * Render a counterexample: a command sequence as one line per step that ran, anything else with
- * `fc.stringify`; also extract the `fc.commands` replay path when there is one.
+ * `fc.stringify`, each value named after the property's parameter (`sessionId: "sid-A"`); also extract
+ * the `fc.commands` replay path when there is one.
+ * @param values - the generated values.
+ * @param names - the property's parameter names, in order (see {@link namedProperty}).
  * @internal
  */
-export function describeCounterexample(values: readonly unknown[]): Counterexample {
+export function describeCounterexample(
+  values: readonly unknown[],
+  names: readonly string[] = [],
+): Counterexample {
   const steps: string[] = [];
   let replayPath: string | undefined;
-  for (const value of values) {
+  for (const [index, value] of values.entries()) {
     if (isCommandSequence(value)) {
       for (const step of value) {
         // fast-check flags the commands of the sequence that actually ran (`hasRan`).
@@ -80,10 +87,55 @@ export function describeCounterexample(values: readonly unknown[]): Counterexamp
       }
       replayPath = /\/\*replayPath="(.*)"\*\/$/.exec(String(value))?.[1] ?? replayPath;
     } else {
-      steps.push(fc.stringify(value));
+      const name = names[index];
+      steps.push(name === undefined ? fc.stringify(value) : `${name}: ${fc.stringify(value)}`);
     }
   }
   return replayPath === undefined ? { steps } : { steps, replayPath };
+}
+
+/** The parameter names of each property made with {@link namedProperty}. */
+const PARAMETER_NAMES = new WeakMap<object, readonly string[]>();
+
+/**
+ * `fc.asyncProperty`, remembering the predicate's parameter names, so that a counterexample names each
+ * generated value (CK-9): `sessionId: "sid-A"`, not a bare `"sid-A"`.
+ * @internal
+ */
+export const namedProperty: typeof fc.asyncProperty = (...args) => {
+  const property = fc.asyncProperty(...args);
+  PARAMETER_NAMES.set(property, parameterNames(args[args.length - 1] as (...a: never[]) => unknown));
+  return property;
+};
+
+/**
+ * The parameter names of a function, as written (a destructuring pattern as its text).
+ * @param fn - an arrow function or a function.
+ * @returns the names, in order; empty when the source cannot be read.
+ * @internal
+ */
+export function parameterNames(fn: (...args: never[]) => unknown): string[] {
+  const source = Function.prototype.toString.call(fn);
+  const single = /^(?:async\s+)?([\w$]+)\s*=>/.exec(source);
+  if (single !== null) return [single[1]!];
+  const open = source.indexOf('(');
+  if (open === -1) return [];
+  const names: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of source.slice(open + 1)) {
+    if (depth === 0 && (char === ',' || char === ')')) {
+      const name = current.split('=')[0]!.replace(/\s+/g, ' ').trim();
+      if (name !== '') names.push(name);
+      current = '';
+      if (char === ')') break;
+      continue;
+    }
+    if ('([{'.includes(char)) depth += 1;
+    if (')]}'.includes(char)) depth -= 1;
+    current += char;
+  }
+  return names;
 }
 
 /** A generated `fc.commands` value: iterable, not an array or a string. */

@@ -11,6 +11,7 @@ import { show } from '../json.js';
 export function describeSpec(spec: RecordSpec): string {
   return (
     `${spec.sessionId} user=${spec.userId ?? '∅'} expiresIn=${spec.expiresIn}` +
-    ` browser=${show(spec.browser, 60)} userBucket=${show(spec.user, 60)}`
+    ` browser=${show(spec.browser, 60)} userBucket=${show(spec.user, 60)}` +
+    (Object.keys(spec.labels).length === 0 ? '' : ` labels=${show(spec.labels, 60)}`)
   );
 }

@@ -7,6 +7,7 @@
  */
 import type fc from 'fast-check';
 import type { SessionStore } from '../../src/index.js';
+import { relative, T0 } from '../arbitraries.js';
 import { show } from '../json.js';
 
 const CORE = ['create', 'read', 'write', 'destroy', 'listByUser', 'destroyByUser', 'purgeExpired'] as const;
@@ -36,11 +37,17 @@ export function scheduledStore(store: SessionStore, scheduler: fc.Scheduler, cli
 
 /** Arguments in a few characters: record ids rather than whole records. */
 function brief(args: unknown[]): string {
-  return args
-    .map((arg) =>
-      typeof arg === 'object' && arg !== null && 'sessionId' in arg
-        ? `${(arg as { sessionId: string }).sessionId} v${String((arg as { version?: unknown }).version)}`
-        : show(arg, 40),
-    )
-    .join(', ');
+  return (
+    args
+      // The fourth argument of create and write is the encoded record: already shown by its id.
+      .filter((arg, i) => !(i > 0 && typeof arg === 'string' && arg.startsWith('{')))
+      .map((arg) =>
+        typeof arg === 'object' && arg !== null && 'sessionId' in arg
+          ? `${(arg as { sessionId: string }).sessionId} v${String((arg as { version?: unknown }).version)}`
+          : typeof arg === 'number' && arg > T0 / 2
+            ? relative(arg)
+            : show(arg, 40),
+      )
+      .join(', ')
+  );
 }

@@ -12,8 +12,9 @@ import type { History } from '../linearizability.js';
 /**
  * Render a history of store operations.
  * @param history - the operations, e.g. an illegal sub-history from the checker.
- * @returns lines like `c1 │ ├──────┤     │ write(sid-A user-1 v2, expected v1) → 'ok'`; an unknown
- *   outcome's bar runs to the end and answers `?`.
+ * @returns lines like `c1 │ ├──────┤     │ 2–5 write(sid-A user-1 v2, expected v1) → 'ok'`: the
+ *   client, the call's bar, its start and end, the call and its answer; an unknown outcome's bar runs
+ *   to the end and answers `?`.
  * @internal
  */
 export function formatTimeline(history: History<unknown[], unknown>): string[] {
@@ -24,6 +25,15 @@ export function formatTimeline(history: History<unknown[], unknown>): string[] {
   const width = times.length + 1;
   const clients = [...new Set(history.map((op) => op.client))].sort();
   const pad = Math.max(...clients.map((c) => c.length));
+  // Start and end of each call: clock ticks in-process, milliseconds since the first call otherwise.
+  const origin = Math.min(...history.map((op) => op.call));
+  const ticks = times.every(Number.isInteger);
+  const instant = (time: number) => (ticks ? String(time) : `${(time - origin).toFixed(1)}ms`);
+  const spanWidth = Math.max(
+    ...history.map(
+      (op) => `${instant(op.call)}–${Number.isFinite(op.return) ? instant(op.return) : '…'}`.length,
+    ),
+  );
   const lines: string[] = [];
   for (const client of clients) {
     const lane = history.filter((op) => op.client === client).sort((a, b) => a.call - b.call);
@@ -36,14 +46,20 @@ export function formatTimeline(history: History<unknown[], unknown>): string[] {
         return i > from && i < to ? '─' : ' ';
       }).join('');
       const answer = Number.isFinite(op.return) ? describeValue(op.output) : '? (unknown outcome)';
-      lines.push(`${client.padEnd(pad)} │${bar}│ ${describeCall(op.op, op.input)} → ${answer}`);
+      const span = `${instant(op.call)}–${Number.isFinite(op.return) ? instant(op.return) : '…'}`;
+      lines.push(
+        `${client.padEnd(pad)} │${bar}│ ${span.padEnd(spanWidth)} ${describeCall(op.op, op.input)} → ${answer}`,
+      );
     }
   }
   return lines;
 }
 
-/** One store call in a few words. */
-function describeCall(op: string, args: readonly unknown[]): string {
+/**
+ * One store call in a few words.
+ * @internal
+ */
+export function describeCall(op: string, args: readonly unknown[]): string {
   const [first, second] = args;
   if (op === 'create') return `create(${describeRecord(first as SessionRecord)}${data(first)})`;
   if (op === 'write')
@@ -52,8 +68,11 @@ function describeCall(op: string, args: readonly unknown[]): string {
   return `${op}(${String(first)})`;
 }
 
-/** An answer in a few words: records by id, user and version. */
-function describeValue(value: unknown): string {
+/**
+ * An answer in a few words: records by id, user and version.
+ * @internal
+ */
+export function describeValue(value: unknown): string {
   if (Array.isArray(value)) {
     return `[${value.map((v) => (typeof v === 'object' && v !== null ? describeRecord(v as SessionRecord) : show(v))).join(', ')}]`;
   }
@@ -66,4 +85,18 @@ function describeValue(value: unknown): string {
 function data(record: unknown): string {
   const browser = (record as { browser?: unknown }).browser;
   return browser === undefined || show(browser) === '{}' ? '' : ` ${show(browser, 40)}`;
+}
+
+/**
+ * The scheduler's order in one line (CK-9): which scheduled call or reply ran when, by label, instead
+ * of fast-check's full dump of every resolved value. The replay token reproduces it exactly.
+ * @param scheduler - the run's `fc.scheduler`.
+ * @returns e.g. `scheduler order: c0 read(sid-A) call, c1 write(sid-A) call, c1 write(sid-A) reply, ...`.
+ * @internal
+ */
+export function describeSchedule(scheduler: unknown): string {
+  const tasks = [
+    ...String(scheduler).matchAll(/\[task\$\{\d+\}\] (?:promise|function)::(.*?) (?:resolved|rejected)/g),
+  ].map((match) => match[1]!);
+  return `scheduler order (${tasks.length} steps, replayed by the token): ${tasks.join(', ')}`;
 }

@@ -265,6 +265,25 @@ export const MUTANTS: readonly Mutant[] = [
     factory: () => ({ store: shared, close: () => {} }),
   },
   {
+    name: 'a jsonb column: NUL and lone surrogates in a value are refused',
+    breaks: 'ST-6',
+    factory: factoryOf(
+      class extends BaseStore {
+        override encode(record: SessionRecord): string {
+          const text = JSON.stringify(record);
+          // What PostgreSQL answers for such text in a jsonb column.
+          if (/\\u0000/.test(text)) throw new Error('unsupported Unicode escape sequence: \\u0000');
+          // JSON.stringify escapes exactly the lone surrogates (a pair stays as its characters).
+          if (/\\ud[89a-f][0-9a-f]{2}/i.test(text))
+            throw new Error(
+              'invalid input syntax for type json: Unicode low surrogate must follow a high surrogate',
+            );
+          return text;
+        }
+      },
+    ),
+  },
+  {
     name: 'close() leaves a reconnect timer running',
     breaks: 'CK-8.close',
     factory: factoryOf(

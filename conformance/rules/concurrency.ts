@@ -12,8 +12,9 @@ import { expectLinearizable } from '../concurrency/check.js';
 import { logicalClock, Recorder } from '../concurrency/history.js';
 import { describeProgram, type Program, programsArb, runProgram } from '../concurrency/programs.js';
 import { scheduledStore } from '../concurrency/scheduled-store.js';
+import { describeSchedule } from '../concurrency/timeline.js';
 import { injectFaults } from '../faults.js';
-import { type Counterexample, checkProperty } from '../property.js';
+import { type Counterexample, checkProperty, namedProperty } from '../property.js';
 import type { Rule, RuleContext } from '../rule.js';
 import { faultRules } from './faults.js';
 import { raceRules } from './races.js';
@@ -26,13 +27,7 @@ function sizes(ctx: RuleContext): { clients: number; steps: number } {
 /** The counterexample of a run: one line per client program, then the scheduler's order. */
 function describeRun(programs: readonly Program[], scheduler?: fc.Scheduler): Counterexample {
   const steps = programs.map((program, i) => describeProgram(program, `c${i}`));
-  if (scheduler !== undefined) {
-    // The order is what replays; answers are cut short so the report stays readable.
-    const order = String(scheduler)
-      .split('\n')
-      .map((line) => (line.length > 120 ? `${line.slice(0, 119)}…` : line));
-    steps.push(`replay the interleaving with fc.${order.join('\n')}`);
-  }
+  if (scheduler !== undefined) steps.push(describeSchedule(scheduler));
   return { steps };
 }
 
@@ -45,7 +40,7 @@ export const linearizableRule: Rule = {
     let lastFailure: Counterexample | undefined;
     return checkProperty(
       ctx,
-      fc.asyncProperty(programsArb(clients, steps), fc.scheduler(), async (programs, s) => {
+      namedProperty(programsArb(clients, steps), fc.scheduler(), async (programs, s) => {
         const opened = await ctx.open();
         const recorder = new Recorder(logicalClock());
         try {
@@ -94,7 +89,7 @@ export const parallelRule: Rule = {
     let lastFailure: Counterexample | undefined;
     return checkProperty(
       ctx,
-      fc.asyncProperty(programsArb(clients, steps), async (programs) => {
+      namedProperty(programsArb(clients, steps), async (programs) => {
         const opened = await ctx.openShared(programs.length);
         // CK-5: an in-process store is one namespace per instance: its clients share the first one.
         const shared = await sharesNamespace(opened.stores);
@@ -130,7 +125,7 @@ export const faultHistoryRule: Rule = {
     let lastFailure: Counterexample | undefined;
     return checkProperty(
       ctx,
-      fc.asyncProperty(programsArb(clients, steps), fc.integer(), async (programs, faultSeed) => {
+      namedProperty(programsArb(clients, steps), fc.integer(), async (programs, faultSeed) => {
         const opened = await ctx.open();
         const faulty = injectFaults(opened.store, {
           seed: faultSeed,

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { buildRecord, recordSpecArb, relative, T0, USER_POOL } from '../arbitraries.js';
 import { jsonEqual, show } from '../json.js';
-import { checkProperty } from '../property.js';
+import { checkProperty, namedProperty } from '../property.js';
 import { expect, type Rule } from '../rule.js';
 import { withStore } from './world.js';
 
@@ -17,7 +17,7 @@ export const createRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(
+      namedProperty(
         recordSpecArb(),
         recordSpecArb(),
         fc.constantFrom(...USER_POOL),

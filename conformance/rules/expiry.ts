@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { buildRecord, recordSpecArb, relative, T0, USER_POOL } from '../arbitraries.js';
 import { jsonEqual, show } from '../json.js';
-import { checkProperty } from '../property.js';
+import { checkProperty, namedProperty } from '../property.js';
 import { expect, type Rule } from '../rule.js';
 import { withStore } from './world.js';
 
@@ -23,7 +23,7 @@ export const expiryRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(
+      namedProperty(
         recordSpecArb(),
         fc.constantFrom(...USER_POOL),
         fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 400 * 24 * 3_600_000 })),

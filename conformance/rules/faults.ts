@@ -15,7 +15,7 @@ import { T0 } from '../arbitraries.js';
 import { login } from '../concurrency/managers.js';
 import { type FaultOptions, type FaultyStore, injectFaults } from '../faults.js';
 import { show } from '../json.js';
-import { checkProperty } from '../property.js';
+import { checkProperty, namedProperty } from '../property.js';
 import { expect, type Rule, type RuleContext } from '../rule.js';
 
 /** The manager's store timeout under faults: a hung call costs this much real time. */
@@ -119,7 +119,7 @@ export const failClosedRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(fc.integer(), fc.integer({ min: 1, max: 3 }), (seed, requests) =>
+      namedProperty(fc.integer(), fc.integer({ min: 1, max: 3 }), (seed, requests) =>
         faultyRequests(ctx, 'SEC-2', { seed, fail: 0.15, drop: 0.15, hang: 0.1, delay: 0.2 }, requests),
       ),
     ),
@@ -132,7 +132,7 @@ export const idempotentRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(
+      namedProperty(
         fc.integer(),
         fc.constantFrom('drop' as const, 'hang' as const),
         fc.integer({ min: 0, max: 2 }),

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { SessionRecord, SessionRecordV1 } from '../../src/index.js';
 import { buildRecord, recordSpecArb, T0, USER_POOL } from '../arbitraries.js';
 import { jsonEqual, show } from '../json.js';
-import { checkProperty } from '../property.js';
+import { checkProperty, namedProperty } from '../property.js';
 import { expect, type Rule } from '../rule.js';
 import { withStore } from './world.js';
 
@@ -19,7 +19,7 @@ export const formatRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(recordSpecArb(), fc.constantFrom(...USER_POOL), (spec, userId) =>
+      namedProperty(recordSpecArb(), fc.constantFrom(...USER_POOL), (spec, userId) =>
         withStore(ctx, async (store) => {
           const current = buildRecord({ ...spec, userId, expiresIn: 1000 }, T0, 1);
           const { freshUntil: _f, labels: _l, writeIds: _w, ...rest } = current;

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { buildRecord, recordSpecArb, T0, USER_POOL } from '../arbitraries.js';
 import { show } from '../json.js';
-import { checkProperty } from '../property.js';
+import { checkProperty, namedProperty } from '../property.js';
 import { expect, type Rule } from '../rule.js';
 import { withStore } from './world.js';
 
@@ -19,7 +19,7 @@ export const goneRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(
+      namedProperty(
         recordSpecArb(),
         fc.constantFrom(...USER_POOL),
         fc.constantFrom<Ending>('destroy', 'destroyByUser', 'purgeExpired', 'never created'),

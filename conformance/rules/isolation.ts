@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { SESSION_POOL, T0, USER_POOL } from '../arbitraries.js';
 import { show } from '../json.js';
 import { StoreModel } from '../model.js';
-import { checkProperty } from '../property.js';
+import { checkProperty, namedProperty } from '../property.js';
 import { expect, type Rule } from '../rule.js';
 import { expectReadsMatch, seedWorld, worldArb } from './world.js';
 
@@ -19,7 +19,7 @@ export const isolationRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(worldArb, async (world) => {
+      namedProperty(worldArb, async (world) => {
         const a = await ctx.open();
         const b = await ctx.open();
         try {
@@ -67,7 +67,7 @@ export const teardownRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(worldArb, fc.boolean(), async (world, purgeOnly) => {
+      namedProperty(worldArb, fc.boolean(), async (world, purgeOnly) => {
         const opened = await ctx.open();
         try {
           const { store } = opened;

@@ -12,7 +12,7 @@ import { declaredRows } from '../lifecycle/oracle.js';
 import { lifecyclePaths, PATHS_CONFIG } from '../lifecycle/paths.js';
 import type { LifecycleStep, RunConfig } from '../lifecycle/steps.js';
 import { resolveStep, runConfigArb, type WalkStep, walkStepArb } from '../lifecycle/walks.js';
-import { type Counterexample, checkProperty, errorMessage } from '../property.js';
+import { type Counterexample, checkProperty, errorMessage, namedProperty } from '../property.js';
 import type { Rule, RuleContext, RuleOutcome } from '../rule.js';
 
 /** `taken/declared transitions`, over the rows of the lifecycle table. */
@@ -112,7 +112,7 @@ export const walksRule: Rule = {
   async run(ctx): Promise<RuleOutcome> {
     const taken = new Set<string>();
     let failure: Counterexample | undefined;
-    const property = fc.asyncProperty(
+    const property = namedProperty(
       runConfigArb,
       fc.array(walkStepArb, { maxLength: ctx.maxCommands, size: 'max' }),
       async (config: RunConfig, walk: WalkStep[]) => {

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { relative, T0 } from '../arbitraries.js';
 import { show } from '../json.js';
-import { checkProperty } from '../property.js';
+import { checkProperty, namedProperty } from '../property.js';
 import { expect, type Rule } from '../rule.js';
 import { withStore } from './world.js';
 
@@ -18,7 +18,7 @@ export const locksRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(
+      namedProperty(
         fc.string({ minLength: 1, maxLength: 8 }),
         fc.integer({ min: 1, max: 100_000 }),
         fc.integer({ min: 0, max: 1000 }),

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { T0 } from '../arbitraries.js';
 import { storeCommandArbs } from '../commands/all.js';
 import { StoreModel } from '../model.js';
-import { type Counterexample, checkProperty, describeCounterexample } from '../property.js';
+import { type Counterexample, checkProperty, describeCounterexample, namedProperty } from '../property.js';
 import type { Rule, RuleContext, RuleOutcome } from '../rule.js';
 
 /**
@@ -26,7 +26,7 @@ function modelRun(ctx: RuleContext, options: { inspect: boolean; locks: boolean 
   let lastFailure: Counterexample | undefined;
   return checkProperty(
     ctx,
-    fc.asyncProperty(commands, async (cmds) => {
+    namedProperty(commands, async (cmds) => {
       const opened = await ctx.open();
       const model = new StoreModel(T0);
       try {

@@ -12,9 +12,9 @@ import { isSessionError, parseToken, type SessionStore } from '../../src/index.j
 import { T0 } from '../arbitraries.js';
 import { logicalClock, Recorder } from '../concurrency/history.js';
 import { authenticates, login, type Processes, processes } from '../concurrency/managers.js';
-import { formatTimeline } from '../concurrency/timeline.js';
+import { describeSchedule, formatTimeline } from '../concurrency/timeline.js';
 import { show } from '../json.js';
-import { type Counterexample, checkProperty } from '../property.js';
+import { type Counterexample, checkProperty, namedProperty, parameterNames } from '../property.js';
 import { expect, type Rule, type RuleContext, Violation } from '../rule.js';
 
 /** ID-2: the stored form of a secret. */
@@ -30,22 +30,27 @@ const MANAGERS = 2;
 function race<T>(
   ctx: RuleContext,
   params: fc.Arbitrary<T>,
-  body: (store: SessionStore, procs: Processes, s: fc.Scheduler, params: T) => Promise<void>,
+  body: (
+    store: SessionStore,
+    procs: Processes,
+    s: fc.Scheduler,
+    params: T,
+    recorder: Recorder,
+  ) => Promise<void>,
 ) {
   let lastFailure: Counterexample | undefined;
+  // The race's parameter, named as the rule's body names it (CK-9).
+  const parameter = parameterNames(body)[3] ?? 'input';
   return checkProperty(
     ctx,
-    fc.asyncProperty(params, fc.scheduler(), async (value, s) => {
+    namedProperty(params, fc.scheduler(), async (value, s) => {
       const opened = await ctx.open();
       const recorder = new Recorder(logicalClock());
       try {
-        await body(opened.store, processes(opened.store, s, MANAGERS, recorder), s, value);
+        await body(opened.store, processes(opened.store, s, MANAGERS, recorder), s, value, recorder);
         await s.waitIdle();
       } catch (error) {
-        const order = String(s)
-          .split('\n')
-          .map((line) => (line.length > 120 ? `${line.slice(0, 119)}…` : line));
-        lastFailure = { steps: [fc.stringify(value), `replay the interleaving with fc.${order.join('\n')}`] };
+        lastFailure = { steps: [`${parameter}: ${fc.stringify(value)}`, describeSchedule(s)] };
         if (error instanceof Violation) {
           error.message = [
             error.message,
@@ -172,7 +177,7 @@ export const resurrectionRule: Rule = {
         ending: fc.constantFrom<Ending>('destroy', 'logout-destroy', 'revoke', 'revokeSession'),
         saves: fc.array(fc.constantFrom('save', 'touch'), { minLength: 1, maxLength: 3 }),
       }),
-      async (store, { managers, observer }, s, { ending, saves }) => {
+      async (store, { managers, observer }, s, { ending, saves }, recorder) => {
         const { token, sessionId } = await login(observer, 'alice', { n: 0 });
         const end = async () => {
           const m = managers[0]!;
@@ -197,10 +202,18 @@ export const resurrectionRule: Rule = {
           `LC-6: the ${ending} failed: ${ended!.status === 'rejected' ? String(ended!.reason) : ''}`,
         );
         expectTyped('CK-6', settled);
+        // A headline that says what happened: brought back after a delete, or never deleted at all.
+        const deleted = recorder.operations.some(
+          (op) =>
+            (op.op === 'destroy' && op.input[0] === sessionId && op.output === true) ||
+            (op.op === 'destroyByUser' && Array.isArray(op.output) && op.output.includes(sessionId)),
+        );
         const found = await store.read(sessionId, T0);
         expect(
           found === null,
-          `CK-6: the session ended by ${ending} was resurrected by a ${saves.join(' / ')} in flight: read answers ${show(found, 120)}`,
+          deleted
+            ? `CK-6: the session ended by ${ending} was resurrected by a ${saves.join(' / ')} in flight: the store deleted it, then read answers ${show(found, 120)}`
+            : `CK-6: the ${ending} never deleted the session (no destroy answered true for it) while a ${saves.join(' / ')} was in flight: read still answers ${show(found, 120)}`,
         );
         expect(
           !(await authenticates(observer, token)),

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { buildRecord, relative, SESSION_POOL, T0, USER_POOL } from '../arbitraries.js';
 import { jsonEqual, show } from '../json.js';
-import { checkProperty } from '../property.js';
+import { checkProperty, namedProperty } from '../property.js';
 import { expect, type Rule } from '../rule.js';
 import { expectReadsMatch, seedWorld, withStore, worldArb } from './world.js';
 
@@ -17,7 +17,7 @@ export const readRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(worldArb, (world) =>
+      namedProperty(worldArb, (world) =>
         withStore(ctx, async (store, model) => {
           await seedWorld(store, model, world);
           await expectReadsMatch(
@@ -39,7 +39,7 @@ export const writeRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(
+      namedProperty(
         worldArb,
         fc.constantFrom(...SESSION_POOL),
         fc.constantFrom(0, 0, -1, 1),
@@ -76,7 +76,7 @@ export const destroyRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(worldArb, fc.constantFrom(...SESSION_POOL), (world, sessionId) =>
+      namedProperty(worldArb, fc.constantFrom(...SESSION_POOL), (world, sessionId) =>
         withStore(ctx, async (store, model) => {
           await seedWorld(store, model, world);
           const now = T0 + world.elapsed;
@@ -101,7 +101,7 @@ export const listRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(worldArb, (world) =>
+      namedProperty(worldArb, (world) =>
         withStore(ctx, async (store, model) => {
           await seedWorld(store, model, world);
           const now = T0 + world.elapsed;
@@ -130,7 +130,7 @@ export const destroyByUserRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(
+      namedProperty(
         worldArb,
         fc.constantFrom(...USER_POOL),
         fc.subarray([...SESSION_POOL], { maxLength: 2 }),
@@ -157,7 +157,7 @@ export const purgeRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(worldArb, (world) =>
+      namedProperty(worldArb, (world) =>
         withStore(ctx, async (store, model) => {
           await seedWorld(store, model, world);
           const now = T0 + world.elapsed;
