@@ -57,7 +57,7 @@ export class StoreModel {
 
   /**
    * CC-1, CC-4: compare-and-set. When the stored record is both expired and of another version, the
-   * contract allows either `'conflict'` or `'expired'`.
+   * answer is `'expired'`: SPEC §5.3 gives it precedence over `'conflict'`.
    * @returns the allowed answers; the record is replaced only when `'ok'` is the answer.
    */
   write(record: SessionRecord, expectedVersion: number, now: number): WriteResult[] {
@@ -65,7 +65,6 @@ export class StoreModel {
     if (stored === undefined) return ['gone'];
     const expired = !this.isLive(stored, now);
     const conflict = stored.version !== expectedVersion;
-    if (expired && conflict) return ['conflict', 'expired'];
     if (expired) return ['expired'];
     if (conflict) return ['conflict'];
     this.records.set(record.sessionId, jsonRoundTrip(record));

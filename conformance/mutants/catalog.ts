@@ -35,6 +35,17 @@ function withoutKey(value: unknown, key: string): unknown {
   );
 }
 
+/** Drop every null in a JSON value, from objects (the key goes) and arrays. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
+}
+
 /** Drop every empty array in a JSON value, from objects (the key goes) and arrays. */
 function withoutEmptyArrays(value: unknown): unknown {
   const empty = (v: unknown) => Array.isArray(v) && v.length === 0;
@@ -263,6 +274,83 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'namespaces share one store',
     breaks: 'CK-8.isolation',
     factory: () => ({ store: shared, close: () => {} }),
+  },
+  {
+    name: "write checks the version before expiry ('conflict' for an expired record)",
+    breaks: 'ST-2.write',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async write(
+          record: SessionRecord,
+          expectedVersion: number,
+          now: number,
+        ): Promise<WriteResult> {
+          const stored = this.decode(record.sessionId);
+          if (stored !== undefined && stored.version !== expectedVersion) return 'conflict';
+          return super.write(record, expectedVersion, now);
+        }
+      },
+    ),
+  },
+  {
+    name: "create lets the unique-key violation escape instead of answering 'exists'",
+    breaks: 'ID-4',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async create(record: SessionRecord, now: number): Promise<CreateResult> {
+          if (this.records.has(record.sessionId))
+            throw new Error('duplicate key value violates unique constraint "sessions_pkey"');
+          return super.create(record, now);
+        }
+      },
+    ),
+  },
+  {
+    name: "read filters expired rows in its query ('expired' reads as null)",
+    breaks: 'ST-2.read',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async read(sessionId: string, now: number): Promise<ReadResult> {
+          const result = await super.read(sessionId, now);
+          return result === 'expired' ? null : result;
+        }
+      },
+    ),
+  },
+  {
+    name: 'expiresAt kept in whole seconds (a timestamp(0) column)',
+    breaks: 'ST-3',
+    factory: factoryOf(
+      class extends BaseStore {
+        override isLive(record: { expiresAt: number }, now: number): boolean {
+          return now < Math.floor(record.expiresAt / 1000) * 1000;
+        }
+      },
+    ),
+  },
+  {
+    name: 'null values dropped (a document store that omits nulls)',
+    breaks: 'ST-6',
+    factory: factoryOf(
+      class extends BaseStore {
+        override encode(record: SessionRecord): string {
+          const { browser, user, ...rest } = record;
+          return JSON.stringify({ ...rest, browser: withoutNulls(browser), user: withoutNulls(user) });
+        }
+      },
+    ),
+  },
+  {
+    name: 'destroy answers true whether or not a record was deleted',
+    breaks: 'ST-2.destroy',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async destroy(sessionId: string): Promise<boolean> {
+          await super.destroy(sessionId);
+          return true;
+        }
+      },
+    ),
   },
   {
     name: 'a jsonb column: NUL and lone surrogates in a value are refused',
