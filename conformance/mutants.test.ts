@@ -36,6 +36,16 @@ describe('CK-11 mutant self-test', () => {
     expect(result?.replay?.rule).toBe('CK-3');
   });
 
+  test.each([
+    ['write on an absent session re-creates it', 'CC-4'],
+    ['expiry off by one: a record is still live at now === expiresAt', 'ST-3'],
+    ['version-blind write (no compare-and-set)', 'CC-1'],
+  ])('CK-3 cites the rule broken, not a rule per command: %s -> %s', async (name, cited) => {
+    const mutant = MUTANTS.find((m) => m.name === name)!;
+    const report = await runConformance({ name, factory: mutant.factory, seed: SEED, only: ['CK-3'] });
+    expect(report.rules[0]?.message).toMatch(new RegExp(`^\\[CK-3\\] ${cited}:`));
+  });
+
   test('a replay token reproduces the same failure', async () => {
     const mutant = MUTANTS.find((m) => m.name.startsWith('purge misses'))!;
     const first = await runConformance({ name: 'm', factory: mutant.factory, seed: SEED, only: ['CK-3'] });

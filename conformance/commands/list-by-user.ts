@@ -25,9 +25,13 @@ export class ListByUserCommand implements StoreCommand {
       actual.length === expected.length &&
       new Set(actual.map((r) => r.sessionId)).size === actual.length &&
       actual.every((r) => jsonEqual(r, byId.get(r.sessionId)));
+    // A record of the user expiring exactly now is the ST-3 boundary: a wrong list then is an expiry bug.
+    const boundary = [...model.records.values()].some(
+      (r) => r.userId === this.userId && r.expiresAt === model.now,
+    );
     expect(
       ok,
-      `ST-2: ${this} at ${relative(model.now)} answered ids ${show(Array.isArray(actual) ? actual.map((r) => r.sessionId) : actual)}, expected ${show(expected.map((r) => r.sessionId))}`,
+      `${boundary ? 'ST-3' : 'ST-2'}: ${this} at ${relative(model.now)} answered ids ${show(Array.isArray(actual) ? actual.map((r) => r.sessionId) : actual)}, expected ${show(expected.map((r) => r.sessionId))}`,
     );
     await afterStep(model, real, String(this));
   }

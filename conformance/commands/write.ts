@@ -7,6 +7,17 @@ import { afterStep, type RealStore, type StoreCommand } from './command.js';
 import { describeSpec } from './describe.js';
 
 /**
+ * The rule a wrong write answer breaks: CC-4 when an absent session was written (re-created), ST-3 when
+ * live and expired are confused, CC-1 (compare-and-set) otherwise.
+ * @internal
+ */
+export function writeRule(allowed: readonly string[], actual: unknown): string {
+  if (allowed.includes('gone')) return 'CC-4';
+  if (allowed.includes('expired') !== (actual === 'expired')) return 'ST-3';
+  return 'CC-1';
+}
+
+/**
  * Write `spec` over its session, expecting the stored version plus `versionDelta` (0: the right
  * version; otherwise a stale or future one). Moves the record between users when `userId` changes.
  * @internal
@@ -34,7 +45,7 @@ export class WriteCommand implements StoreCommand {
     const allowed = model.write(record, expectedVersion, model.now);
     expect(
       (allowed as string[]).includes(actual),
-      `CC-1: ${this} (expectedVersion ${expectedVersion}) at ${relative(model.now)} answered ${show(actual)}, expected ${allowed.map((a) => `'${a}'`).join(' or ')}`,
+      `${writeRule(allowed, actual)}: ${this} (expectedVersion ${expectedVersion}) at ${relative(model.now)} answered ${show(actual)}, expected ${allowed.map((a) => `'${a}'`).join(' or ')}`,
     );
     await afterStep(model, real, String(this));
   }
