@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lifecycleTableMarkdown } from '../spec/index.js';
+import { lifecycleTable, lifecycleTableMarkdown } from '../spec/index.js';
 import { main } from './cli.js';
 
 /** Run the CLI with `argv`, capturing what it writes to stdout and stderr. */
@@ -43,5 +43,55 @@ describe('sessionspec CLI', () => {
     const { code, stdout } = await run(['help']);
     expect(code).toBe(0);
     expect(stdout).toContain('spec');
+  });
+
+  it('`sessionspec spec --format json` prints the same table as JSON rows; another format is refused', async () => {
+    const json = await run(['spec', '--format', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(lifecycleTable());
+    expect((await run(['spec', '--format=markdown'])).stdout).toBe(lifecycleTableMarkdown());
+    const yaml = await run(['spec', '--format', 'yaml']);
+    expect(yaml.code).toBe(2);
+    expect(yaml.stderr).toContain("unknown format 'yaml'");
+  });
+
+  it.each(['spec', 'visualize', 'conformance'])(
+    '`sessionspec %s --help`, `-h` and `help <command>` print its usage, exit code 0',
+    async (command) => {
+      const long = await run([command, '--help']);
+      expect(long.code).toBe(0);
+      expect(long.stdout).toContain(`Usage: sessionspec ${command}`);
+      expect(long.stderr).toBe('');
+      expect(await run([command, '-h'])).toEqual(long);
+      expect(await run(['help', command])).toEqual(long);
+    },
+  );
+
+  it.each([
+    [['--bogus']],
+    [['spec', '--bogus']],
+    [['spec', 'extra']],
+    [['visualize', '--bogus']],
+    [['visualize', '--help=yes']],
+    [['conformance', '--bogus']],
+    [['help', '--bogus']],
+    [['help', 'spec', 'extra']],
+    [['help', 'no-such-command']],
+  ])(
+    'an unknown option or argument is refused everywhere: %j exits 2 and says why on stderr',
+    async (argv) => {
+      const { code, stdout, stderr } = await run(argv);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/unknown (option|command) '[^']+'|unexpected argument '[^']+'|takes no value/);
+      expect(stderr).toContain('Usage: sessionspec');
+    },
+  );
+
+  it('`sessionspec --help` lists every command', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['spec', 'visualize', 'conformance', 'help'])
+      expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 });

@@ -18,22 +18,19 @@ import { createMemoryStore } from '../adapters/memory/index.js';
 import { activeHandles, survivingHandles } from '../conformance/handles.js';
 import { parseReplayToken } from '../conformance/replay.js';
 import { formatFailure, formatReportTable, REPLAY_ENV } from '../conformance/report.js';
-import { RULE_GROUPS } from '../conformance/rules/index.js';
-import { runConformance } from '../conformance/run.js';
 import type {
   ConformanceOptions,
   ConformanceProfile,
+  ConformanceReport,
   ReplayToken,
   StoreFactory,
 } from '../conformance/types.js';
 import type { StoreSupports } from '../src/index.js';
+import { parseCommandArgs, UsageError } from './args.js';
+import { importPeer, MissingPeerError } from './peer.js';
 
-/** The usage line of `sessionspec help`. */
-export const CONFORMANCE_USAGE =
-  'conformance Check a store adapter against the store contract (default: the memory adapter):' +
-  ' [module | --redis-url url] [--profile quick|deep] [--budget s] [--seed N] [--only ids] [--replay <json>] [--json file].';
-
-const HELP = `Usage: sessionspec conformance [module | --redis-url url] [--profile quick|deep] [--budget seconds]
+/** What `sessionspec conformance --help` prints. */
+export const CONFORMANCE_HELP = `Usage: sessionspec conformance [module | --redis-url url] [--profile quick|deep] [--budget seconds]
                                 [--seed N] [--only ids] [--replay <json>] [--json file]
 
   module            a .js/.mjs file exporting factory({ namespace }) => { store, close }
@@ -50,8 +47,11 @@ const HELP = `Usage: sessionspec conformance [module | --redis-url url] [--profi
   --replay <json>   replay one failure with the token the report printed (or set ${REPLAY_ENV}).
   --json file       also write the machine-readable report to file (its folder must exist).
 
+The kit runs on fast-check (npm install --save-dev fast-check).
+
 Exit code: 0 when no rule fails (UNSUPPORTED rules are listed, not failed), 1 when a rule fails,
-2 on a usage error. The process ends after the report; a timer or socket still open then is named.
+2 on a usage error or when fast-check is not installed. The process ends after the report; a timer or
+socket still open then is named.
 `;
 
 /** Where the command writes: stdout for the report, stderr for progress and errors. */
@@ -65,9 +65,6 @@ const PROCESS_IO: ConformanceIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** A usage error: exit code 2. */
-class UsageError extends Error {}
-
 interface Args {
   module?: string;
   redisUrl?: string;
@@ -80,61 +77,72 @@ interface Args {
   help: boolean;
 }
 
-/** Parse the arguments after `conformance`. */
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { profile: 'quick', help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
-      return next;
-    };
-    if (arg === '--help' || arg === '-h') args.help = true;
-    else if (arg === '--profile') {
-      const profile = value();
-      if (profile !== 'quick' && profile !== 'deep')
-        throw new UsageError(`--profile is quick or deep, not '${profile}'`);
-      args.profile = profile;
-    } else if (arg === '--seed') {
-      const text = value();
-      const seed = Number(text);
-      if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(seed))
-        throw new UsageError(`--seed needs an integer, not '${text}'`);
-      args.seed = seed;
-    } else if (arg === '--replay') {
-      try {
-        args.replay = parseReplayToken(value());
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
-    } else if (arg === '--budget') {
-      const text = value();
-      const seconds = Number(text);
-      if (!(seconds > 0) || !Number.isFinite(seconds))
-        throw new UsageError(`--budget needs a positive number of seconds, not '${text}'`);
-      args.budgetMs = seconds * 1000;
-    } else if (arg === '--only') {
-      const known = RULE_GROUPS.flatMap((group) => group.rules.map((rule) => rule.id));
-      args.only = value().split(',').filter(Boolean);
-      const unknown = args.only.filter((id) => !known.includes(id));
-      if (unknown.length > 0 || args.only.length === 0)
-        throw new UsageError(
-          `--only names unknown rules '${unknown.join(',')}'; the rules are ${known.join(', ')}`,
-        );
-    } else if (arg === '--redis-url') {
-      const url = value();
-      if (!/^rediss?:\/\//.test(url))
-        throw new UsageError(`--redis-url is redis://host:port or rediss://..., not '${url}'`);
-      args.redisUrl = url;
-    } else if (arg === '--json') args.json = value();
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'`);
-    else if (args.module === undefined) args.module = arg;
-    else throw new UsageError(`one module only, got '${args.module}' and '${arg}'`);
+/** Parse the arguments after `conformance`; `--only` is checked against the kit's rules once it is loaded. */
+function parseConformanceArgs(argv: readonly string[]): Args {
+  const { help, options, positionals } = parseCommandArgs(
+    argv,
+    ['redis-url', 'profile', 'budget', 'seed', 'only', 'replay', 'json'],
+    1,
+  );
+  const args: Args = { profile: 'quick', help };
+  if (positionals[0] !== undefined) args.module = positionals[0];
+  const { profile, budget, seed, only, replay, json } = options;
+  const redisUrl = options['redis-url'];
+  if (profile !== undefined) {
+    if (profile !== 'quick' && profile !== 'deep')
+      throw new UsageError(`--profile is quick or deep, not '${profile}'`);
+    args.profile = profile;
   }
+  if (seed !== undefined) {
+    if (!/^-?\d+$/.test(seed) || !Number.isSafeInteger(Number(seed)))
+      throw new UsageError(`--seed needs an integer, not '${seed}'`);
+    args.seed = Number(seed);
+  }
+  if (replay !== undefined) {
+    try {
+      args.replay = parseReplayToken(replay);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  if (budget !== undefined) {
+    const seconds = Number(budget);
+    if (!(seconds > 0) || !Number.isFinite(seconds))
+      throw new UsageError(`--budget needs a positive number of seconds, not '${budget}'`);
+    args.budgetMs = seconds * 1000;
+  }
+  if (only !== undefined) args.only = only.split(',').filter(Boolean);
+  if (redisUrl !== undefined) {
+    if (!/^rediss?:\/\//.test(redisUrl))
+      throw new UsageError(`--redis-url is redis://host:port or rediss://..., not '${redisUrl}'`);
+    args.redisUrl = redisUrl;
+  }
+  if (json !== undefined) args.json = json;
   if (args.module !== undefined && args.redisUrl !== undefined)
     throw new UsageError('a module or --redis-url, not both');
   return args;
+}
+
+/** The kit, loaded on demand: it runs on fast-check, an optional peer, never loaded for `--help`. */
+type Kit = typeof import('../conformance/run.js') & typeof import('../conformance/rules/index.js');
+
+/**
+ * Loads the kit and checks `--only` against its rules.
+ * @throws MissingPeerError without fast-check; UsageError when `--only` names an unknown rule.
+ */
+async function loadKit(args: Args): Promise<Kit> {
+  const [run, rules] = await importPeer('fast-check', 'the conformance kit', () =>
+    Promise.all([import('../conformance/run.js'), import('../conformance/rules/index.js')]),
+  );
+  if (args.only !== undefined) {
+    const known = rules.RULE_GROUPS.flatMap((group) => group.rules.map((rule) => rule.id));
+    const unknown = args.only.filter((id) => !known.includes(id));
+    if (unknown.length > 0 || args.only.length === 0)
+      throw new UsageError(
+        `--only names unknown rules '${unknown.join(',')}'; the rules are ${known.join(', ')}`,
+      );
+  }
+  return { ...run, ...rules };
 }
 
 /** What the command runs: the adapter's options and what ends it. */
@@ -249,18 +257,20 @@ async function checkWritable(file: string): Promise<void> {
  * path, replay command) on stdout, optionally the JSON report to a file.
  * @param argv - the arguments after `conformance`.
  * @param io - where to write (the process's streams by default).
- * @returns 0 when no rule fails, 1 when one does, 2 on a usage error.
+ * @returns 0 when no rule fails, 1 when one does, 2 on a usage error or without fast-check.
  */
 export async function conformance(argv: readonly string[], io: ConformanceIo = PROCESS_IO): Promise<number> {
   const baseline = activeHandles();
   let args: Args;
   let adapter: Adapter;
+  let kit: Kit;
   try {
-    args = parseArgs(argv);
+    args = parseConformanceArgs(argv);
     if (args.help) {
-      io.stdout(HELP);
+      io.stdout(CONFORMANCE_HELP);
       return 0;
     }
+    kit = await loadKit(args);
     if (args.replay === undefined && process.env[REPLAY_ENV])
       args.replay = parseReplayToken(process.env[REPLAY_ENV]);
     if (args.json !== undefined) await checkWritable(args.json);
@@ -271,14 +281,18 @@ export async function conformance(argv: readonly string[], io: ConformanceIo = P
           ? { name: 'memory', factory: memoryFactory }
           : await loadModule(args.module);
   } catch (error) {
+    if (error instanceof MissingPeerError) {
+      io.stderr(`sessionspec conformance: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof UsageError || error instanceof TypeError) {
-      io.stderr(`sessionspec conformance: ${error.message}\n\n${HELP}`);
+      io.stderr(`sessionspec conformance: ${error.message}\n\n${CONFORMANCE_HELP}`);
       return 2;
     }
     throw error;
   }
   try {
-    return await run(args, adapter, io);
+    return await run(kit, args, adapter, io);
   } finally {
     await adapter.teardown?.();
     const open = await survivingHandles(baseline);
@@ -292,7 +306,7 @@ export async function conformance(argv: readonly string[], io: ConformanceIo = P
 }
 
 /** Run the kit with the parsed arguments and print the report. */
-async function run(args: Args, adapter: Adapter, io: ConformanceIo): Promise<number> {
+async function run(kit: Kit, args: Args, adapter: Adapter, io: ConformanceIo): Promise<number> {
   const { teardown: _teardown, ...identity } = adapter;
   const options: ConformanceOptions = {
     ...identity,
@@ -312,9 +326,9 @@ async function run(args: Args, adapter: Adapter, io: ConformanceIo): Promise<num
   io.stderr(
     `sessionspec conformance: ${adapter.name}, profile ${args.profile}${args.replay ? `, replaying ${args.replay.rule}` : ''}\n`,
   );
-  let report: Awaited<ReturnType<typeof runConformance>>;
+  let report: ConformanceReport;
   try {
-    report = await runConformance(options);
+    report = await kit.runConformance(options);
   } catch (error) {
     if (error instanceof TypeError) {
       io.stderr(`sessionspec conformance: ${error.message}\n`);

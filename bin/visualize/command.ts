@@ -5,6 +5,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { type MachineGraph, machineGraph } from '../../spec/graph.js';
+import { parseCommandArgs, UsageError } from '../args.js';
+import { importPeer, MissingPeerError } from '../peer.js';
 import { toDot } from './dot.js';
 import { toHtml } from './html.js';
 import { toMermaid } from './mermaid.js';
@@ -21,10 +23,16 @@ export type Format = (typeof FORMATS)[number];
 export const VISUALIZE_SYNOPSIS =
   'sessionspec visualize [--format mermaid|dot|svg|html] [--out file] [--trace report.json]';
 
-/** The usage line of the command, for the CLI's help. */
-export const VISUALIZE_USAGE =
-  'visualize   Draw the lifecycle machine: [--format mermaid|dot|svg|html] (default mermaid) [--out file] (default stdout)\n' +
-  '              [--trace report.json] (html: step through a lifecycle failure of `sessionspec conformance --json`).';
+/** What `sessionspec visualize --help` prints. */
+export const VISUALIZE_HELP = `Usage: ${VISUALIZE_SYNOPSIS}
+
+  Draw the lifecycle machine, offline.
+  --format   mermaid (default), dot, svg or html (a page with the diagram and the rules);
+             svg and html need @viz-js/viz (npm install --save-dev @viz-js/viz).
+  --out      the file to write (default: stdout).
+  --trace    html only: step through a lifecycle failure of \`sessionspec conformance --json\`
+             (needs fast-check, like the kit).
+`;
 
 /**
  * Checks a format name.
@@ -55,39 +63,29 @@ export async function render(graph: MachineGraph, format: Format, trace?: SimTra
   }
 }
 
-/** @internal A usage error: the message goes to stderr and the exit code is 2. */
-class UsageError extends Error {}
-
-/** @internal `--name value` or `--name=value`. */
-function parse(argv: readonly string[]): { format: Format; out: string | null; trace: string | null } {
-  let format: string = 'mermaid';
-  let out: string | null = null;
-  let trace: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
-    if (name !== '--format' && name !== '--out' && name !== '--trace') {
-      throw new UsageError(`unknown option '${arg}'`);
-    }
-    const value = eq !== -1 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
-    if (name === '--format') format = value;
-    else if (name === '--out') out = value;
-    else trace = value;
-  }
+/** @internal Reads `--format`, `--out` and `--trace` (`--name value` or `--name=value`). */
+function parse(argv: readonly string[]): {
+  help: boolean;
+  format: Format;
+  out: string | null;
+  trace: string | null;
+} {
+  const { help, options } = parseCommandArgs(argv, ['format', 'out', 'trace']);
+  const format = options.format ?? 'mermaid';
   if (!isFormat(format)) {
     throw new UsageError(`unknown format '${format}' (expected one of: ${FORMATS.join(', ')})`);
   }
+  const trace = options.trace ?? null;
   if (trace !== null && format !== 'html') throw new UsageError('--trace needs --format html');
-  return { format, out, trace };
+  return { help, format, out: options.out ?? null, trace };
 }
 
 /**
  * Runs `sessionspec visualize`: draws the machine and writes it to `--out` or to stdout.
  * @param argv - the arguments after `visualize`.
  * @returns the exit code: 0 on success, 1 when the `--trace` report cannot be read (the message says
- *   why), 2 on a usage error (unknown option or format, missing value, `--trace` without html).
+ *   why), 2 on a usage error (unknown option or format, missing value, `--trace` without html) or when
+ *   svg or html is asked for without @viz-js/viz installed.
  * @throws Error when the output file cannot be written.
  * @example
  * ```sh
@@ -103,11 +101,15 @@ export async function visualize(argv: readonly string[]): Promise<number> {
     process.stderr.write(`sessionspec visualize: ${error.message}\nUsage: ${VISUALIZE_SYNOPSIS}\n`);
     return 2;
   }
+  if (options.help) {
+    process.stdout.write(VISUALIZE_HELP);
+    return 0;
+  }
   let trace: SimTrace | undefined;
   if (options.trace !== null) {
     try {
       // Loaded only for --trace: it reads the kit's step format, and the kit needs fast-check.
-      const { traceFromReport } = await import('./trace.js');
+      const { traceFromReport } = await importPeer('fast-check', '--trace', () => import('./trace.js'));
       trace = traceFromReport(JSON.parse(await readFile(options.trace, 'utf8')));
     } catch (error) {
       // Bad input, not a crash: an unreadable file, JSON that is not a report, a report without a
@@ -116,7 +118,14 @@ export async function visualize(argv: readonly string[]): Promise<number> {
       return 1;
     }
   }
-  const document = await render(machineGraph(), options.format, trace);
+  let document: string;
+  try {
+    document = await render(machineGraph(), options.format, trace);
+  } catch (error) {
+    if (!(error instanceof MissingPeerError)) throw error;
+    process.stderr.write(`sessionspec visualize: ${error.message}\n`);
+    return 2;
+  }
   if (options.out === null) process.stdout.write(document);
   else await writeFile(options.out, document);
   return 0;

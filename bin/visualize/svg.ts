@@ -5,23 +5,14 @@
  */
 import type { Viz } from '@viz-js/viz';
 import type { MachineGraph } from '../../spec/graph.js';
+import { importPeer } from '../peer.js';
 import { toDot } from './dot.js';
 
 let viz: Promise<Viz> | undefined;
 
-/** @internal Graphviz in WebAssembly, loaded on first use so the text formats never pay for it. */
+/** @internal Graphviz in WebAssembly, an optional peer loaded on first use: the text formats never need it. */
 async function graphviz(): Promise<Viz> {
-  let module: typeof import('@viz-js/viz');
-  try {
-    module = await import('@viz-js/viz');
-  } catch (cause) {
-    throw new Error(
-      'sessionspec visualize: svg and html need the @viz-js/viz package: npm install @viz-js/viz',
-      {
-        cause,
-      },
-    );
-  }
+  const module = await importPeer('@viz-js/viz', 'the svg and html formats', () => import('@viz-js/viz'));
   return module.instance();
 }
 
@@ -30,7 +21,7 @@ async function graphviz(): Promise<Viz> {
  * element has the id `state-<name>` and each transition's the transition's id (`edge-<source>-<event>-<n>`).
  * @param graph - the machine's graph, from `machineGraph()`.
  * @returns the SVG document.
- * @throws Error when `@viz-js/viz` is not installed, or Graphviz cannot lay out the DOT source.
+ * @throws MissingPeerError when `@viz-js/viz` is not installed; Error when Graphviz cannot lay out the DOT source.
  */
 export async function toSvg(graph: MachineGraph): Promise<string> {
   viz ??= graphviz();
