@@ -12,7 +12,7 @@ export class MissingPeerError extends Error {}
  * Loads a module that needs an optional package, turning its absence into a one-line
  * {@link MissingPeerError} instead of a resolution stack trace.
  * @param peer - the package's name, as `npm install` takes it.
- * @param purpose - what needs it, completing "… needs <peer>" (e.g. `'the conformance kit'`).
+ * @param purpose - what needs it, completing "<peer> is needed by …" (e.g. `'the conformance kit'`).
  * @param load - imports the module (a literal `import()`, so its type is kept).
  * @returns the loaded module.
  * @throws MissingPeerError when `peer` cannot be found; any other error as thrown.
@@ -24,7 +24,7 @@ export async function importPeer<T>(peer: string, purpose: string, load: () => P
     const { code, message } = error as { code?: unknown; message?: unknown };
     if (code === 'ERR_MODULE_NOT_FOUND' && String(message).includes(`'${peer}'`)) {
       throw new MissingPeerError(
-        `${purpose} needs ${peer}, which is not installed: npm install --save-dev ${peer}`,
+        `${peer} is needed by ${purpose} and is not installed: npm install --save-dev ${peer}`,
         {
           cause: error,
         },

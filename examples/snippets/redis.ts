@@ -1,9 +1,10 @@
 /**
  * Getting started with the Redis store. Shown in docs/getting-started.md (a test keeps the two
- * identical).
+ * identical, and `redis.test.ts` runs it against a real server).
  *
  * @packageDocumentation
  */
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { createRedisStore } from '../../adapters/redis/index.js';
 import { createSessionManager } from '../../src/index.js';
@@ -13,6 +14,8 @@ const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
 });
+// Without an offline queue, a command sent before the connection is up fails: wait for it before listening.
+if (client.status !== 'ready') await once(client, 'ready');
 const manager = createSessionManager({
   store: createRedisStore({ client, prefix: 'myapp:sess' }),
   maxSessionsPerUser: 5, // a sixth login ends the least recently seen session
@@ -21,4 +24,4 @@ const manager = createSessionManager({
 // Expired records disappear by themselves (Redis TTLs); purge also removes their user-index entries.
 setInterval(() => void manager.purgeExpired().catch(() => {}), 10 * 60_000).unref();
 
-export { manager };
+export { client, manager };

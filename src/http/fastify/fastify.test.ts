@@ -1,4 +1,7 @@
 import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../../../adapters/memory/index.js';
+import { createSessionManager } from '../../index.js';
 import { behaviourSuite, type ServerSetup } from '../test-helpers/behaviour-suite.js';
 import { sessionPlugin } from './index.js';
 
@@ -16,3 +19,17 @@ async function startFastify(setup: ServerSetup) {
 }
 
 behaviourSuite('fastify', startFastify);
+
+describe('fastify plugin metadata', () => {
+  it('registers as `sessionspec` for Fastify 5 and decorates the instance it is registered on, not a child', async () => {
+    const manager = createSessionManager({ store: createMemoryStore({ sweepEvery: false }) });
+    const app = Fastify();
+    await app.register(sessionPlugin, { manager, insecureDevelopmentCookie: true });
+    app.get('/', async (request) => ({ anonymous: !request.session.isAuthenticated }));
+    expect(app.hasPlugin('sessionspec')).toBe(true);
+    expect(app.hasRequestDecorator('session')).toBe(true);
+    expect((await app.inject({ url: '/' })).json()).toEqual({ anonymous: true });
+    await app.close();
+    await manager.close();
+  });
+});

@@ -5,7 +5,6 @@
  * @module sessionspec/fastify
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
 import type { Session } from '../../session.js';
 import { createHttpCore, type ErrorResponse, type HttpSessionOptions } from '../core.js';
 import { guardSession } from '../habits.js';
@@ -73,7 +72,7 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
 };
 
 /**
- * Session plugin for Fastify 5 (wrapped with `fastify-plugin`, so it applies to the whole instance).
+ * Session plugin for Fastify 5, named `sessionspec`; it applies to the whole instance it is registered on.
  * An `onRequest` hook loads the session named by the cookie into `request.session` (one store read, none
  * for a request without a well-formed token); an `onSend` hook commits it before the headers go out and
  * adds `Set-Cookie` and `Cache-Control: private, no-store` when the cookie changes. A store that fails
@@ -101,7 +100,14 @@ const plugin: FastifyPluginAsync<FastifySessionOptions> = async (fastify, option
  * });
  * ```
  */
-export const sessionPlugin = fp(plugin, { fastify: '5.x', name: 'sessionspec' });
+export const sessionPlugin: FastifyPluginAsync<FastifySessionOptions> = Object.assign(plugin, {
+  // The metadata `fastify-plugin` would set, without a dependency for applications on other frameworks:
+  // not encapsulated (the hooks reach every route), the name `hasPlugin` knows, and the Fastify range
+  // `register` checks.
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'sessionspec',
+  [Symbol.for('plugin-meta')]: { name: 'sessionspec', fastify: '5.x' },
+});
 
 /**
  * The session of a request, typed without relying on the `request.session` declaration, for programs
