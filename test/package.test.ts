@@ -90,6 +90,7 @@ const bare: Record<string, Run> = {};
 /** The CLI's runs once the peers it named are installed. */
 let conformanceRun: Run;
 let svgRun: Run;
+let htmlRun: Run;
 /** What the consumer scripts reported. */
 let consumer: {
   modules: Record<string, string[]>;
@@ -191,6 +192,7 @@ beforeAll(() => {
     '{"rule":"ST-2.purge","seed":1,"path":"0"}',
   ]);
   svgRun = run(project, bin, ['visualize', '--format', 'svg']);
+  htmlRun = run(project, bin, ['visualize', '--format', 'html']);
 
   writeFileSync(join(project, 'check.mjs'), consumerScript(Object.keys(SOURCES)));
   consumer = JSON.parse(execFileSync(process.execPath, ['check.mjs'], { cwd: project, encoding: 'utf8' }));
@@ -379,11 +381,13 @@ describe('installed into an empty project (npm install <tarball>)', () => {
     });
   });
 
-  it('with the peers installed, `conformance` runs the kit (CK-9) and `visualize --format svg` draws', () => {
+  it('with the peers installed, `conformance` runs the kit (CK-9) and `visualize` draws svg and html', () => {
     expect(conformanceRun.status, conformanceRun.stderr).toBe(0);
     expect(conformanceRun.stdout).toMatch(/ST-2\.purge\s+PASS/);
     expect(svgRun.status, svgRun.stderr).toBe(0);
     expect(svgRun.stdout).toContain('<svg');
+    expect(htmlRun.status, htmlRun.stderr).toBe(0);
+    expect(htmlRun.stdout).toMatch(/^<!doctype html>/i);
   });
 
   it('every public subpath is tested here, and every one imports from the installed package with the same exports as its source', async () => {
