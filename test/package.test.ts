@@ -513,5 +513,7 @@ describe.each([['5'], ['6']])('installed beside ioredis@%s, without flags', (maj
       expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
       expect(tsc.status).toBe(0);
     },
+    // The compiler reads the Node, ioredis and sessionspec declarations: seconds alone, minutes on a busy machine.
+    300_000,
   );
 });
