@@ -160,30 +160,6 @@ export interface AuditParams {
   event: AuditEventType;
 }
 
-// The vocabulary the machine is built on, also importable from here.
-export type {
-  AccessEvent,
-  AuditParams,
-  AuthenticateEvent,
-  ChangeCredentialEvent,
-  CreateInput,
-  DestroyEvent,
-  LiveState,
-  LogoutEvent,
-  Presented,
-  ReauthenticateEvent,
-  RevokeEvent,
-  RotateEvent,
-  SessionContext,
-  SessionEffect,
-  SessionEvent,
-  SessionEventType,
-  SessionState,
-  SetExpiryEvent,
-  TerminalState,
-  TouchEvent,
-} from './types.js';
-
 /** @internal An `audit` effect with its event name (SEC-4). */
 const audit = (event: AuditEventType) => ({ type: 'audit' as const, params: { event } });
 /** @internal LC-6: every ending means the same effects. */
