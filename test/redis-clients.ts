@@ -1,0 +1,108 @@
+/**
+ * Test helper: every Redis client the store supports (ioredis 5 and 6, node-redis 5 and 6), connected
+ * to a test server or cluster with the settings `docs/redis.md` recommends (bounded command timeout,
+ * no offline queue, a bounded reconnect strategy).
+ *
+ * @packageDocumentation
+ */
+import * as ioredis5 from 'ioredis';
+import * as ioredis6 from 'ioredis6';
+import * as redis6 from 'redis';
+import * as redis5 from 'redis5';
+import type { RedisClient } from '../adapters/redis/index.js';
+
+/** The clients, by the name tests print. */
+export const CLIENT_KINDS = ['ioredis 5', 'ioredis 6', 'node-redis 5', 'node-redis 6'] as const;
+
+/** One of {@link CLIENT_KINDS}. */
+export type ClientKind = (typeof CLIENT_KINDS)[number];
+
+/** Where to connect: one server's port, or the masters of a cluster. */
+export type RedisTarget = { port: number } | { nodes: readonly { host: string; port: number }[] };
+
+/** A connected client and how to close it. */
+export interface TestClient {
+  readonly kind: ClientKind;
+  readonly client: RedisClient;
+  /** Close the connection(s); idempotent. */
+  close(): Promise<void>;
+}
+
+/** SEC-2: no command waits longer than this. */
+export const COMMAND_TIMEOUT_MS = 2000;
+
+/** Back off 50 ms per attempt, up to 1 s. */
+const backoff = (attempt: number): number => Math.min(attempt * 50, 1000);
+
+/**
+ * Connect a client of `kind` to `target`.
+ * @param kind - which client.
+ * @param target - a server port or a cluster's nodes.
+ * @returns the connected client.
+ */
+export async function connectClient(kind: ClientKind, target: RedisTarget): Promise<TestClient> {
+  switch (kind) {
+    case 'ioredis 5':
+      return connectIoredis(kind, target, ioredis5);
+    case 'ioredis 6':
+      return connectIoredis(kind, target, ioredis6);
+    case 'node-redis 5':
+      return connectNodeRedis(kind, target, redis5);
+    case 'node-redis 6':
+      return connectNodeRedis(kind, target, redis6);
+  }
+}
+
+/** An ioredis `Redis` or `Cluster`, of either major version (their constructors share these options). */
+async function connectIoredis(
+  kind: ClientKind,
+  target: RedisTarget,
+  lib: typeof ioredis5 | typeof ioredis6,
+): Promise<TestClient> {
+  const { Redis, Cluster } = lib as typeof ioredis5;
+  const redisOptions = {
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+    retryStrategy: backoff,
+    lazyConnect: true,
+  };
+  const client =
+    'port' in target
+      ? new Redis(target.port, '127.0.0.1', {
+          ...redisOptions,
+          enableOfflineQueue: false,
+        })
+      : new Cluster([...target.nodes], {
+          redisOptions,
+          enableOfflineQueue: false,
+          clusterRetryStrategy: backoff,
+          lazyConnect: true,
+        });
+  await client.connect();
+  return { kind, client, close: async () => client.disconnect() };
+}
+
+/** A node-redis client or cluster, of either major version. */
+async function connectNodeRedis(
+  kind: ClientKind,
+  target: RedisTarget,
+  lib: typeof redis5 | typeof redis6,
+): Promise<TestClient> {
+  const { createClient, createCluster } = lib as typeof redis6;
+  const defaults = {
+    disableOfflineQueue: true,
+    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
+    socket: { connectTimeout: COMMAND_TIMEOUT_MS, reconnectStrategy: backoff },
+  };
+  const client =
+    'port' in target
+      ? createClient({ ...defaults, url: `redis://127.0.0.1:${target.port}` })
+      : createCluster({
+          rootNodes: target.nodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+          defaults,
+        });
+  // Errors reach the caller through the rejected command; the event only reports them.
+  client.on('error', () => {});
+  await client.connect();
+  return { kind, client, close: async () => void (client.isOpen && client.destroy()) };
+}
