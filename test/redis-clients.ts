@@ -106,3 +106,33 @@ async function connectNodeRedis(
   await client.connect();
   return { kind, client, close: async () => void (client.isOpen && client.destroy()) };
 }
+
+/** The topologies the Redis tests run on. */
+export const TOPOLOGIES = ['single node', '3-master cluster'] as const;
+
+/**
+ * The one client and topology that runs the conformance kit's deep profile today (CK-10): each day
+ * (UTC) the next of the eight, so every combination gets a deep run every eight days. Set
+ * `SESSIONSPEC_REDIS_DEEP` to `off` for none, or to `<client>/<topology>` (e.g.
+ * `node-redis 6/3-master cluster`) to choose.
+ * @param now - the time that picks the day.
+ * @returns the combination, or undefined for none.
+ * @throws Error when the variable names no combination.
+ */
+export function redisDeepCombination(
+  now = Date.now(),
+): { kind: ClientKind; topology: (typeof TOPOLOGIES)[number] } | undefined {
+  const combinations = TOPOLOGIES.flatMap((topology) => CLIENT_KINDS.map((kind) => ({ kind, topology })));
+  const chosen = process.env.SESSIONSPEC_REDIS_DEEP;
+  if (chosen === 'off') return undefined;
+  if (chosen !== undefined && chosen !== '') {
+    const found = combinations.find(({ kind, topology }) => `${kind}/${topology}` === chosen);
+    if (found === undefined) {
+      throw new Error(
+        `SESSIONSPEC_REDIS_DEEP='${chosen}' names no combination; use off or <client>/<topology>`,
+      );
+    }
+    return found;
+  }
+  return combinations[Math.floor(now / 86_400_000) % combinations.length];
+}

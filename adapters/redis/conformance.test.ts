@@ -1,42 +1,60 @@
 /**
- * The conformance kit against the Redis adapter, on a single node and on a 3-master cluster, each
- * started by this file from the binaries on PATH. Every kit run gets its own prefix (CK-8).
+ * The conformance kit against the Redis adapter on every supported client (ioredis 5 and 6,
+ * node-redis 5 and 6), on a single node and on a 3-master cluster, each started by this file from the
+ * binaries on PATH. Every kit run gets its own prefix (CK-8). Each combination runs the quick profile;
+ * one of them, chosen by the day, runs the deep profile instead (CK-10; `redisDeepCombination`).
  */
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { describeConformance } from '../../conformance/vitest.js';
+import {
+  CLIENT_KINDS,
+  connectClient,
+  type RedisTarget,
+  redisDeepCombination,
+  type TestClient,
+  TOPOLOGIES,
+} from '../../test/redis-clients.js';
 import { startRedisCluster } from '../../test/redis-cluster.js';
 import { startRedisServer } from '../../test/redis-server.js';
 import { createRedisStore } from './index.js';
 
-/** Fail fast: a bounded command timeout, no offline queue, one retry (SEC-2). */
-const redisOptions: RedisOptions = { commandTimeout: 2000, maxRetriesPerRequest: 1, lazyConnect: true };
+const deep = redisDeepCombination();
 
-describe.each([
-  { name: 'single node', cluster: false },
-  { name: '3-master cluster', cluster: true },
-])('Redis adapter on a $name', ({ name, cluster }) => {
-  let client: Redis | Cluster;
+describe.each(TOPOLOGIES)('Redis adapter on a %s', (topology) => {
+  const cluster = topology === '3-master cluster';
+  let target: RedisTarget;
   let stop: () => Promise<void>;
   beforeAll(async () => {
     if (cluster) {
       const servers = await startRedisCluster();
-      client = new Cluster(servers.nodes, { redisOptions, enableOfflineQueue: false, lazyConnect: true });
+      target = { nodes: servers.nodes };
       stop = servers.stop;
     } else {
       const server = await startRedisServer();
-      client = new Redis(server.port, '127.0.0.1', { ...redisOptions, enableOfflineQueue: false });
+      target = { port: server.port };
       stop = server.stop;
     }
-    await client.connect();
   });
   afterAll(async () => {
-    client?.disconnect();
     await stop?.();
   });
 
-  describeConformance({
-    name: `redis (${name})`,
-    factory: ({ namespace }) => ({ store: createRedisStore({ client, prefix: namespace }), close: () => {} }),
+  describe.each(CLIENT_KINDS)('with %s', (kind) => {
+    let connected: TestClient;
+    beforeAll(async () => {
+      connected = await connectClient(kind, target);
+    });
+    afterAll(async () => {
+      await connected?.close();
+    });
+    const profile = deep?.kind === kind && deep.topology === topology ? 'deep' : 'quick';
+    describeConformance({
+      name: `redis (${topology}, ${kind})`,
+      profile,
+      factory: ({ namespace }) => ({
+        store: createRedisStore({ client: connected.client, prefix: namespace }),
+        close: () => {},
+      }),
+    });
   });
 });

@@ -86,6 +86,14 @@ describe.each(topologies)('Redis drivers on a $name', ({ cluster }) => {
       expect(await driver.command(hash, 'HKEYS', hash)).toEqual(['f']);
     });
 
+    it('reaches the master Redis hashes a key to when its hash tag is empty (`{}`, an id starting with `}`)', async () => {
+      for (const id of ['}', '} ', '}x', '}}{']) {
+        const key = `${prefix}:u:{${id}}`;
+        expect(await driver.command(key, 'SET', key, id)).toBe('OK');
+        expect(await driver.eval(SHAPES, key, ['set', id])).toBe(id);
+      }
+    });
+
     it('PERF-2: decodes script replies alike over RESP2 and RESP3', async () => {
       const key = `${prefix}:s:{x}`;
       expect(await driver.eval(SHAPES, key, ['table'])).toEqual(['a', 1, ['b']]);

@@ -96,12 +96,16 @@ export interface RedisDriver {
   /** One command, on the master serving `key`. */
   command(key: string, ...args: string[]): Promise<unknown>;
   /**
-   * Run `script` with the single key `key`, by EVALSHA; on NOSCRIPT (a restarted or flushed server,
-   * a fail-over to a replica that never saw it) by EVAL, which also caches it again.
+   * Run `script` with the single key `key`: by EVAL the first time, by EVALSHA after that; on NOSCRIPT
+   * (a restarted or flushed server, a fail-over to a replica that never saw it, another Cluster master)
+   * by EVAL again, which caches it there.
    */
   eval(script: Script, key: string, args: readonly string[]): Promise<unknown>;
-  /** Every key matching the SCAN `MATCH` pattern, on every master, each once. */
-  scan(pattern: string): Promise<string[]>;
+  /**
+   * Every key matching the SCAN `MATCH` pattern, on every master, each once.
+   * @param each - wraps each SCAN call (the store bounds each one, SEC-2).
+   */
+  scan(pattern: string, each?: (call: Promise<unknown>) => Promise<unknown>): Promise<string[]>;
 }
 
 /** Keys SCAN is asked to look at per call. @internal */
@@ -128,11 +132,19 @@ function text(value: unknown): string {
  * @internal
  */
 export function driverOf(transport: Transport): RedisDriver {
+  /** Scripts sent once with EVAL through this driver (on Cluster, to one master at least). */
+  const sent = new Set<string>();
   return {
     name: transport.name,
     cluster: transport.cluster,
     command: (key, ...args) => transport.send(key, args),
     async eval({ lua, sha }, key, args) {
+      // The first call of a script is EVAL, which caches it on the server: one round trip (PERF-2).
+      if (!sent.has(sha)) {
+        const reply = await transport.send(key, ['EVAL', lua, '1', key, ...args]);
+        sent.add(sha);
+        return reply;
+      }
       try {
         return await transport.send(key, ['EVALSHA', sha, '1', key, ...args]);
       } catch (error) {
@@ -140,12 +152,12 @@ export function driverOf(transport: Transport): RedisDriver {
         return transport.send(key, ['EVAL', lua, '1', key, ...args]);
       }
     },
-    async scan(pattern) {
+    async scan(pattern, each = (call) => call) {
       const found = new Set<string>();
       for (const send of await transport.masters()) {
         let cursor = '0';
         do {
-          const reply = (await send(['SCAN', cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT])) as [
+          const reply = (await each(send(['SCAN', cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT]))) as [
             unknown,
             unknown[],
           ];

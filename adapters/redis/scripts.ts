@@ -1,6 +1,6 @@
 /**
  * The Lua scripts of the Redis adapter. Each runs atomically on the server and is one round trip
- * (EVALSHA, reloaded transparently by ioredis on NOSCRIPT).
+ * (EVALSHA, sent again as EVAL on NOSCRIPT; see `driver.ts`).
  *
  * Rules every script keeps:
  * - Expiry is decided against the `now` passed in (ST-3); native TTLs only collect garbage.
@@ -13,6 +13,7 @@
  *
  * @packageDocumentation
  */
+import { type Script, script } from './driver.js';
 
 /** Helpers shared by the scripts; they build the same key names as `keys.ts`. @internal */
 const PRELUDE = `
@@ -291,31 +292,23 @@ redis.call('DEL', KEYS[1])
 return 1
 `;
 
-/** One script as given to ioredis `defineCommand`. @internal */
-export interface ScriptDefinition {
-  readonly lua: string;
-  readonly numberOfKeys: number;
-  readonly readOnly?: boolean;
-}
-
 /**
- * Every script, by the name the adapter calls it. The names are the ioredis commands defined on the
- * user's client, prefixed so they never clash with the user's own.
+ * Every script, by the name the store calls it, with its SHA-1 for EVALSHA.
  * @internal
  */
 export const SCRIPTS = {
-  sessionspecCreate: { lua: PRELUDE + CREATE, numberOfKeys: 1 },
-  sessionspecRead: { lua: PRELUDE + READ, numberOfKeys: 1, readOnly: true },
-  sessionspecWrite: { lua: PRELUDE + WRITE, numberOfKeys: 1 },
-  sessionspecDestroy: { lua: PRELUDE + DESTROY, numberOfKeys: 1 },
-  sessionspecList: { lua: PRELUDE + LIST, numberOfKeys: 1 },
-  sessionspecDestroyByUser: { lua: PRELUDE + DESTROY_BY_USER, numberOfKeys: 1 },
-  sessionspecPurge: { lua: PRELUDE + PURGE, numberOfKeys: 1 },
-  sessionspecPurgeOne: { lua: PRELUDE + PURGE_ONE, numberOfKeys: 1 },
-  sessionspecAcquire: { lua: PRELUDE + ACQUIRE, numberOfKeys: 1 },
-  sessionspecRelease: { lua: PRELUDE + RELEASE, numberOfKeys: 1 },
-  sessionspecPurgeLock: { lua: PRELUDE + PURGE_LOCK, numberOfKeys: 1 },
-} as const satisfies Record<string, ScriptDefinition>;
+  create: script(PRELUDE + CREATE),
+  read: script(PRELUDE + READ),
+  write: script(PRELUDE + WRITE),
+  destroy: script(PRELUDE + DESTROY),
+  list: script(PRELUDE + LIST),
+  destroyByUser: script(PRELUDE + DESTROY_BY_USER),
+  purge: script(PRELUDE + PURGE),
+  purgeOne: script(PRELUDE + PURGE_ONE),
+  acquire: script(PRELUDE + ACQUIRE),
+  release: script(PRELUDE + RELEASE),
+  purgeLock: script(PRELUDE + PURGE_LOCK),
+} as const satisfies Record<string, Script>;
 
 /** The name of a script. @internal */
 export type ScriptName = keyof typeof SCRIPTS;

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { NodeRedisClient, NodeRedisCluster, NodeRedisSentinel, Transport } from '../driver.js';
+import { routingKey } from './slot.js';
 
 /**
  * Options of every command the store sends: no type mapping, whatever the client's defaults, so that
@@ -52,7 +53,8 @@ export function nodeRedisDriver(client: NodeRedisClient | NodeRedisCluster | Nod
     return {
       name: 'node-redis',
       cluster: true,
-      send: (key, args) => client.sendCommand(key, false, [...args], COMMAND_OPTIONS),
+      send: (key, args) =>
+        client.sendCommand(key === undefined ? key : routingKey(key), false, [...args], COMMAND_OPTIONS),
       masters: () =>
         Promise.all(
           client.masters.map(async (master) => {

@@ -1,0 +1,107 @@
+/**
+ * What every part of the Redis store shares, whichever the client and the topology: the key layout,
+ * the scripts by name, a bound on every call (SEC-2) and the garbage-collection TTL (ST-3).
+ *
+ * @packageDocumentation
+ */
+import type { RedisDriver } from './driver.js';
+import type { KeyLayout } from './keys.js';
+import { SCRIPTS, type ScriptName } from './scripts.js';
+
+/** Longest TTL handed to Redis (about 35 years): PEXPIRE rejects values that overflow. @internal */
+const MAX_TTL = 2 ** 40;
+
+/** The settings the parts of the store read, validated by `createRedisStore`. @internal */
+export interface CoreSettings {
+  readonly prefix: string;
+  readonly ttlFloorMs: number;
+  readonly ttlSlackMs: number;
+  readonly commandTimeoutMs: number | false;
+  readonly claimGraceMs: number;
+  readonly purgeBatch: number;
+}
+
+/** The store's shared context. @internal */
+export interface RedisCore {
+  readonly keys: KeyLayout;
+  readonly settings: CoreSettings;
+  readonly driver: RedisDriver;
+  /** Run the named script on `key` with `args`, bounded. */
+  run(name: ScriptName, key: string, ...args: Array<string | number>): Promise<unknown>;
+  /** One plain command on the master serving `key`, bounded. */
+  command(key: string, ...args: string[]): Promise<unknown>;
+  /** Every key under the prefix, on every master, bounded per SCAN call. */
+  scan(): Promise<string[]>;
+  /** ST-3: a garbage-collection TTL for `deadline` relative to the given `now`, never below the floor. */
+  ttlFor(deadline: number, now: number): number;
+}
+
+/**
+ * What differs between a single node and Redis Cluster: who keeps the user index, and the operations
+ * that span many sessions. `single-node.ts` and `cluster.ts` implement it.
+ * @internal
+ */
+export interface Topology {
+  /** `'1'`: the scripts keep the user index and expiry sets in the same step; `'0'`: Cluster. */
+  readonly mode: '0' | '1';
+  /** ST-4: exact on a single node, a superset on Cluster. */
+  readonly userIndex: 'exact' | 'superset';
+  /** File `sessionId` under `userId` by `token` before a record names it (Cluster; a no-op otherwise). */
+  claim(userId: string, token: string, sessionId: string, now: number): Promise<void>;
+  /** Remove such an entry once no record names it (Cluster; a no-op otherwise). */
+  unclaim(userId: string, token: string, sessionId: string): Promise<void>;
+  /** The JSON of the user's records live at `now` (LC-9). */
+  listByUser(userId: string, now: number): Promise<string[]>;
+  /** Delete the user's sessions but those in `except`; their ids (LC-9, LC-10). */
+  destroyByUser(userId: string, except: readonly string[]): Promise<string[]>;
+  /** Delete what expired at `now`; how many records (ST-2, ST-5). */
+  purgeExpired(now: number): Promise<number>;
+}
+
+/**
+ * Bound `promise` by `ms` milliseconds (SEC-2): no call waits longer, whatever the client's settings.
+ * @internal
+ */
+function bounded<T>(what: string, ms: number | false, promise: Promise<T>): Promise<T> {
+  if (ms === false) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`sessionspec redis: ${what} got no reply within ${ms} ms`)),
+      ms,
+    );
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * The shared context over `driver`.
+ * @internal
+ */
+export function redisCore(driver: RedisDriver, keys: KeyLayout, settings: CoreSettings): RedisCore {
+  const limit = settings.commandTimeoutMs;
+  return {
+    keys,
+    settings,
+    driver,
+    run: (name, key, ...args) => bounded(name, limit, driver.eval(SCRIPTS[name], key, args.map(String))),
+    command: (key, ...args) => bounded(args[0]!, limit, driver.command(key, ...args)),
+    // One bound for the whole walk would fail a large keyspace; each SCAN call is short.
+    scan: () => driver.scan(keys.pattern, (call) => bounded('scan', limit, call)),
+    ttlFor(deadline, now) {
+      const ttl = Math.ceil(deadline - now + settings.ttlSlackMs);
+      return Number.isFinite(ttl)
+        ? Math.min(Math.max(ttl, settings.ttlFloorMs), MAX_TTL)
+        : settings.ttlFloorMs;
+    },
+  };
+}
