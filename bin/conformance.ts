@@ -15,6 +15,7 @@ import { access, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMemoryStore } from '../adapters/memory/index.js';
+import type { RedisClient } from '../adapters/redis/index.js';
 import { activeHandles, survivingHandles } from '../conformance/handles.js';
 import { parseReplayToken } from '../conformance/replay.js';
 import { formatFailure, formatReportTable, REPLAY_ENV } from '../conformance/report.js';
@@ -38,7 +39,8 @@ export const CONFORMANCE_HELP = `Usage: sessionspec conformance [module | --redi
                     teardown() to close what it holds at module level (a client, a pool).
                     .ts under a loader such as tsx. Default: the built-in memory adapter.
   --redis-url url   qualify a Redis-compatible server (Redis, Valkey, Dragonfly, a managed
-                    Redis) with the built-in Redis adapter, e.g. redis://localhost:6379/0.
+                    Redis) with the built-in Redis adapter, e.g. redis://localhost:6379/0,
+                    on ioredis or node-redis (redis), whichever is installed.
   --profile         quick (default, for CI) or deep (many more runs).
   --budget seconds  the time budget of the run (default: 60 quick, 600 deep); a rule that
                     runs out stops early and the report shows the runs it reached.
@@ -206,32 +208,64 @@ async function loadModule(path: string): Promise<Adapter> {
 
 /**
  * The built-in Redis adapter over one client to `url` (CK-8: each run on its own prefix), so a
- * Redis-compatible server can be qualified without writing a module. ioredis is loaded on demand.
+ * Redis-compatible server can be qualified without writing a module. The client is the one installed,
+ * loaded on demand: ioredis, else node-redis (`redis`), each failing fast on an outage (SEC-2).
  */
 async function redisAdapter(url: string): Promise<Adapter> {
-  let Redis: typeof import('ioredis').Redis;
   let createRedisStore: typeof import('../adapters/redis/index.js').createRedisStore;
+  let client: RedisClient;
+  let close: () => Promise<unknown>;
   try {
-    ({ Redis } = await import('ioredis'));
     ({ createRedisStore } = await import('../adapters/redis/index.js'));
   } catch (error) {
-    throw new UsageError(`--redis-url needs ioredis: npm install ioredis (${(error as Error).message})`);
+    throw new UsageError(`--redis-url cannot load the Redis adapter: ${(error as Error).message}`);
   }
-  // SEC-2: fail fast on an outage rather than queueing.
-  const client = new Redis(url, { lazyConnect: true, commandTimeout: 5000, maxRetriesPerRequest: 1 });
   try {
-    await client.connect();
+    const connected = await connectRedis(url);
+    client = connected.client;
+    close = connected.close;
   } catch (error) {
-    client.disconnect();
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot connect to ${url}: ${(error as Error).message}`);
   }
   return {
     name: `redis (${new URL(url).host})`,
     factory: ({ namespace }) => ({ store: createRedisStore({ client, prefix: namespace }), close: () => {} }),
-    teardown: async () => {
-      await client.quit();
-    },
+    teardown: close,
   };
+}
+
+/**
+ * A connected client to `url`: ioredis when installed, else node-redis.
+ * @throws UsageError when neither is installed; the connection's error when it fails.
+ */
+async function connectRedis(url: string): Promise<{ client: RedisClient; close: () => Promise<unknown> }> {
+  const ioredis = await import('ioredis').catch(() => undefined);
+  if (ioredis !== undefined) {
+    const client = new ioredis.Redis(url, {
+      lazyConnect: true,
+      commandTimeout: 5000,
+      maxRetriesPerRequest: 1,
+    });
+    await client.connect().catch((error: unknown) => {
+      client.disconnect();
+      throw error;
+    });
+    return { client, close: () => client.quit() };
+  }
+  const redis = await import('redis').catch(() => undefined);
+  if (redis === undefined) {
+    throw new UsageError('--redis-url needs a Redis client: npm install ioredis (or redis)');
+  }
+  const client = redis.createClient({
+    url,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: 5000 },
+    socket: { connectTimeout: 5000, reconnectStrategy: false },
+  });
+  client.on('error', () => {});
+  await client.connect();
+  return { client, close: () => client.close() };
 }
 
 /** Fail before the run, not after it, when the report cannot be written there. */

@@ -17,8 +17,11 @@ export const CLIENT_KINDS = ['ioredis 5', 'ioredis 6', 'node-redis 5', 'node-red
 /** One of {@link CLIENT_KINDS}. */
 export type ClientKind = (typeof CLIENT_KINDS)[number];
 
-/** Where to connect: one server's port, or the masters of a cluster. */
-export type RedisTarget = { port: number } | { nodes: readonly { host: string; port: number }[] };
+/** Where to connect: one server's port, the masters of a cluster, or a Sentinel and its master's name. */
+export type RedisTarget =
+  | { port: number }
+  | { nodes: readonly { host: string; port: number }[] }
+  | { sentinel: { host: string; port: number }; name: string };
 
 /** A connected client and how to close it. */
 export interface TestClient {
@@ -68,16 +71,20 @@ async function connectIoredis(
   };
   const client =
     'port' in target
-      ? new Redis(target.port, '127.0.0.1', {
-          ...redisOptions,
-          enableOfflineQueue: false,
-        })
-      : new Cluster([...target.nodes], {
-          redisOptions,
-          enableOfflineQueue: false,
-          clusterRetryStrategy: backoff,
-          lazyConnect: true,
-        });
+      ? new Redis(target.port, '127.0.0.1', { ...redisOptions, enableOfflineQueue: false })
+      : 'sentinel' in target
+        ? new Redis({
+            ...redisOptions,
+            enableOfflineQueue: false,
+            sentinels: [target.sentinel],
+            name: target.name,
+          })
+        : new Cluster([...target.nodes], {
+            redisOptions,
+            enableOfflineQueue: false,
+            clusterRetryStrategy: backoff,
+            lazyConnect: true,
+          });
   await client.connect();
   return { kind, client, close: async () => client.disconnect() };
 }
@@ -88,7 +95,7 @@ async function connectNodeRedis(
   target: RedisTarget,
   lib: typeof redis5 | typeof redis6,
 ): Promise<TestClient> {
-  const { createClient, createCluster } = lib as typeof redis6;
+  const { createClient, createCluster, createSentinel } = lib as typeof redis6;
   const defaults = {
     disableOfflineQueue: true,
     commandOptions: { timeout: COMMAND_TIMEOUT_MS },
@@ -97,10 +104,16 @@ async function connectNodeRedis(
   const client =
     'port' in target
       ? createClient({ ...defaults, url: `redis://127.0.0.1:${target.port}` })
-      : createCluster({
-          rootNodes: target.nodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
-          defaults,
-        });
+      : 'sentinel' in target
+        ? createSentinel({
+            name: target.name,
+            sentinelRootNodes: [target.sentinel],
+            nodeClientOptions: defaults,
+          })
+        : createCluster({
+            rootNodes: target.nodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+            defaults,
+          });
   // Errors reach the caller through the rejected command; the event only reports them.
   client.on('error', () => {});
   await client.connect();

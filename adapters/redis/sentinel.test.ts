@@ -1,0 +1,43 @@
+/**
+ * The Redis store behind Sentinel, on every supported client: the client asks the Sentinel for the
+ * master, the store sees a single node and keeps its exact user index there.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeRecord, T } from '../../test/records.js';
+import { CLIENT_KINDS, connectClient, type TestClient } from '../../test/redis-clients.js';
+import { type RedisSentinel, startRedisSentinel } from '../../test/redis-sentinel.js';
+import { createRedisStore } from './index.js';
+
+describe('Redis store behind Sentinel', () => {
+  let sentinel: RedisSentinel;
+  beforeAll(async () => {
+    sentinel = await startRedisSentinel();
+  });
+  afterAll(async () => {
+    await sentinel?.stop();
+  });
+
+  describe.each(CLIENT_KINDS)('%s', (kind) => {
+    let connected: TestClient;
+    beforeAll(async () => {
+      connected = await connectClient(kind, { sentinel: sentinel.sentinel, name: sentinel.name });
+    });
+    afterAll(async () => {
+      await connected?.close();
+    });
+
+    it('ST-4, LC-9: stores, lists and destroys sessions on the master, with an exact user index', async () => {
+      const store = createRedisStore({
+        client: connected.client,
+        prefix: `sentinel-${kind.replace(/\W/g, '')}`,
+      });
+      expect(store.supports.userIndex).toBe('exact');
+      const record = makeRecord({ userId: 'u1' });
+      expect(await store.create(record, T)).toBe('ok');
+      expect(await store.read(record.sessionId, T)).toEqual(record);
+      expect(await store.listByUser('u1', T)).toEqual([record]);
+      expect(await store.destroyByUser('u1', [])).toEqual([record.sessionId]);
+      expect(await store.inspection.contents()).toMatchObject({ records: [], userIndex: {}, locks: 0 });
+    });
+  });
+});
