@@ -35,7 +35,10 @@ export {
   type BucketView,
   type CommitResult,
   type CookieInstruction,
+  type DataValue,
   type ExpiryOptions,
   Session,
+  type SessionData,
+  type UserData,
 } from './session.js';
 export { formatToken, type ParsedToken, parseToken } from './token.js';

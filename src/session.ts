@@ -98,10 +98,35 @@ export interface Handle extends SessionInit {
   state: SessionState;
 }
 
-/** A view of one bucket of a session. */
-export interface BucketView {
+/**
+ * The browser bucket's keys and value types, declared by the application once (declaration merging), as
+ * with express-session's `SessionData`. Keys it does not declare stay `JsonValue`.
+ *
+ * @example
+ * ```ts
+ * declare module 'sessionspec' {
+ *   interface SessionData { cart: string[] }
+ * }
+ * session.get('cart'); // string[] | undefined
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the application's declaration merging.
+export interface SessionData {}
+
+/** The user bucket's keys and value types (`session.user`), declared like {@link SessionData}. */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the application's declaration merging.
+export interface UserData {}
+
+/** The type of `key` in declared data `D`: as declared, or any JSON value for an undeclared key. */
+export type DataValue<D, K extends string> = K extends keyof D ? D[K] : JsonValue;
+
+/**
+ * A view of one bucket of a session, typed by the declared data `D` ({@link SessionData},
+ * {@link UserData}).
+ */
+export interface BucketView<D = Record<never, never>> {
   /** @returns a copy of the value, or `undefined`. */
-  get(key: string): JsonValue | undefined;
+  get<K extends string>(key: K): DataValue<D, K> | undefined;
   /** @returns whether the bucket holds `key`. */
   has(key: string): boolean;
   /** @returns the keys the bucket holds. */
@@ -111,11 +136,11 @@ export interface BucketView {
    * @throws SessionError `PAYLOAD_TOO_LARGE` beyond `maxSize`; `NOT_AUTHENTICATED` on the user bucket of
    *   an anonymous session.
    */
-  set(key: string, value: JsonValue): void;
+  set<K extends string>(key: K, value: DataValue<D, K>): void;
   /** Remove `key` from the bucket (nothing happens when it is absent). */
   delete(key: string): void;
   /** CC-3: `fn` runs on the current value now and again on the fresh value if a conflict forces a retry. */
-  update(key: string, fn: Updater): void;
+  update<K extends string>(key: K, fn: (current: DataValue<D, K> | undefined) => DataValue<D, K>): void;
 }
 
 /**
@@ -133,8 +158,8 @@ export interface BucketView {
 export class Session {
   readonly #host: SessionHost;
   readonly #handle: Handle;
-  readonly #browser: BucketView;
-  readonly #user: BucketView;
+  readonly #browser: BucketView<SessionData>;
+  readonly #user: BucketView<UserData>;
   /**
    * Set by an HTTP integration when the response starts: a change made after it could not be saved,
    * so it throws this message instead of vanishing.
@@ -145,16 +170,17 @@ export class Session {
   constructor(host: SessionHost, init: SessionInit) {
     this.#host = host;
     this.#handle = { ...init, state: init.local.state };
-    this.#browser = this.#view('browser');
-    this.#user = this.#view('user');
+    // The views check values at run time (ST-6); the declared data types only narrow what callers see.
+    this.#browser = this.#view('browser') as unknown as BucketView<SessionData>;
+    this.#user = this.#view('user') as unknown as BucketView<UserData>;
   }
 
   /** The browser bucket: kept across login and logout (LC-5). */
-  get browser(): BucketView {
+  get browser(): BucketView<SessionData> {
     return this.#browser;
   }
   /** The user bucket: empty while anonymous, wiped at logout and user switch (LC-3, LC-5). */
-  get user(): BucketView {
+  get user(): BucketView<UserData> {
     return this.#user;
   }
   /** The stable session id (ID-1): the handle for listing and revoking, not a credential. */
@@ -211,11 +237,11 @@ export class Session {
   }
 
   /** Shorthand for `browser.get`. */
-  get(key: string): JsonValue | undefined {
+  get<K extends string>(key: K): DataValue<SessionData, K> | undefined {
     return this.browser.get(key);
   }
   /** Shorthand for `browser.set`. */
-  set(key: string, value: JsonValue): void {
+  set<K extends string>(key: K, value: DataValue<SessionData, K>): void {
     this.browser.set(key, value);
   }
   /** Shorthand for `browser.delete`. */
@@ -223,7 +249,10 @@ export class Session {
     this.browser.delete(key);
   }
   /** Shorthand for `browser.update` (CC-3). */
-  update(key: string, fn: Updater): void {
+  update<K extends string>(
+    key: K,
+    fn: (current: DataValue<SessionData, K> | undefined) => DataValue<SessionData, K>,
+  ): void {
     this.browser.update(key, fn);
   }
 
@@ -377,7 +406,14 @@ export class Session {
   }
 
   /** @internal */
-  #view(bucket: BucketName): BucketView {
+  #view(bucket: BucketName): {
+    get(key: string): JsonValue | undefined;
+    has(key: string): boolean;
+    keys(): string[];
+    set(key: string, value: JsonValue): void;
+    delete(key: string): void;
+    update(key: string, fn: Updater): void;
+  } {
     const handle = this.#handle;
     return {
       get: (key) => {
