@@ -20,7 +20,7 @@ app.use(sessionMiddleware({ manager }));
 
 // The browser bucket: kept across login and logout (a cart, a language).
 app.post('/cart', (req, res) => {
-  req.session.update('cart', (cart) => [...((cart as string[] | undefined) ?? []), String(req.body.item)]);
+  req.session.update('cart', (cart) => [...(cart ?? []), String(req.body.item)]);
   res.redirect(303, '/');
 });
 

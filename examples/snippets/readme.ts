@@ -15,7 +15,8 @@ app.use(sessionMiddleware({ manager })); // cookie __Host-sid: Secure, HttpOnly,
 
 app.post('/cart', (req, res) => {
   // Browser bucket, kept across login and logout; update() is re-applied on a concurrent change.
-  req.session.update('cart', (cart) => [...((cart as string[] | undefined) ?? []), String(req.body.item)]);
+  // cart is typed by a declaration: declare module 'sessionspec' { interface SessionData { cart: string[] } }
+  req.session.update('cart', (cart) => [...(cart ?? []), String(req.body.item)]);
   res.redirect(303, '/');
 });
 app.post('/login', (req, res) => {

@@ -7,10 +7,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const DOCS = ['docs/getting-started.md', 'README.md'];
+const DOCS = ['docs/getting-started.md', 'README.md', 'docs/migrating-from-express-session.md'];
 
 /** Relative source imports of the snippets, and the package subpath a user writes instead. */
 const SUBPATHS: Record<string, string> = {
@@ -30,10 +31,10 @@ const SUBPATHS: Record<string, string> = {
  * @throws Error when the snippet imports a relative path that is not a public entry point.
  */
 function asPublished(source: string, file: string): string {
-  return source.replace(/from '(\.[^']*)'/g, (_match, path: string) => {
+  return source.replace(/(from|declare module) '(\.[^']*)'/g, (_match, keyword: string, path: string) => {
     const subpath = SUBPATHS[path];
     if (subpath === undefined) throw new Error(`${file} imports ${path}, which is not a public entry point`);
-    return `from '${subpath}'`;
+    return `${keyword} '${subpath}'`;
   });
 }
 
@@ -65,6 +66,19 @@ describe('code in docs/getting-started.md and README.md', () => {
   it('every ts block is an excerpt of a typechecked snippet (examples/snippets)', () => {
     const drifted = blocks.filter((b) => source(b.code) === undefined).map((b) => `${b.doc} line ${b.line}`);
     expect(drifted, 'blocks that match no snippet: copy them from examples/snippets').toEqual([]);
+  });
+
+  it('every ts block is complete: it parses on its own (a block cut off mid-expression does not)', () => {
+    const broken = blocks.flatMap((b) => {
+      const { diagnostics = [] } = ts.transpileModule(b.code, {
+        reportDiagnostics: true,
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      });
+      return diagnostics.map(
+        (d) => `${b.doc} line ${b.line}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+      );
+    });
+    expect(broken).toEqual([]);
   });
 
   it('every snippet is shown in the docs', () => {

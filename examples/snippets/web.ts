@@ -13,7 +13,7 @@ const sessions = createWebSessions({ manager });
 
 // wrap(): load before the handler, commit after it, add Set-Cookie to its response.
 export const POST = sessions.wrap(async (_request, session) => {
-  session.update('visits', (n) => ((n as number | undefined) ?? 0) + 1);
+  session.update('visits', (n) => (n ?? 0) + 1);
   return Response.json({ visits: session.get('visits') });
 });
 
