@@ -27,11 +27,11 @@ export const supports = { locks: false };
 export function factory() {
   const records = new Map();
   const store = {
-    supports: { locks: false, inspection: false, userIndex: 'exact' },
+    supports: { contract: 2, locks: false, inspection: false, userIndex: 'exact' },
     async create(r) { if (records.has(r.sessionId)) return 'exists'; records.set(r.sessionId, JSON.stringify(r)); return 'ok'; },
     async read(id, now) { const t = records.get(id); if (t === undefined) return null; const r = JSON.parse(t); return now < r.expiresAt ? r : 'expired'; },
     async write(r, v, now) { const t = records.get(r.sessionId); if (t === undefined) return 'gone'; const s = JSON.parse(t);
-      if (now >= s.expiresAt) return 'expired'; if (s.version !== v) return 'conflict'; records.set(r.sessionId, JSON.stringify(r)); return 'ok'; },
+      if (now >= s.expiresAt) return 'expired'; if ((s.writeIds?.at(-1) ?? 'v' + s.version) !== v) return 'conflict'; records.set(r.sessionId, JSON.stringify(r)); return 'ok'; },
     async destroy(id) { return records.delete(id); },
     async listByUser(u, now) { return [...records.values()].map((t) => JSON.parse(t)).filter((r) => r.userId === u && now < r.expiresAt); },
     async destroyByUser(u, except) { const ids = [...records.values()].map((t) => JSON.parse(t)).filter((r) => r.userId === u && !except.includes(r.sessionId)).map((r) => r.sessionId);

@@ -142,8 +142,22 @@ export function buildRecord(spec: RecordSpec, now: number, version: number): Ses
     absoluteDeadline: now + spec.expiresIn,
     persistent: false,
     expiresAt: now + spec.expiresIn,
-    writeIds: [`write-${version}`],
+    writeIds: [nextWriteId(version)],
   };
+}
+
+let built = 0;
+
+/**
+ * A write id no other record built by the kit carries: unique per write (CC-1), even between two
+ * records of the same version, as after a store fail-over.
+ * @param version - the record's version, shown in the id for readable counterexamples.
+ * @returns e.g. `w2.17`.
+ * @internal
+ */
+export function nextWriteId(version: number): string {
+  built += 1;
+  return `w${version}.${built}`;
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { SessionStore } from '../src/index.js';
+import type { SessionRecord, SessionRecordV1, SessionStore } from '../src/index.js';
 
 /**
  * What happens to one call:
@@ -171,4 +171,87 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+}
+
+/**
+ * A store whose acknowledged writes can be lost, as a fail-over to a replica that had not received them
+ * loses them (Redis Sentinel and Cluster replicate asynchronously): CK-7's fault for CC-1.
+ */
+export interface LossyStore extends SessionStore {
+  /** The replica catches up: what was acknowledged so far survives the next fail-over. */
+  replicate(): void;
+  /**
+   * Fail over: every `create`, `write`, `destroy` and `destroyByUser` acknowledged since the last
+   * {@link LossyStore.replicate} is undone, through the store's own operations.
+   * @param now - the time the restored records are created at (their TTLs only, ST-3).
+   */
+  failOver(now: number): Promise<void>;
+}
+
+/** Reads a stored record whatever its expiry: every record is live this long before the epoch. */
+const BEFORE_EVERYTHING = Number.MIN_SAFE_INTEGER;
+
+/**
+ * Wrap a store so that acknowledged writes can be lost (CK-7, CC-1). Before the first change to a
+ * session after {@link LossyStore.replicate}, the wrapper reads what the replica holds for it; a
+ * fail-over puts exactly that back (destroy, then create the replica's record with its version and
+ * write ids). Purges are not undone. Reads and the optional interfaces pass through.
+ * @param store - any adapter.
+ * @returns the lossy store; it starts replicated.
+ *
+ * @example
+ * ```ts
+ * const lossy = loseAcknowledgedWrites(store);
+ * await lossy.write(next, writeIdOf(loaded), now); // 'ok', acknowledged
+ * await lossy.failOver(now); // the write is lost; the store holds `loaded` again
+ * ```
+ */
+export function loseAcknowledgedWrites(store: SessionStore): LossyStore {
+  /** Session id -> what the replica holds for it, for sessions changed since the last replication. */
+  const replica = new Map<string, SessionRecord | SessionRecordV1 | null>();
+  const remember = async (sessionId: string): Promise<void> => {
+    if (replica.has(sessionId)) return;
+    const held = await store.read(sessionId, BEFORE_EVERYTHING);
+    replica.set(sessionId, typeof held === 'object' ? held : null);
+  };
+  const lossy = Object.create(store) as LossyStore;
+  Object.defineProperties(lossy, {
+    create: {
+      value: async (record: SessionRecord, now: number, encoded?: string) => {
+        await remember(record.sessionId);
+        return store.create(record, now, encoded);
+      },
+    },
+    write: {
+      value: async (record: SessionRecord, expected: string, now: number, encoded?: string) => {
+        await remember(record.sessionId);
+        return store.write(record, expected, now, encoded);
+      },
+    },
+    destroy: {
+      value: async (sessionId: string) => {
+        await remember(sessionId);
+        return store.destroy(sessionId);
+      },
+    },
+    destroyByUser: {
+      value: async (userId: string, except: readonly string[]) => {
+        for (const record of await store.listByUser(userId, BEFORE_EVERYTHING)) {
+          await remember(record.sessionId);
+        }
+        return store.destroyByUser(userId, except);
+      },
+    },
+    replicate: { value: () => replica.clear() },
+    failOver: {
+      value: async (now: number) => {
+        for (const [sessionId, held] of replica) {
+          await store.destroy(sessionId);
+          if (held !== null) await store.create(held as SessionRecord, now);
+        }
+        replica.clear();
+      },
+    },
+  });
+  return lossy;
 }

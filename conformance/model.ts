@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { CreateResult, ReadResult, SessionRecord, SessionRecordV1, WriteResult } from '../src/index.js';
+import { writeIdOf } from '../src/index.js';
 import { jsonRoundTrip } from './json.js';
 
 /** A record as stored: the current or the previous format (ST-7). @internal */
@@ -56,15 +57,16 @@ export class StoreModel {
   }
 
   /**
-   * CC-1, CC-4: compare-and-set. When the stored record is both expired and of another version, the
-   * answer is `'expired'`: SPEC §5.3 gives it precedence over `'conflict'`.
+   * CC-1, CC-4: compare-and-set on the stored record's write id (store contract 2). When the stored
+   * record is both expired and of another write id, the answer is `'expired'`: SPEC §5.3 gives it
+   * precedence over `'conflict'`.
    * @returns the allowed answers; the record is replaced only when `'ok'` is the answer.
    */
-  write(record: SessionRecord, expectedVersion: number, now: number): WriteResult[] {
+  write(record: SessionRecord, expected: string, now: number): WriteResult[] {
     const stored = this.records.get(record.sessionId);
     if (stored === undefined) return ['gone'];
     const expired = !this.isLive(stored, now);
-    const conflict = stored.version !== expectedVersion;
+    const conflict = writeIdOf(stored) !== expected;
     if (expired) return ['expired'];
     if (conflict) return ['conflict'];
     this.records.set(record.sessionId, jsonRoundTrip(record));

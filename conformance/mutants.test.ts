@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { correctFactory, MUTANTS, partialFactory } from './mutants/catalog.js';
+import { contractOneFactory, correctFactory, MUTANTS, partialFactory } from './mutants/catalog.js';
 import { runConformance } from './run.js';
 
 // CK-11: fixed seeds, so CI is deterministic: every mutant must be caught, every time.
@@ -66,9 +66,17 @@ describe('CK-11 mutant self-test', () => {
   test('ST-4: a partial manifest shows the lock and inspection rules as UNSUPPORTED, never passed', async () => {
     const report = await runConformance({ name: 'partial', factory: partialFactory, seed: SEED });
     const unsupported = report.rules.filter((r) => r.status === 'unsupported').map((r) => r.id);
-    expect(unsupported.sort()).toEqual(['CC-5', 'CK-8.teardown', 'ST-5']);
+    expect(unsupported.sort()).toEqual(['CC-5', 'CK-8.teardown', 'SEC-3', 'ST-5']);
     expect(report.failed).toBe(0);
-    expect(report.unsupported).toBe(3);
+    expect(report.unsupported).toBe(4);
+  });
+
+  test('ST-4, CC-1: a store-contract-1 store is reported as such and fails the rules contract 2 adds', async () => {
+    const report = await runConformance({ name: 'contract 1', factory: contractOneFactory, seed: SEED });
+    expect(report.contract).toBe(1);
+    const failed = report.rules.filter((r) => r.status === 'fail').map((r) => r.id);
+    expect(failed).toEqual(expect.arrayContaining(['ST-4', 'CC-1', 'CC-1.failover']));
+    expect(report.rules.find((r) => r.id === 'ST-4')?.message).toMatch(/store-contract-1 store/);
   });
 
   test('ST-4: a supports override turns a capability off', async () => {

@@ -7,7 +7,7 @@ import type { SessionStore, StoreSupports } from '../src/index.js';
 import type { ConformanceProfile, ReplayToken } from './types.js';
 
 /** A capability a rule needs from the manifest (ST-4). */
-export type Capability = 'locks' | 'inspection';
+export type Capability = 'locks' | 'inspection' | 'corrupt';
 
 /**
  * A store opened on a fresh namespace for one rule run (CK-8). `dispose` deletes what the run stored
@@ -24,6 +24,8 @@ export interface OpenedStore {
 export interface RuleContext {
   /** The effective manifest: the store's own, overridden by the caller's (ST-4). */
   supports: StoreSupports;
+  /** The store offers `inspection.corrupt` (SEC-3). */
+  corrupt: boolean;
   profile: ConformanceProfile;
   /** Property runs per rule for this profile (CK-10). */
   numRuns: number;

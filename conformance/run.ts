@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
-import type { StoreSupports } from '../src/index.js';
+import { STORE_CONTRACT, type StoreSupports } from '../src/index.js';
 import { kitVersion, machineHash, specHash } from './fingerprint.js';
 import type { Capability, OpenedStore, Rule, RuleContext } from './rule.js';
 import { RULE_GROUPS } from './rules/index.js';
@@ -67,8 +67,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     throw new TypeError(`runConformance: budgetMs must be a positive number of milliseconds`);
   const seed = options.replay?.seed ?? options.seed ?? randomBytes(4).readInt32LE(0);
   const started = performance.now();
-  const { supports, lies } = await effectiveSupports(options.factory, options.supports);
-  const base = { supports, profile, numRuns: settings.numRuns, maxCommands: settings.maxCommands, seed };
+  const { supports, lies, contract, corrupt } = await effectiveSupports(options.factory, options.supports);
+  const base = {
+    supports,
+    corrupt,
+    profile,
+    numRuns: settings.numRuns,
+    maxCommands: settings.maxCommands,
+    seed,
+  };
   const open = () => openStore(options.factory);
   const openShared = (count: number) => openSharedStores(options.factory, count);
   const selected = RULE_GROUPS.flatMap((group) => group.rules).filter(
@@ -108,6 +115,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     specHash: await specHash(),
     supports,
     budgetMs,
+    contract,
     ...(options.replay === undefined ? {} : { replay: options.replay }),
     rules: results,
     passed: count('pass'),
@@ -126,7 +134,9 @@ async function runRule(rule: Rule, ctx: RuleContext, lies: readonly Capability[]
   const requires = rule.requires ?? [];
   const elapsed = () => Math.round(performance.now() - started);
   const lied = requires.filter((capability) => lies.includes(capability));
-  const missing = requires.filter((capability) => !ctx.supports[capability]);
+  const missing = requires.filter((capability) =>
+    capability === 'corrupt' ? !ctx.corrupt : !ctx.supports[capability],
+  );
   if (lied.length > 0 || missing.length > 0) {
     // Not run: a lie fails (the store claims what it lacks), a capability not declared is unsupported.
     return {
@@ -138,7 +148,9 @@ async function runRule(rule: Rule, ctx: RuleContext, lies: readonly Capability[]
       message:
         lied.length > 0
           ? `[${rule.id}] ST-4: the manifest lies: it declares ${lied.map((c) => `${c}: true`).join(' and ')} but store.${lied.join(' and store.')} is missing, so this rule cannot run. Declare false, or implement the interface.`
-          : `ST-4: the manifest does not declare ${missing.join(' and ')}`,
+          : missing.includes('corrupt')
+            ? 'ST-4: the store offers no inspection.corrupt hook to plant undecodable bytes'
+            : `ST-4: the manifest does not declare ${missing.join(' and ')}`,
     };
   }
   let outcome: Awaited<ReturnType<Rule['run']>>;
@@ -190,15 +202,19 @@ async function runRule(rule: Rule, ctx: RuleContext, lies: readonly Capability[]
 
 /**
  * The store's own manifest, overridden by the caller's (ST-4). A capability declared without its
- * interface is a lie: the rules branch as if it were off, and those that need it fail.
+ * interface is a lie: the rules branch as if it were off, and those that need it fail. Also the contract
+ * the store declares (a store without `supports.contract` is a contract-1 store) and whether it can plant
+ * corrupt bytes (SEC-3).
  */
 async function effectiveSupports(
   factory: StoreFactory,
   override: Partial<StoreSupports> | undefined,
-): Promise<{ supports: StoreSupports; lies: Capability[] }> {
+): Promise<{ supports: StoreSupports; lies: Capability[]; contract: number; corrupt: boolean }> {
   const opened = await openStore(factory);
   try {
-    const own = (opened.store.supports ?? {}) as Partial<StoreSupports>;
+    const own = (opened.store.supports ?? {}) as Partial<Omit<StoreSupports, 'contract'>> & {
+      contract?: unknown;
+    };
     const declared = {
       locks: override?.locks ?? own.locks === true,
       inspection: override?.inspection ?? own.inspection === true,
@@ -208,14 +224,15 @@ async function effectiveSupports(
       inspection: typeof opened.store.inspection?.contents === 'function',
     };
     const lies = (['locks', 'inspection'] as const).filter((c) => declared[c] && !present[c]);
-    return {
-      supports: {
-        locks: declared.locks && present.locks,
-        inspection: declared.inspection && present.inspection,
-        userIndex: override?.userIndex ?? own.userIndex ?? 'exact',
-      },
-      lies,
+    const supports: StoreSupports = {
+      contract: STORE_CONTRACT,
+      locks: declared.locks && present.locks,
+      inspection: declared.inspection && present.inspection,
+      userIndex: override?.userIndex ?? own.userIndex ?? 'exact',
     };
+    const contract = typeof own.contract === 'number' ? own.contract : 1;
+    const corrupt = supports.inspection && typeof opened.store.inspection?.corrupt === 'function';
+    return { supports, lies, contract, corrupt };
   } finally {
     await opened.dispose();
   }

@@ -119,6 +119,11 @@ export interface ConformanceReport {
   supports: StoreSupports;
   /** The time budget the run had, in milliseconds (CK-10). */
   budgetMs: number;
+  /**
+   * The store contract the store declares (`supports.contract`; `1` when absent). The kit checks
+   * contract 2: a contract-1 store fails ST-4 and the write rules contract 2 adds (CC-1).
+   */
+  contract: number;
   /** Set when this run replayed one failure. */
   replay?: ReplayToken;
   rules: RuleResult[];

@@ -54,6 +54,7 @@ export {
   type SessionRecordV1,
   upgradeRecord,
   WRITE_ID_HISTORY,
+  writeIdOf,
 } from './record.js';
 export {
   type CallDecision,
@@ -81,4 +82,5 @@ export type {
   StoreSupports,
   WriteResult,
 } from './store.js';
+export { STORE_CONTRACT } from './store.js';
 export { type LifecycleRow, lifecycleTable, lifecycleTableMarkdown } from './table.js';

@@ -23,7 +23,7 @@ export interface SessionRecord {
   format: typeof RECORD_FORMAT;
   /** 128 random bits, base64url; stable for the session's whole life (ID-1). */
   sessionId: string;
-  /** Incremented by every write; every write is a compare-and-set on it (CC-1). */
+  /** Incremented by every write (CC-1); orders records, but is not the write condition (store contract 2). */
   version: number;
   /** The live machine state (LC-1); terminal states are never stored (LC-6). */
   state: LiveState;
@@ -53,12 +53,19 @@ export interface SessionRecord {
    * Denormalised so that a store decides expiry without knowing the policy (ST-2, ST-3).
    */
   expiresAt: number;
-  /** Ids of the most recent commits, newest last, at most {@link WRITE_ID_HISTORY} (CC-7). */
+  /**
+   * Ids of the most recent commits, newest last, at most {@link WRITE_ID_HISTORY} (CC-7). The newest one
+   * is the record's write id, the condition of the next compare-and-set ({@link writeIdOf}, CC-1).
+   */
   writeIds: string[];
 }
 
-/** How many recent write ids a record keeps (CC-7). */
-export const WRITE_ID_HISTORY = 16;
+/**
+ * How many recent write ids a record keeps (CC-7). Four: the write condition is unique per write
+ * (CC-1), so a commit whose reply was lost is decided by the one write that followed its base; the
+ * history only has to reach back to that base across the writes other processes made meanwhile.
+ */
+export const WRITE_ID_HISTORY = 4;
 
 /**
  * The previous record format (ST-7): format 1 had no `freshUntil`, no `labels` and no `writeIds`.
@@ -67,6 +74,25 @@ export const WRITE_ID_HISTORY = 16;
 export type SessionRecordV1 = Omit<SessionRecord, 'format' | 'freshUntil' | 'labels' | 'writeIds'> & {
   format: 1;
 };
+
+/**
+ * The write id of a stored record: what a compare-and-set that replaces it is conditioned on (CC-1,
+ * store contract 2). It is the newest entry of `writeIds`, made by the commit that wrote the record, so
+ * two different writes never share it, even when a store fail-over made them reuse a version number. A
+ * record without write ids (format 1, ST-7) is named by its version, `v<version>`, which no generated
+ * write id can equal.
+ * @param record - a stored record, current or previous format.
+ * @returns the id a write replacing it must name.
+ * @example
+ * ```ts
+ * await store.write(next, writeIdOf(loaded), Date.now());
+ * ```
+ */
+export function writeIdOf(record: SessionRecord | SessionRecordV1): string {
+  const ids = (record as { writeIds?: unknown }).writeIds;
+  const newest = Array.isArray(ids) ? ids[ids.length - 1] : undefined;
+  return typeof newest === 'string' ? newest : `v${record.version}`;
+}
 
 /** ST-7: upgrade a record of the previous format; records of the current format pass unchanged. */
 export function upgradeRecord(record: SessionRecord | SessionRecordV1): SessionRecord {

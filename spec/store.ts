@@ -21,10 +21,23 @@ export type WriteResult = 'ok' | 'conflict' | 'gone' | 'expired';
 export type CreateResult = 'ok' | 'exists';
 
 /**
+ * The version of the store contract this package implements and checks (ST-1, ST-4). Contract 2
+ * conditions every write on the write id of the record it replaces instead of its version (CC-1), so a
+ * version number reused after a store fail-over never matches.
+ */
+export const STORE_CONTRACT = 2 as const;
+
+/**
  * The capability manifest (ST-4). The conformance kit branches on it and reports what an adapter does
  * not support as UNSUPPORTED, never as passed.
  */
 export interface StoreSupports {
+  /**
+   * The store contract the adapter implements: `2` ({@link STORE_CONTRACT}). A store without it is a
+   * contract-1 store, which conditions writes on the version; the manager refuses it and the kit reports
+   * it as such.
+   */
+  contract: typeof STORE_CONTRACT;
   /** The optional {@link SessionLocks} interface is implemented (CC-5). */
   locks: boolean;
   /** The optional {@link StoreInspection} interface is implemented (ST-5). */
@@ -69,15 +82,19 @@ export interface SessionStore {
    */
   read(sessionId: string, now: number): Promise<ReadResult>;
   /**
-   * Compare-and-set (CC-1): replace the stored record with `record` if and only if the stored version
-   * equals `expectedVersion` and the stored record is live at `now`. Keeps the user index in step with
-   * `record.userId` in the same atomic step (binding, switching, unbinding). Rotation is a write: the
-   * `sessionId` is stable (LC-4).
+   * Compare-and-set (CC-1, contract 2): replace the stored record with `record` if and only if the
+   * stored record's write id (`writeIdOf(stored)`: the newest of its `writeIds`, or `v<version>` for a
+   * record without any) equals `expected` and the stored record is live at `now`. The version is not
+   * compared: after a fail-over that lost a write, another write may reuse its version, never its write
+   * id. Keeps the user index in step with `record.userId` in the same atomic step (binding, switching,
+   * unbinding). Rotation is a write: the `sessionId` is stable (LC-4).
+   * @param record - the new record; `writeIdOf(record)` is its own write id, the next write's condition.
+   * @param expected - the write id of the record the write replaces.
    * @param encoded - as for `create`: when given, exactly `JSON.stringify(record)`.
-   * @returns `'ok'`; `'conflict'` when the stored version differs; `'gone'` when no record exists (it
+   * @returns `'ok'`; `'conflict'` when the stored write id differs; `'gone'` when no record exists (it
    *   is never re-created, CC-4); `'expired'` when the stored record is expired at `now`.
    */
-  write(record: SessionRecord, expectedVersion: number, now: number, encoded?: string): Promise<WriteResult>;
+  write(record: SessionRecord, expected: string, now: number, encoded?: string): Promise<WriteResult>;
   /**
    * Delete the record and its user-index entry (LC-6, ST-5). Idempotent.
    * @returns whether a record (live or expired) was deleted.
@@ -133,8 +150,14 @@ export interface StoreContents {
   keys: string[];
 }
 
-/** Optional inspection interface (ST-5). */
+/** Optional inspection interface (ST-5), for the conformance kit; production code never calls it. */
 export interface StoreInspection {
   /** Everything the store holds in its namespace. */
   contents(): Promise<StoreContents>;
+  /**
+   * Optional: replace what is stored for `sessionId` with bytes that do not decode as a record, as a
+   * disk fault or a tampering would, keeping its user-index entry (SEC-3). The kit checks SEC-3 on
+   * every store that offers it and reports SEC-3 UNSUPPORTED otherwise.
+   */
+  corrupt?(sessionId: string): Promise<void>;
 }

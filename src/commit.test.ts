@@ -9,6 +9,7 @@ import {
   type SessionManagerOptions,
   type SessionRecord,
   WRITE_ID_HISTORY,
+  writeIdOf,
 } from './index.js';
 import {
   type Around,
@@ -268,7 +269,7 @@ describe('CC-4: endings win over an in-flight save (the save is held until the e
 });
 
 describe('CC-1, CC-2: compare-and-set', () => {
-  it('CC-1: every write is a compare-and-set on the version; a touch is a write', async () => {
+  it('CC-1: every write is a compare-and-set on the write id of the record it replaces; a touch is a write', async () => {
     const { managers, memory, clock, stores } = cluster(1, () => undefined, {
       idleTimeout: 10_000,
       touchEvery: 0.5,
@@ -284,7 +285,9 @@ describe('CC-1, CC-2: compare-and-set', () => {
     expect(touched.version).toBe(3);
     expect(touched.lastSeenAt).toBe(clock.now());
     const writes = stores[0]!.log.filter((l) => l.op === 'write');
-    expect(writes.map((w) => w.args[1])).toEqual([1, 2]);
+    expect(writes.map((w) => (w.args[0] as SessionRecord).version)).toEqual([2, 3]);
+    expect(writes[1]!.args[1]).toBe(writeIdOf(writes[0]!.args[0] as SessionRecord));
+    expect(writes[0]!.args[1]).not.toBe(writes[1]!.args[1]);
   });
 
   it('CC-2: a request that loaded before its own process wrote, after that queue emptied, does not conflict with it', async () => {

@@ -13,10 +13,12 @@ import {
   hasEnded,
   type SessionEffect,
   type SessionRecord,
+  type SessionRecordV1,
   type SessionState,
   type SessionStore,
   upgradeRecord,
   WRITE_ID_HISTORY,
+  writeIdOf,
 } from '../spec/index.js';
 import { planOf } from './effects.js';
 import { SessionError } from './errors.js';
@@ -77,6 +79,19 @@ export class Committer {
 
   constructor(deps: CommitDeps) {
     this.deps = deps;
+  }
+
+  /**
+   * CC-1: what a read found for `sessionId`. A record this process wrote and keeps (`written`) is
+   * dropped unless the store holds exactly it: a store that is behind it lost it (a fail-over), and a
+   * write based on it would only conflict.
+   * @param sessionId - the session read.
+   * @param found - the live record read, or `null` for anything else.
+   */
+  observe(sessionId: string, found: SessionRecord | SessionRecordV1 | null): void {
+    const kept = this.written.get(sessionId);
+    if (kept !== undefined && (found === null || writeIdOf(found) !== writeIdOf(kept)))
+      this.written.delete(sessionId);
   }
 
   /** Resolves when every queued commit has settled. */
@@ -319,7 +334,8 @@ export class Committer {
     const { store, now } = this.deps;
     let result: Awaited<ReturnType<SessionStore['write']>>;
     try {
-      result = await this.deps.call('write', () => store.write(next, base.version, now(), encoded));
+      // CC-1: conditioned on the write id of the record the patch was applied to, unique per write.
+      result = await this.deps.call('write', () => store.write(next, writeIdOf(base), now(), encoded));
     } catch (fault) {
       return this.settleUnknown(next, base, attempts, fault);
     }
@@ -356,8 +372,12 @@ export class Committer {
     }
     if (fresh === null) return { kind: 'gone' };
     if (applied(fresh, attempts)) return { kind: 'ok', record: fresh };
-    // Every write since `base` is still listed: ours is not among them, so it was not applied.
-    if (fresh.version - base.version < WRITE_ID_HISTORY) return { kind: 'retry', record: fresh, fault };
+    // CC-1: only one write can follow `base` (the condition is unique per write). `base` is still
+    // listed and ours is not after it: ours was not applied, and cannot be any more unless `base` is
+    // still the newest, where the retry's attempts include it.
+    const condition = writeIdOf(base);
+    if (writeIdOf(fresh) === condition || fresh.writeIds.includes(condition))
+      return { kind: 'retry', record: fresh, fault };
     throw new SessionError(
       'INDETERMINATE',
       `session ${next.sessionId}: a write failed and its outcome is unknown`,
@@ -370,9 +390,12 @@ export class Committer {
   /** @internal Read for re-application; anything but a live, well-formed record is gone. */
   private async read(id: string): Promise<SessionRecord | null> {
     const result = await this.deps.call('read', () => this.deps.store.read(id, this.deps.now()));
-    if (result === null || result === 'expired' || result === 'corrupt' || !isStoredRecord(result, id))
-      return null;
-    return upgradeRecord(result);
+    const fresh =
+      result === null || result === 'expired' || result === 'corrupt' || !isStoredRecord(result, id)
+        ? null
+        : upgradeRecord(result);
+    this.observe(id, fresh);
+    return fresh;
   }
 
   /** @internal After a successful write: side effects, audit events, the cookie instruction. */

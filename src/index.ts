@@ -18,7 +18,15 @@ export type {
   StoreSupports,
   WriteResult,
 } from '../spec/index.js';
-export { decodeRecord, RECORD_FORMAT, readResultOf, upgradeRecord, WRITE_ID_HISTORY } from '../spec/index.js';
+export {
+  decodeRecord,
+  RECORD_FORMAT,
+  readResultOf,
+  STORE_CONTRACT,
+  upgradeRecord,
+  WRITE_ID_HISTORY,
+  writeIdOf,
+} from '../spec/index.js';
 export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.js';
 export { HTTP_STATUS, isSessionError, SessionError, type SessionErrorCode } from './errors.js';
 export type { AuditListener, SessionAuditEvent } from './events.js';

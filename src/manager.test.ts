@@ -546,7 +546,7 @@ describe('ST: the manager side of the store contract', () => {
   it('ST-1: the manager runs on the seven core methods alone (no locks, no inspection)', async () => {
     const memory = createMemoryStore({ sweepEvery: false });
     const core: SessionStore = {
-      supports: { locks: false, inspection: false, userIndex: 'exact' },
+      supports: { contract: 2, locks: false, inspection: false, userIndex: 'exact' },
       create: (r, n) => memory.create(r, n),
       read: (i, n) => memory.read(i, n),
       write: (r, v, n) => memory.write(r, v, n),

@@ -11,6 +11,7 @@ import {
   type SessionRecord,
   type SessionState,
   type SessionStore,
+  STORE_CONTRACT,
   upgradeRecord,
 } from '../spec/index.js';
 import { type Clock, systemClock } from './clock.js';
@@ -132,6 +133,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   if (typeof store !== 'object' || store === null || typeof store.read !== 'function') {
     throw new TypeError('createSessionManager: `store` must be a SessionStore');
   }
+  if (store.supports?.contract !== STORE_CONTRACT) {
+    // ST-1, CC-1: a contract-1 store compares versions, which a fail-over can reuse.
+    throw new TypeError(
+      `createSessionManager: the store implements store contract ${String(store.supports?.contract ?? 1)}; this manager needs contract ${STORE_CONTRACT} (supports.contract: ${STORE_CONTRACT}, writes conditioned on write ids): upgrade the adapter`,
+    );
+  }
   const clock = options.clock ?? systemClock;
   const config = {
     idleTimeout: positive(options.idleTimeout ?? 30 * MINUTE, 'idleTimeout'),
@@ -209,6 +216,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (parsed === null) return fresh(presentedAny);
     const at = now();
     const found = await call('read', () => store.read(parsed.sessionId, at));
+    committer.observe(
+      parsed.sessionId,
+      typeof found === 'object' && found !== null && isStoredRecord(found, parsed.sessionId) ? found : null,
+    );
     if (found === null) return fresh(true);
     if (found === 'expired') {
       // SEC-4, LC-7: the store already decided the deadline passed (it does not hand out expired

@@ -31,7 +31,7 @@ async function expectEmpty(store: MemoryStore): Promise<void> {
 describe('createMemoryStore', () => {
   it('ST-4: declares locks, inspection and an exact user index, and provides them', () => {
     const store = newStore();
-    expect(store.supports).toEqual({ locks: true, inspection: true, userIndex: 'exact' });
+    expect(store.supports).toEqual({ contract: 2, locks: true, inspection: true, userIndex: 'exact' });
     expect(typeof store.locks.acquire).toBe('function');
     expect(typeof store.inspection.contents).toBe('function');
   });
@@ -99,7 +99,7 @@ describe('read', () => {
     memoryStoreInternals(store).putRaw(record.sessionId, bytes);
     expect(await store.read(record.sessionId, T)).toBe('corrupt');
     // SEC-3: it reads as absent everywhere else too, and crashes nothing.
-    expect(await store.write({ ...record, version: 2 }, 1, T)).toBe('gone');
+    expect(await store.write({ ...record, version: 2 }, 'v1', T)).toBe('gone');
     expect(await store.read(record.sessionId, T)).toBe('corrupt');
     expect(await store.listByUser('u1', T)).toEqual([]);
   });
@@ -130,11 +130,33 @@ describe('write', () => {
     const record = makeRecord();
     await store.create(record, T);
     const v2 = { ...record, version: 2, browser: { step: 2 } };
-    expect(await store.write(v2, 1, T)).toBe('ok');
+    expect(await store.write(v2, 'v1', T)).toBe('ok');
     expect(await store.read(record.sessionId, T)).toEqual(v2);
     const stale = { ...record, version: 2, browser: { step: 'lost' } };
-    expect(await store.write(stale, 1, T)).toBe('conflict');
+    expect(await store.write(stale, 'v1', T)).toBe('conflict');
     expect(await store.read(record.sessionId, T)).toEqual(v2);
+  });
+
+  it('CC-1: a write naming another write id conflicts even when its version is the next one (fail-over)', async () => {
+    const store = newStore();
+    const record = makeRecord({ writeIds: ['w1'] });
+    await store.create(record, T);
+    const other = { ...record, version: 2, writeIds: ['w1', 'w2'], browser: { kept: true } };
+    expect(await store.write(other, 'w1', T)).toBe('ok');
+    const onLost = { ...record, version: 3, writeIds: ['w1', 'w2-lost', 'w3'], browser: { lost: true } };
+    expect(await store.write(onLost, 'w2-lost', T)).toBe('conflict');
+    expect(await store.read(record.sessionId, T)).toEqual(other);
+  });
+
+  it('SEC-3: inspection.corrupt plants undecodable bytes, keeping the index entry for destroy to remove', async () => {
+    const store = newStore();
+    const record = makeRecord({ userId: 'u1' });
+    await store.create(record, T);
+    await store.inspection.corrupt(record.sessionId);
+    expect(await store.read(record.sessionId, T)).toBe('corrupt');
+    expect((await store.inspection.contents()).userIndex).toEqual({ u1: [record.sessionId] });
+    expect(await store.destroy(record.sessionId)).toBe(true);
+    await expectEmpty(store);
   });
 
   it('ST-2, ST-3: writes while live, reports expired from expiresAt on and leaves the record alone', async () => {
@@ -142,16 +164,16 @@ describe('write', () => {
     const record = makeRecord();
     await store.create(record, T);
     const v2 = { ...record, version: 2 };
-    expect(await store.write(v2, 1, record.expiresAt - 1)).toBe('ok');
+    expect(await store.write(v2, 'v1', record.expiresAt - 1)).toBe('ok');
     const v3 = { ...v2, version: 3, expiresAt: T + 9000 };
-    expect(await store.write(v3, 2, record.expiresAt)).toBe('expired');
+    expect(await store.write(v3, 'v2', record.expiresAt)).toBe('expired');
     expect(await store.read(record.sessionId, record.expiresAt - 1)).toEqual(v2);
     expect(await store.read(record.sessionId, record.expiresAt)).toBe('expired');
   });
 
   it('CC-4: a write to an absent record is gone and creates nothing', async () => {
     const store = newStore();
-    expect(await store.write(makeRecord({ userId: 'u1' }), 1, T)).toBe('gone');
+    expect(await store.write(makeRecord({ userId: 'u1' }), 'v1', T)).toBe('gone');
     await expectEmpty(store);
   });
 
@@ -160,7 +182,7 @@ describe('write', () => {
     const record = makeRecord({ userId: 'u1' });
     await store.create(record, T);
     await store.destroy(record.sessionId);
-    expect(await store.write({ ...record, version: 2 }, 1, T)).toBe('gone');
+    expect(await store.write({ ...record, version: 2 }, 'v1', T)).toBe('gone');
     expect(await store.read(record.sessionId, T)).toBeNull();
     expect(await store.listByUser('u1', T)).toEqual([]);
     await expectEmpty(store);
@@ -173,18 +195,18 @@ describe('write', () => {
     expect((await store.inspection.contents()).userIndex).toEqual({});
 
     const bound = { ...anon, version: 2, userId: 'alice', state: 'authenticated' as const };
-    expect(await store.write(bound, 1, T)).toBe('ok');
+    expect(await store.write(bound, 'v1', T)).toBe('ok');
     expect(await store.listByUser('alice', T)).toEqual([bound]);
     expect((await store.inspection.contents()).userIndex).toEqual({ alice: [anon.sessionId] });
 
     const switched = { ...bound, version: 3, userId: 'bob' };
-    expect(await store.write(switched, 2, T)).toBe('ok');
+    expect(await store.write(switched, 'v2', T)).toBe('ok');
     expect(await store.listByUser('alice', T)).toEqual([]);
     expect(await store.listByUser('bob', T)).toEqual([switched]);
     expect((await store.inspection.contents()).userIndex).toEqual({ bob: [anon.sessionId] });
 
     const unbound = { ...switched, version: 4, userId: null, state: 'anonymous' as const };
-    expect(await store.write(unbound, 3, T)).toBe('ok');
+    expect(await store.write(unbound, 'v3', T)).toBe('ok');
     expect(await store.listByUser('bob', T)).toEqual([]);
     expect((await store.inspection.contents()).userIndex).toEqual({});
   });
@@ -329,7 +351,7 @@ describe('payloads', () => {
         expect(JSON.stringify(read)).toBe(JSON.stringify(record));
 
         const next = { ...record, version: 2, browser: browser2 };
-        expect(await store.write(next, 1, T)).toBe('ok');
+        expect(await store.write(next, 'v1', T)).toBe('ok');
         const [listed] = await store.listByUser('u1', T);
         expect(JSON.stringify(listed)).toBe(JSON.stringify(next));
         expect(JSON.stringify(await store.read(record.sessionId, T))).toBe(JSON.stringify(next));
@@ -389,7 +411,7 @@ describe('payloads', () => {
     expect(await store.read(record.sessionId, T)).toMatchObject({ version: 1, browser: { cart: [1, 2] } });
 
     const next = makeRecord({ sessionId: record.sessionId, version: 2, userId: 'u1', browser: { n: 1 } });
-    await store.write(next, 1, T);
+    await store.write(next, 'v1', T);
     next.browser.n = 2;
     expect(await store.read(record.sessionId, T)).toMatchObject({ version: 2, browser: { n: 1 } });
   });
@@ -476,6 +498,34 @@ describe('inspection', () => {
 });
 
 describe('background sweep', () => {
+  it('ST-3: keeps a record a manager whose clock runs behind the sweep still reads as live (one-hour floor by default)', async () => {
+    vi.useFakeTimers();
+    // The sweep's clock is an hour minus a millisecond ahead of the manager's, which passes T.
+    const store = newStore({ sweepEvery: 1000, clock: () => T + 3_600_000 - 1 });
+    const live = makeRecord({ userId: 'u1', expiresAt: T + 1 });
+    await store.create(live, T);
+    vi.advanceTimersByTime(5000);
+    expect(await store.read(live.sessionId, T)).toEqual(live);
+    expect(await store.listByUser('u1', T)).toEqual([live]);
+    // An explicit purge at the manager's time is exact (ST-2).
+    expect(await store.purgeExpired(T + 1)).toBe(1);
+  });
+
+  it('ST-3: collects a record once it has been expired for the floor by the sweep clock', async () => {
+    vi.useFakeTimers();
+    let clock = T;
+    const store = newStore({ sweepEvery: 1000, clock: () => clock, sweepFloorMs: 60_000 });
+    const record = makeRecord({ expiresAt: T + 10 });
+    await store.create(record, T);
+    clock = T + 10 + 59_999;
+    vi.advanceTimersByTime(1000);
+    expect(await store.read(record.sessionId, T)).toEqual(record);
+    clock = T + 10 + 60_000;
+    vi.advanceTimersByTime(1000);
+    expect(await store.read(record.sessionId, T)).toBeNull();
+    expect(() => createMemoryStore({ sweepFloorMs: -1 })).toThrow(TypeError);
+  });
+
   it('never keeps the process alive: its timer is unref-ed, and close() clears it', async () => {
     const store = newStore({ sweepEvery: 1000 });
     const { timer } = memoryStoreInternals(store);
@@ -497,7 +547,7 @@ describe('background sweep', () => {
     vi.useFakeTimers();
     vi.setSystemTime(0); // Date.now says everything is live: only the injected clock may decide.
     let clock = T;
-    const store = newStore({ sweepEvery: 1000, clock: () => clock });
+    const store = newStore({ sweepEvery: 1000, clock: () => clock, sweepFloorMs: 0 });
     expect(memoryStoreInternals(store).timer!.hasRef()).toBe(false);
     const first = makeRecord({ userId: 'u1', expiresAt: T + 10 });
     const second = makeRecord({ userId: 'u1', expiresAt: T + 20 });

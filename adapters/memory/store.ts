@@ -9,12 +9,13 @@ import type {
   ReadResult,
   SessionLocks,
   SessionRecord,
+  SessionRecordV1,
   SessionStore,
   StoreContents,
   StoreInspection,
   WriteResult,
 } from '../../src/index.js';
-import { decodeRecord, readResultOf } from '../../src/index.js';
+import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../src/index.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -24,10 +25,18 @@ export interface MemoryStoreOptions {
    */
   namespace?: string;
   /**
-   * The clock the background sweep reads to decide what has expired. Operations never read it: they
-   * decide expiry against the `now` they are given (ST-3). Defaults to `Date.now`.
+   * The clock the background sweep reads; pass the manager's (`() => clock.now()`) when it has one.
+   * Operations never read it: they decide expiry against the `now` they are given (ST-3). Defaults to
+   * `Date.now`.
    */
   clock?: () => number;
+  /**
+   * ST-3: the background sweep removes only records expired for at least this long by its clock
+   * (`purgeExpired(clock() - sweepFloorMs)`), so a manager whose clock runs behind the sweep's by less
+   * never loses a record it still considers live. Explicit `purgeExpired(now)` calls are exact.
+   * Defaults to 3 600 000 (one hour).
+   */
+  sweepFloorMs?: number;
   /**
    * Milliseconds between two background sweeps (`purgeExpired(clock())`), or `false` for none.
    * The sweep timer never keeps the process alive. Defaults to 60 000.
@@ -40,26 +49,38 @@ export interface MemoryStoreOptions {
  */
 export interface MemoryStore extends SessionStore {
   /** Locks, inspection and an exact user index are all supported (ST-4). */
-  readonly supports: { readonly locks: true; readonly inspection: true; readonly userIndex: 'exact' };
+  readonly supports: {
+    readonly contract: 2;
+    readonly locks: true;
+    readonly inspection: true;
+    readonly userIndex: 'exact';
+  };
   /** Pessimistic locks with an owner token and a TTL (CC-5). */
   readonly locks: SessionLocks;
-  /** What the store holds, for checking that nothing dangles (ST-5). */
-  readonly inspection: StoreInspection;
+  /** What the store holds (ST-5), and planting corrupt bytes (SEC-3). */
+  readonly inspection: Required<StoreInspection>;
 }
 
 /**
  * One stored session: the serialised record plus what the store must know without decoding it.
  * `userId` is the user-index entry the record is filed under, so destroying a record whose bytes no
- * longer decode still removes its index entry (ST-5). `expiresAt` and `version` mirror the serialised
- * record; both are `NaN` when the bytes do not decode (SEC-3).
+ * longer decode still removes its index entry (ST-5). `expiresAt` and `writeId` mirror the serialised
+ * record (`writeIdOf`, the write condition of CC-1); they are `NaN` and `''` when the bytes do not
+ * decode (SEC-3).
  * @internal
  */
 interface Entry {
   readonly json: string;
   readonly userId: string | null;
   readonly expiresAt: number;
-  readonly version: number;
+  readonly writeId: string;
 }
+
+/** A stored record as decoded, either format (ST-7). @internal */
+type StoredRecord = SessionRecord | SessionRecordV1;
+
+/** What `inspection.corrupt` stores: not JSON (SEC-3). @internal */
+const CORRUPT_BYTES = '{"format":2,"sessionId":';
 
 /** A lock as held: its owner token and the instant its TTL runs out. @internal */
 interface Lock {
@@ -83,6 +104,9 @@ export interface MemoryStoreInternals {
 
 /** Default interval of the background sweep, in milliseconds. @internal */
 const DEFAULT_SWEEP_EVERY = 60_000;
+
+/** Default margin of the background sweep (ST-3: at least an hour of clock skew). @internal */
+const DEFAULT_SWEEP_FLOOR = 3_600_000;
 
 /** The longest delay `setInterval` honours; longer ones fire after 1 ms. @internal */
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
@@ -112,14 +136,13 @@ export function memoryStoreInternals(store: MemoryStore): MemoryStoreInternals {
  * @returns the entry.
  * @internal
  */
-function entryOf(
-  json: string,
-  record: { expiresAt?: unknown; version?: unknown } | undefined,
-  userId: string | null,
-): Entry {
-  const finite = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : Number.NaN);
-  const expiresAt = finite(record?.expiresAt);
-  return { json, userId, expiresAt, version: Number.isNaN(expiresAt) ? Number.NaN : finite(record?.version) };
+function entryOf(json: string, record: StoredRecord | undefined, userId: string | null): Entry {
+  const expiresAt =
+    typeof record?.expiresAt === 'number' && Number.isFinite(record.expiresAt)
+      ? record.expiresAt
+      : Number.NaN;
+  const writeId = record === undefined || Number.isNaN(expiresAt) ? '' : writeIdOf(record);
+  return { json, userId, expiresAt, writeId };
 }
 
 /**
@@ -153,7 +176,12 @@ function userOf(record: { userId?: unknown }): string | null {
  * ```
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const { namespace, clock = Date.now, sweepEvery = DEFAULT_SWEEP_EVERY } = options;
+  const {
+    namespace,
+    clock = Date.now,
+    sweepEvery = DEFAULT_SWEEP_EVERY,
+    sweepFloorMs = DEFAULT_SWEEP_FLOOR,
+  } = options;
   if (namespace !== undefined && typeof namespace !== 'string') {
     throw new TypeError('createMemoryStore: `namespace` must be a string');
   }
@@ -168,6 +196,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   ) {
     throw new TypeError(
       `createMemoryStore: \`sweepEvery\` must be a whole number of milliseconds from 1 to ${MAX_TIMER_DELAY}, or false`,
+    );
+  }
+  if (!(Number.isSafeInteger(sweepFloorMs) && sweepFloorMs >= 0)) {
+    throw new TypeError(
+      'createMemoryStore: `sweepFloorMs` must be a whole number of milliseconds, at least 0',
     );
   }
   const prefix = namespace === undefined || namespace === '' ? '' : `${namespace}:`;
@@ -212,15 +245,23 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     return count;
   };
 
+  /** SEC-3: bytes in place of a record, keeping its user-index entry. */
+  function putRaw(sessionId: string, bytes: string): void {
+    const userId = records.get(sessionId)?.userId ?? null;
+    records.set(sessionId, entryOf(bytes, decodeRecord(bytes), userId));
+    indexAdd(userId, sessionId);
+  }
+
   let timer: NodeJS.Timeout | undefined;
   if (sweepEvery !== false) {
-    timer = setInterval(() => purge(clock()), sweepEvery);
+    // ST-3: the sweep's clock is not the manager's; it collects only what expired a floor ago.
+    timer = setInterval(() => purge(clock() - sweepFloorMs), sweepEvery);
     // A store must never keep the process alive: the sweep is housekeeping, not work.
     timer.unref();
   }
 
   const store: MemoryStore = {
-    supports: { locks: true, inspection: true, userIndex: 'exact' },
+    supports: { contract: STORE_CONTRACT, locks: true, inspection: true, userIndex: 'exact' },
 
     async create(record: SessionRecord, _now: number, encoded?: string): Promise<CreateResult> {
       // ID-4: insert-if-absent; an existing record, even an expired one, is never overwritten.
@@ -239,7 +280,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
     async write(
       record: SessionRecord,
-      expectedVersion: number,
+      expected: string,
       now: number,
       encoded?: string,
     ): Promise<WriteResult> {
@@ -248,8 +289,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       // absent (SEC-3), so there is nothing to replace either.
       if (entry === undefined || Number.isNaN(entry.expiresAt)) return 'gone';
       if (now >= entry.expiresAt) return 'expired';
-      // CC-1: compare-and-set on the version.
-      if (entry.version !== expectedVersion) return 'conflict';
+      // CC-1: compare-and-set on the write id of the stored record, unique per write.
+      if (entry.writeId !== expected) return 'conflict';
       const userId = userOf(record);
       records.set(record.sessionId, entryOf(encoded ?? JSON.stringify(record), record, userId));
       // The index follows the binding in the same step: bind, switch or unbind.
@@ -325,6 +366,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
           keys,
         };
       },
+      async corrupt(sessionId: string): Promise<void> {
+        putRaw(sessionId, CORRUPT_BYTES);
+      },
     },
 
     async close(): Promise<void> {
@@ -337,11 +381,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     get timer() {
       return timer;
     },
-    putRaw(sessionId: string, bytes: string): void {
-      const userId = records.get(sessionId)?.userId ?? null;
-      records.set(sessionId, entryOf(bytes, decodeRecord(bytes), userId));
-      indexAdd(userId, sessionId);
-    },
+    putRaw,
   });
 
   return store;

@@ -8,7 +8,8 @@
 
 /**
  * The key names under one prefix `P`:
- * - `P:s:{sessionId}`: the record, a hash `{ r: json, v: version, e: expiresAt, u: userId, t: token }`;
+ * - `P:s:{sessionId}`: the record, a hash `{ r: json, v: version, e: expiresAt, w: writeId, u: userId,
+ *   t: token }` (`w`, the write condition of CC-1, is missing on records stored by store contract 1);
  * - `P:u:{userId}`: the user index, a hash `"<token>:<sessionId>" -> claim time`;
  * - `P:l:{name}`: a lock, a hash `{ o: owner, u: until }`;
  * - `P:x` and `P:lx` (single node only): sorted sets of session ids by `expiresAt` and of lock names

@@ -46,12 +46,12 @@ end
 
 /**
  * create. KEYS: record. ARGV: json, version, expiresAt, userId ('' for none), token, ttlMs, mode,
- * prefix, sessionId, now. Returns 1, or 0 when a record (or any key) already holds the id (ID-4).
+ * prefix, sessionId, now, writeId. Returns 1, or 0 when a record (or any key) already holds the id (ID-4).
  * @internal
  */
 const CREATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'r', ARGV[1], 'v', ARGV[2], 'e', ARGV[3])
+redis.call('HSET', KEYS[1], 'r', ARGV[1], 'v', ARGV[2], 'e', ARGV[3], 'w', ARGV[11])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'u', ARGV[4], 't', ARGV[5]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 if ARGV[7] == '1' then
@@ -75,9 +75,10 @@ return { c[1] or '', c[2] or '', c[3] or '', c[4] or '' }
 `;
 
 /**
- * write (CAS, CC-1). KEYS: record. ARGV: json, expectedVersion, now, version, expiresAt, userId,
+ * write (CAS, CC-1). KEYS: record. ARGV: json, expected (write id), now, version, expiresAt, userId,
  * token, ttlMs, mode, prefix, sessionId, claimed ('1' when the client already added the index entry
- * `token:sessionId` in the new user's slot). Returns ['gone'|'expired'|'conflict'], ['claim'] (Cluster:
+ * `token:sessionId` in the new user's slot), writeId. The condition is the stored write id `w`; a
+ * record stored by store contract 1 has none and matches on its version, `version - 1`, once. Returns ['gone'|'expired'|'conflict'], ['claim'] (Cluster:
  * the binding changes and no entry was claimed yet; nothing was written), or
  * ['ok', releaseUser, releaseToken]: the index entry the client must now remove ('' for none; always ''
  * on a single node, where the script removed it).
@@ -85,19 +86,22 @@ return { c[1] or '', c[2] or '', c[3] or '', c[4] or '' }
  */
 const WRITE = `
 if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return { 'gone' } end
-local c = redis.call('HMGET', KEYS[1], 'v', 'e', 'u', 't')
+local c = redis.call('HMGET', KEYS[1], 'v', 'e', 'u', 't', 'w')
 local v, e = tonumber(c[1]), tonumber(c[2])
 -- SEC-3: a record whose fields do not decode reads as absent, so there is nothing to replace (CC-4).
 if v == nil or e == nil then return { 'gone' } end
 if tonumber(ARGV[3]) >= e then return { 'expired' } end
-if v ~= tonumber(ARGV[2]) then return { 'conflict' } end
+-- CC-1: the write id is unique per write; a version reused after a fail-over never matches it.
+if c[5] then
+  if c[5] ~= ARGV[2] then return { 'conflict' } end
+elseif v ~= tonumber(ARGV[4]) - 1 then return { 'conflict' } end
 local oldU, oldT, newU = c[3] or '', c[4] or '', ARGV[6]
 local tok
 if newU == '' then tok = ''
 elseif newU == oldU and oldT ~= '' and ARGV[12] ~= '1' then tok = oldT
 elseif ARGV[9] == '1' or ARGV[12] == '1' then tok = ARGV[7]
 else return { 'claim' } end
-redis.call('HSET', KEYS[1], 'r', ARGV[1], 'v', ARGV[4], 'e', ARGV[5])
+redis.call('HSET', KEYS[1], 'r', ARGV[1], 'v', ARGV[4], 'e', ARGV[5], 'w', ARGV[13])
 if tok == '' then redis.call('HDEL', KEYS[1], 'u', 't')
 else redis.call('HSET', KEYS[1], 'u', newU, 't', tok) end
 -- Garbage collection only ever moves later: a write from a clock running ahead never shortens the

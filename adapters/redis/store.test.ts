@@ -104,6 +104,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
 
   it('ST-4: declares locks, inspection, and an exact index on one node or a superset on Cluster', () => {
     expect(newStore().supports).toEqual({
+      contract: 2,
       locks: true,
       inspection: true,
       userIndex: target.cluster ? 'superset' : 'exact',
@@ -151,8 +152,8 @@ describe.each(targets)('Redis store on a $name', (target) => {
     const record = makeRecord();
     await store.create(record, T);
     const next = { ...record, version: 2, browser: { a: 1 } };
-    expect(await store.write(next, 1, T)).toBe('ok');
-    expect(await store.write({ ...record, version: 2, browser: { a: 2 } }, 1, T)).toBe('conflict');
+    expect(await store.write(next, 'v1', T)).toBe('ok');
+    expect(await store.write({ ...record, version: 2, browser: { a: 2 } }, 'v1', T)).toBe('conflict');
     expect(await store.read(record.sessionId, T)).toEqual(next);
   });
 
@@ -161,9 +162,9 @@ describe.each(targets)('Redis store on a $name', (target) => {
     const record = makeRecord();
     await store.create(record, T);
     const later = { ...record, version: 2, expiresAt: T + 9000 };
-    expect(await store.write(later, 1, record.expiresAt)).toBe('expired');
+    expect(await store.write(later, 'v1', record.expiresAt)).toBe('expired');
     expect(await store.read(record.sessionId, record.expiresAt)).toBe('expired');
-    expect(await store.write(later, 1, record.expiresAt - 1)).toBe('ok');
+    expect(await store.write(later, 'v1', record.expiresAt - 1)).toBe('ok');
   });
 
   it('CC-4: a write to a destroyed session is gone and never re-creates it', async () => {
@@ -171,7 +172,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
     const record = makeRecord({ userId: 'u1' });
     await store.create(record, T);
     expect(await store.destroy(record.sessionId)).toBe(true);
-    expect(await store.write({ ...record, version: 2 }, 1, T)).toBe('gone');
+    expect(await store.write({ ...record, version: 2 }, 'v1', T)).toBe('gone');
     expect(await store.read(record.sessionId, T)).toBeNull();
     await expectEmpty(store);
   });
@@ -192,20 +193,20 @@ describe.each(targets)('Redis store on a $name', (target) => {
     const index = async () => (await store.inspection.contents()).userIndex;
     expect(await index()).toEqual({});
     const bound = { ...record, version: 2, userId: 'u1' };
-    expect(await store.write(bound, 1, T)).toBe('ok');
+    expect(await store.write(bound, 'v1', T)).toBe('ok');
     expect(await store.listByUser('u1', T)).toEqual([bound]);
     expect(await index()).toEqual({ u1: [record.sessionId] });
     // A write that keeps the user keeps the entry.
     const touched = { ...bound, version: 3, lastSeenAt: T };
-    expect(await store.write(touched, 2, T)).toBe('ok');
+    expect(await store.write(touched, 'v2', T)).toBe('ok');
     expect(await index()).toEqual({ u1: [record.sessionId] });
     const switched = { ...touched, version: 4, userId: 'u2' };
-    expect(await store.write(switched, 3, T)).toBe('ok');
+    expect(await store.write(switched, 'v3', T)).toBe('ok');
     // ST-5: exact when the write returns, before any read could clean up.
     expect(await index()).toEqual({ u2: [record.sessionId] });
     expect(await store.listByUser('u1', T)).toEqual([]);
     expect(await store.listByUser('u2', T)).toEqual([switched]);
-    expect(await store.write({ ...switched, version: 5, userId: null }, 4, T)).toBe('ok');
+    expect(await store.write({ ...switched, version: 5, userId: null }, 'v4', T)).toBe('ok');
     expect(await index()).toEqual({});
     expect(await store.listByUser('u2', T)).toEqual([]);
   });
@@ -214,8 +215,8 @@ describe.each(targets)('Redis store on a $name', (target) => {
     const store = newStore();
     const record = makeRecord();
     await store.create(record, T);
-    await store.write({ ...record, version: 2 }, 1, T);
-    expect(await store.write({ ...record, version: 2, userId: 'u1' }, 1, T)).toBe('conflict');
+    await store.write({ ...record, version: 2 }, 'v1', T);
+    expect(await store.write({ ...record, version: 2, userId: 'u1' }, 'v1', T)).toBe('conflict');
     expect((await store.inspection.contents()).userIndex).toEqual({});
   });
 
@@ -295,7 +296,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
         const r = makeRecord({ user: { value } as never });
         await store.create(r, T);
         const next = { ...r, version: 2, browser: { value } as never };
-        expect(await store.write(next, 1, T)).toBe('ok');
+        expect(await store.write(next, 'v1', T)).toBe('ok');
         const back = await store.read(r.sessionId, T);
         expect(JSON.stringify(back)).toBe(JSON.stringify(next));
         await store.destroy(r.sessionId);
@@ -316,6 +317,50 @@ describe.each(targets)('Redis store on a $name', (target) => {
     await expectEmpty(store);
   });
 
+  it('SEC-3: inspection.corrupt plants undecodable bytes and keeps the index entry, which destroy removes', async () => {
+    const store = newStore();
+    const record = makeRecord({ userId: 'u1' });
+    await store.create(record, T);
+    await store.inspection.corrupt(record.sessionId);
+    expect(await store.read(record.sessionId, T)).toBe('corrupt');
+    expect((await store.inspection.contents()).userIndex).toEqual({ u1: [record.sessionId] });
+    expect(await store.listByUser('u1', T)).toEqual([]);
+    expect(await store.destroy(record.sessionId)).toBe(true);
+    await expectEmpty(store);
+  });
+
+  it('CC-1: a write naming another write id conflicts even when its version is the next one (fail-over)', async () => {
+    const store = newStore();
+    const record = makeRecord({ userId: 'u1', writeIds: ['w1'] });
+    await store.create(record, T);
+    const lost = { ...record, version: 2, writeIds: ['w1', 'w2-lost'], browser: { lost: true } };
+    const other = { ...record, version: 2, writeIds: ['w1', 'w2'], browser: { kept: true } };
+    expect(await store.write(other, 'w1', T)).toBe('ok');
+    // A request based on the lost version 2: its condition names the lost write, not version 2.
+    expect(await store.write({ ...lost, version: 3, writeIds: ['w1', 'w2-lost', 'w3'] }, 'w2-lost', T)).toBe(
+      'conflict',
+    );
+    expect(await store.write({ ...other, version: 3, writeIds: ['w1', 'w2', 'w3'] }, 'w1', T)).toBe(
+      'conflict',
+    );
+    expect(await store.read(record.sessionId, T)).toEqual(other);
+  });
+
+  it('ST-7: a record stored by store contract 1 (no write id field) takes one write on its version', async () => {
+    const store = newStore();
+    const record = makeRecord({ writeIds: ['w1'] });
+    await store.create(record, T);
+    const key = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
+    await client.hdel(key, 'w');
+    const next = { ...record, version: 2, writeIds: ['w1', 'w2'] };
+    expect(await store.write({ ...next, version: 3 }, 'w1', T)).toBe('conflict');
+    expect(await store.write(next, 'w1', T)).toBe('ok');
+    expect(await client.hget(key, 'w')).toBe('w2');
+    expect(await store.write({ ...next, version: 3, writeIds: ['w1', 'w2', 'w3'] }, 'w1', T)).toBe(
+      'conflict',
+    );
+  });
+
   it('SEC-3: a key of another type where a record should be reads as corrupt and crashes nothing', async () => {
     const store = newStore();
     const record = makeRecord();
@@ -324,7 +369,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
     await client.del(key);
     await client.set(key, 'not a record');
     expect(await store.read(record.sessionId, T)).toBe('corrupt');
-    expect(await store.write({ ...record, version: 2 }, 1, T)).toBe('gone');
+    expect(await store.write({ ...record, version: 2 }, 'v1', T)).toBe('gone');
     expect(await store.create(record, T)).toBe('exists');
     expect(await store.destroy(record.sessionId)).toBe(true);
   });
@@ -378,7 +423,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
     await store.create(record, T);
     const key = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
     // A skewed instance writes one millisecond before the deadline by its clock.
-    expect(await store.write({ ...record, version: 2 }, 1, T + day - 1)).toBe('ok');
+    expect(await store.write({ ...record, version: 2 }, 'v1', T + day - 1)).toBe('ok');
     expect(await client.pttl(key)).toBeGreaterThan(day - 60_000);
     expect(await store.read(record.sessionId, T)).toMatchObject({ version: 2 });
   });
@@ -389,7 +434,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
     await store.create(record, T);
     for (const node of masters()) await node.script('FLUSH');
     expect(await store.read(record.sessionId, T)).toEqual(record);
-    expect(await store.write({ ...record, version: 2 }, 1, T)).toBe('ok');
+    expect(await store.write({ ...record, version: 2 }, 'v1', T)).toBe('ok');
     expect(await store.listByUser('u1', T)).toHaveLength(1);
     expect(await store.destroyByUser('u1', [])).toEqual([record.sessionId]);
   });
@@ -437,7 +482,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
         const ops: [string, () => Promise<unknown>][] = [
           ['create', () => store.create(record, T)],
           ['read', () => store.read(record.sessionId, T)],
-          ['write (switching user)', () => store.write(next, 1, T)],
+          ['write (switching user)', () => store.write(next, 'v1', T)],
           ['listByUser', () => store.listByUser('u2', T)],
           ['destroyByUser', () => store.destroyByUser('u2', [record.sessionId])],
           ['destroy', () => store.destroy(record.sessionId)],
@@ -568,7 +613,7 @@ describe('Redis store faults (SEC-2)', () => {
     await closed;
     // Rejected at once by the client (no offline queue), not after a timeout.
     await expect(store.read(record.sessionId, T)).rejects.toThrow(/enableOfflineQueue/);
-    await expect(store.write({ ...record, version: 2 }, 1, T)).rejects.toThrow(/enableOfflineQueue/);
+    await expect(store.write({ ...record, version: 2 }, 'v1', T)).rejects.toThrow(/enableOfflineQueue/);
     const ready = event(client, 'ready');
     server = await startRedisServer({ port });
     await ready;
@@ -592,7 +637,7 @@ describe('Redis store faults (SEC-2)', () => {
       const ended = records.slice(0, 5);
       for (const r of ended) expect(await aofStore.destroy(r.sessionId)).toBe(true);
       const written = { ...records[5]!, version: 2, browser: { kept: true } };
-      expect(await aofStore.write(written, 1, T)).toBe('ok');
+      expect(await aofStore.write(written, 'v1', T)).toBe('ok');
       const closed = event(aofClient, 'close');
       process.kill(durable.pid, 'SIGKILL');
       await closed;

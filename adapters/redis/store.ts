@@ -17,7 +17,7 @@ import type {
   StoreInspection,
   WriteResult,
 } from '../../src/index.js';
-import { decodeRecord, readResultOf } from '../../src/index.js';
+import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../src/index.js';
 import { cluster, splitField } from './cluster.js';
 import { type CoreSettings, redisCore } from './core.js';
 import { driverFor, type RedisClient } from './driver.js';
@@ -67,14 +67,15 @@ export interface RedisStoreOptions {
 export interface RedisStore extends SessionStore {
   /** Locks and inspection; the user index is `'exact'` on a single node, `'superset'` on Cluster (ST-4). */
   readonly supports: {
+    readonly contract: 2;
     readonly locks: true;
     readonly inspection: true;
     readonly userIndex: 'exact' | 'superset';
   };
   /** Pessimistic locks with an owner token and a TTL (CC-5). */
   readonly locks: SessionLocks;
-  /** Every key under the prefix, found by SCAN on every master (ST-5). */
-  readonly inspection: StoreInspection;
+  /** Every key under the prefix, found by SCAN on every master (ST-5); planting corrupt bytes (SEC-3). */
+  readonly inspection: Required<StoreInspection>;
 }
 
 const DEFAULTS = {
@@ -170,7 +171,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const { mode } = topology;
 
   const store: RedisStore = {
-    supports: { locks: true, inspection: true, userIndex: topology.userIndex },
+    supports: {
+      contract: STORE_CONTRACT,
+      locks: true,
+      inspection: true,
+      userIndex: topology.userIndex,
+    },
 
     async create(record: SessionRecord, now: number, encoded?: string): Promise<CreateResult> {
       const userId = typeof record.userId === 'string' ? record.userId : '';
@@ -190,6 +196,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         prefix,
         record.sessionId,
         now,
+        writeIdOf(record),
       );
       if (created === 1) return 'ok';
       // ID-4: a collision never overwrites; the entry claimed for it goes again (ST-5).
@@ -206,7 +213,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     async write(
       record: SessionRecord,
-      expectedVersion: number,
+      expected: string,
       now: number,
       encoded?: string,
     ): Promise<WriteResult> {
@@ -217,7 +224,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
           'write',
           keys.record(record.sessionId),
           encoded ?? JSON.stringify(record),
-          expectedVersion,
+          expected,
           now,
           record.version,
           record.expiresAt,
@@ -228,6 +235,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
           prefix,
           record.sessionId,
           claimed ? '1' : '0',
+          writeIdOf(record),
         ) as Promise<[string, string?, string?]>;
       let [outcome, releaseUser = '', releaseToken = ''] = await attempt(false);
       if (outcome === 'claim') {
@@ -314,6 +322,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
           }
         }
         return { records, userIndex, locks, keys: all };
+      },
+      async corrupt(sessionId: string): Promise<void> {
+        // SEC-3: the record field no longer decodes; the binding fields, and so the index entry, stay.
+        const key = keys.record(sessionId);
+        await core.command(key, 'HSET', key, 'r', '{"format":2,"sessionId":');
       },
     },
 

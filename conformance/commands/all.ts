@@ -32,8 +32,14 @@ export function storeCommandArbs(options: { locks: boolean }): fc.Arbitrary<Stor
   const userId = fc.constantFrom(...USER_POOL);
   const create = recordSpecArb().map((spec) => new CreateCommand(spec));
   const write = fc
-    .tuple(recordSpecArb(), fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.constantFrom(-1, 1)))
-    .map(([spec, delta]) => new WriteCommand(spec, delta));
+    .tuple(
+      recordSpecArb(),
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constant('current' as const) },
+        fc.constantFrom('previous' as const, 'foreign' as const),
+      ),
+    )
+    .map(([spec, condition]) => new WriteCommand(spec, condition));
   // Creates and writes are listed twice: sequences need stored records for the other steps to bite.
   const arbs: fc.Arbitrary<StoreCommand>[] = [
     create,

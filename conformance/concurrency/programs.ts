@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 import fc from 'fast-check';
-import type { SessionStore } from '../../src/index.js';
+import { type SessionStore, writeIdOf } from '../../src/index.js';
 import { buildRecord, type RecordSpec, T0 } from '../arbitraries.js';
+import type { StoredRecord } from '../model.js';
 
 /** Few sessions and users, so that clients collide (CK-5). @internal */
 export const RACE_SESSIONS = ['sid-A', 'sid-B'] as const;
@@ -78,24 +79,26 @@ export function programsArb(maxClients: number, maxSteps: number): fc.Arbitrary<
  * @internal
  */
 export async function runProgram(store: SessionStore, program: Program, tolerate = false): Promise<void> {
-  const seen = new Map<string, number>();
+  const seen = new Map<string, StoredRecord>();
   for (const step of program) {
     try {
       switch (step.kind) {
         case 'create': {
-          if ((await store.create(buildRecord(step.spec, T0, 1), T0)) === 'ok')
-            seen.set(step.spec.sessionId, 1);
+          const record = buildRecord(step.spec, T0, 1);
+          if ((await store.create(record, T0)) === 'ok') seen.set(step.spec.sessionId, record);
           break;
         }
         case 'write': {
-          const expected = seen.get(step.spec.sessionId) ?? 1;
-          const record = buildRecord(step.spec, T0, expected + 1);
-          if ((await store.write(record, expected, T0)) === 'ok') seen.set(step.spec.sessionId, expected + 1);
+          // CC-1: conditioned on the write id of the last record this client saw.
+          const base = seen.get(step.spec.sessionId);
+          const record = buildRecord(step.spec, T0, (base?.version ?? 1) + 1);
+          const expected = base === undefined ? 'never-seen' : writeIdOf(base);
+          if ((await store.write(record, expected, T0)) === 'ok') seen.set(step.spec.sessionId, record);
           break;
         }
         case 'read': {
           const found = await store.read(step.sessionId, T0);
-          if (typeof found === 'object' && found !== null) seen.set(step.sessionId, found.version);
+          if (typeof found === 'object' && found !== null) seen.set(step.sessionId, found);
           break;
         }
         case 'destroy':

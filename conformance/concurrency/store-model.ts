@@ -37,7 +37,7 @@ export const storeHistoryModel: SequentialModel<StoreState, unknown[], unknown> 
       case 'read':
         return [state, { op, value: model.read(args[0] as string, args[1] as number) }];
       case 'write':
-        return expect(model.write(args[0] as SessionRecord, args[1] as number, args[2] as number));
+        return expect(model.write(args[0] as SessionRecord, args[1] as string, args[2] as number));
       case 'destroy':
         return expect(model.destroy(args[0] as string));
       case 'listByUser':

@@ -16,10 +16,11 @@ import type {
   StoreSupports,
   WriteResult,
 } from '../../src/index.js';
+import { decodeRecord, writeIdOf } from '../../src/index.js';
 
 /** A correct in-process store with locks and inspection. @internal */
 export class BaseStore implements SessionStore {
-  supports: StoreSupports = { locks: true, inspection: true, userIndex: 'exact' };
+  supports: StoreSupports = { contract: 2, locks: true, inspection: true, userIndex: 'exact' };
   /** sessionId -> JSON text of the record. */
   protected readonly records = new Map<string, string>();
   /** userId -> session ids. */
@@ -62,16 +63,23 @@ export class BaseStore implements SessionStore {
   }
 
   async read(sessionId: string, now: number): Promise<ReadResult> {
-    const record = this.decode(sessionId);
-    if (record === undefined) return null;
+    const text = this.records.get(sessionId);
+    if (text === undefined) return null;
+    const record = decodeRecord(text);
+    if (record === undefined) return 'corrupt';
     return this.isLive(record, now) ? record : 'expired';
   }
 
-  async write(record: SessionRecord, expectedVersion: number, now: number): Promise<WriteResult> {
+  /** CC-1: whether a write conditioned on `expected` may replace `stored`. */
+  protected matches(stored: SessionRecord, expected: string, _record: SessionRecord): boolean {
+    return writeIdOf(stored) === expected;
+  }
+
+  async write(record: SessionRecord, expected: string, now: number): Promise<WriteResult> {
     const stored = this.decode(record.sessionId);
     if (stored === undefined) return 'gone';
     if (!this.isLive(stored, now)) return 'expired';
-    if (stored.version !== expectedVersion) return 'conflict';
+    if (!this.matches(stored, expected, record)) return 'conflict';
     this.unindex(stored.userId, stored.sessionId);
     this.records.set(record.sessionId, this.encode(record));
     this.index(record.userId, record.sessionId);
@@ -135,6 +143,12 @@ export class BaseStore implements SessionStore {
         ...[...this.held.keys()].map((id) => `lock:${id}`),
       ],
     }),
+    // SEC-3: JSON without a numeric expiresAt; the binding stays, so destroy still finds the index entry.
+    corrupt: async (sessionId) => {
+      const userId = this.decode(sessionId)?.userId ?? null;
+      this.records.set(sessionId, JSON.stringify({ expiresAt: 'not a time', userId }));
+      this.index(userId, sessionId);
+    },
   };
 
   async close(): Promise<void> {}

@@ -105,9 +105,20 @@ export const MUTANTS: readonly Mutant[] = [
     breaks: 'CC-1',
     factory: factoryOf(
       class extends BaseStore {
-        override async write(record: SessionRecord, _expected: number, now: number): Promise<WriteResult> {
-          const stored = this.decode(record.sessionId);
-          return super.write(record, stored?.version ?? -1, now);
+        override matches(): boolean {
+          return true;
+        }
+      },
+    ),
+  },
+  {
+    // Store contract 1: the version a fail-over can reuse stands in for the write id.
+    name: 'write conditioned on the version alone (contract 1)',
+    breaks: 'CC-1.failover',
+    factory: factoryOf(
+      class extends BaseStore {
+        override matches(stored: SessionRecord, _expected: string, record: SessionRecord): boolean {
+          return stored.version === record.version - 1;
         }
       },
     ),
@@ -117,7 +128,7 @@ export const MUTANTS: readonly Mutant[] = [
     breaks: 'CC-4',
     factory: factoryOf(
       class extends BaseStore {
-        override async write(record: SessionRecord, expected: number, now: number): Promise<WriteResult> {
+        override async write(record: SessionRecord, expected: string, now: number): Promise<WriteResult> {
           if (!this.records.has(record.sessionId)) {
             await this.create(record, now);
             return 'ok';
@@ -259,6 +270,30 @@ export const MUTANTS: readonly Mutant[] = [
     ),
   },
   {
+    name: 'a store-contract-1 manifest (no supports.contract)',
+    breaks: 'ST-4',
+    factory: factoryOf(
+      class extends BaseStore {
+        constructor() {
+          super();
+          withoutContract(this);
+        }
+      },
+    ),
+  },
+  {
+    name: 'undecodable bytes read as absent instead of corrupt',
+    breaks: 'SEC-3',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async read(sessionId: string, now: number): Promise<ReadResult> {
+          const result = await super.read(sessionId, now);
+          return result === 'corrupt' ? null : result;
+        }
+      },
+    ),
+  },
+  {
     name: 'read of an absent session throws instead of answering null',
     breaks: 'ST-1',
     factory: factoryOf(
@@ -390,9 +425,34 @@ export const partialFactory: StoreFactory = () => {
   const store = new BaseStore();
   delete store.locks;
   delete store.inspection;
-  store.supports = { locks: false, inspection: false, userIndex: 'exact' } satisfies StoreSupports;
+  store.supports = {
+    contract: 2,
+    locks: false,
+    inspection: false,
+    userIndex: 'exact',
+  } satisfies StoreSupports;
   return { store, close: () => store.close() };
 };
 
 /** The correct store the mutants are made from. @internal */
 export const correctFactory: StoreFactory = factoryOf(BaseStore);
+
+/**
+ * A store written for store contract 1: no `supports.contract`, and writes compared with the version
+ * the manager used to pass (CC-1 of contract 1). @internal
+ */
+export const contractOneFactory: StoreFactory = () => {
+  const store = new (class extends BaseStore {
+    override matches(stored: SessionRecord, expected: string): boolean {
+      return (stored.version as unknown) === expected;
+    }
+  })();
+  withoutContract(store);
+  return { store, close: () => store.close() };
+};
+
+/** Drop `supports.contract`, as a store written for contract 1 has none. */
+function withoutContract(store: BaseStore): void {
+  const { contract: _contract, ...rest } = store.supports;
+  store.supports = rest as StoreSupports;
+}

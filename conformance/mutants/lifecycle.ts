@@ -17,7 +17,7 @@ export const LIFECYCLE_MUTANTS: readonly Mutant[] = [
     breaks: 'CK-4.paths',
     factory: () => {
       const store = new (class extends BaseStore {
-        override async write(record: SessionRecord, expected: number, now: number): Promise<WriteResult> {
+        override async write(record: SessionRecord, expected: string, now: number): Promise<WriteResult> {
           const stored = this.decode(record.sessionId);
           const kept = stored === undefined ? record : { ...record, secretHash: stored.secretHash };
           return super.write(kept, expected, now);

@@ -34,11 +34,11 @@ class GetThenSetCreate extends BaseStore {
 
 /** CC-1 done as a read, a round trip, then an unconditional set: lost updates, two winners. */
 class ReadThenWrite extends BaseStore {
-  override async write(record: SessionRecord, expectedVersion: number, now: number): Promise<WriteResult> {
+  override async write(record: SessionRecord, expected: string, now: number): Promise<WriteResult> {
     const stored = this.decode(record.sessionId);
     if (stored === undefined) return 'gone';
     if (!this.isLive(stored, now)) return 'expired';
-    if (stored.version !== expectedVersion) return 'conflict';
+    if (!this.matches(stored, expected, record)) return 'conflict';
     await roundTrip();
     const current = this.decode(record.sessionId);
     if (current !== undefined) this.unindex(current.userId, current.sessionId);
@@ -55,12 +55,12 @@ class ReadThenWrite extends BaseStore {
 class UnfencedWrite extends BaseStore {
   private chain: Promise<unknown> = Promise.resolve();
 
-  override write(record: SessionRecord, expectedVersion: number, now: number): Promise<WriteResult> {
+  override write(record: SessionRecord, expected: string, now: number): Promise<WriteResult> {
     const next = this.chain.then(async (): Promise<WriteResult> => {
       const stored = this.decode(record.sessionId);
       if (stored === undefined) return 'gone';
       if (!this.isLive(stored, now)) return 'expired';
-      if (stored.version !== expectedVersion) return 'conflict';
+      if (!this.matches(stored, expected, record)) return 'conflict';
       await roundTrip();
       this.unindex(stored.userId, stored.sessionId);
       this.records.set(record.sessionId, this.encode(record));

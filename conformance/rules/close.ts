@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { writeIdOf } from '../../src/index.js';
 import { buildRecord, T0 } from '../arbitraries.js';
 import { trackHandles } from '../handles.js';
 import type { Rule, RuleContext } from '../rule.js';
@@ -20,7 +21,11 @@ async function exerciseOnce(ctx: RuleContext): Promise<void> {
     );
     await store.create(record, T0);
     await store.read('sid-A', T0);
-    await store.write({ ...record, version: 2 }, 1, T0);
+    await store.write(
+      { ...record, version: 2, writeIds: [...record.writeIds, 'w-close'] },
+      writeIdOf(record),
+      T0,
+    );
     await store.listByUser('user-1', T0);
     if (ctx.supports.locks && store.locks !== undefined) {
       await store.locks.acquire('close', 'kit', 1000, T0);

@@ -55,7 +55,7 @@ export const coreRule: Rule = {
           2,
         );
         await answers('read of an absent id', () => store.read('sid-absent', T0), null);
-        await answers('write of an absent id', () => store.write(absent, 1, T0), 'gone');
+        await answers('write of an absent id', () => store.write(absent, 'w-absent', T0), 'gone');
         await answers('destroy of an absent id', () => store.destroy('sid-absent'), false);
         await answers('listByUser of an unknown user', () => store.listByUser('user-absent', T0), []);
         await answers('destroyByUser of an unknown user', () => store.destroyByUser('user-absent', []), []);

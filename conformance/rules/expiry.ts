@@ -4,7 +4,9 @@
  *
  * @packageDocumentation
  */
+
 import fc from 'fast-check';
+import { writeIdOf } from '../../src/index.js';
 import { buildRecord, recordSpecArb, relative, T0, USER_POOL } from '../arbitraries.js';
 import { jsonEqual, show } from '../json.js';
 import { checkProperty, namedProperty } from '../property.js';
@@ -69,13 +71,13 @@ export const expiryRule: Rule = {
               );
             }
             const late = buildRecord({ ...spec, userId, expiresIn: lifetime }, end, 2);
-            const lateWrite = await store.write(late, 1, end);
+            const lateWrite = await store.write(late, writeIdOf(record), end);
             expect(
               lateWrite === 'expired',
               `ST-3: write at ${at(end)} answered ${show(lateWrite)}, expected 'expired'`,
             );
             const intime = buildRecord({ ...spec, userId, expiresIn: lifetime }, end - 1, 2);
-            const write = await store.write(intime, 1, end - 1);
+            const write = await store.write(intime, writeIdOf(record), end - 1);
             expect(write === 'ok', `ST-3: write at ${at(end - 1)} answered ${show(write)}, expected 'ok'`);
             const newEnd = intime.expiresAt;
             expect(

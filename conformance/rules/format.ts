@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
+
 import fc from 'fast-check';
 import type { SessionRecord, SessionRecordV1 } from '../../src/index.js';
+import { writeIdOf } from '../../src/index.js';
 import { buildRecord, recordSpecArb, T0, USER_POOL } from '../arbitraries.js';
 import { jsonEqual, show } from '../json.js';
 import { checkProperty, namedProperty } from '../property.js';
@@ -38,7 +40,7 @@ export const formatRule: Rule = {
             `ST-7: listByUser answered ${show(listed, 600)}, expected the format-1 record`,
           );
           const upgraded: SessionRecord = { ...current, version: 2 };
-          const written = await store.write(upgraded, 1, T0);
+          const written = await store.write(upgraded, writeIdOf(v1), T0);
           expect(written === 'ok', `ST-7: upgrading write over a format-1 record answered ${show(written)}`);
           const after = await store.read(v1.sessionId, T0);
           expect(jsonEqual(after, upgraded), `ST-7: read after the upgrade answered ${show(after, 600)}`);

@@ -3,7 +3,9 @@
  *
  * @packageDocumentation
  */
+
 import fc from 'fast-check';
+import { writeIdOf } from '../../src/index.js';
 import { buildRecord, recordSpecArb, T0, USER_POOL } from '../arbitraries.js';
 import { show } from '../json.js';
 import { checkProperty, namedProperty } from '../property.js';
@@ -35,7 +37,7 @@ export const goneRule: Rule = {
             if (ending === 'purgeExpired') await store.purgeExpired(record.expiresAt);
             // The in-flight save was computed before the ending, at a time the session was live.
             const save = buildRecord({ ...spec, userId, expiresIn: 100 }, T0 + 1, 2);
-            const result = await store.write(save, 1, T0 + 1);
+            const result = await store.write(save, writeIdOf(record), T0 + 1);
             expect(
               result === 'gone',
               `CC-4: write after ${ending} answered ${show(result)}, expected 'gone'`,

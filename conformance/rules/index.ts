@@ -8,8 +8,10 @@ import { casRule } from './cas.js';
 import { closeRule } from './close.js';
 import { concurrencyRules } from './concurrency.js';
 import { coreRule } from './core.js';
+import { corruptRule } from './corrupt.js';
 import { createRule } from './create.js';
 import { expiryRule } from './expiry.js';
+import { failoverRule } from './failover.js';
 import { formatRule } from './format.js';
 import { goneRule } from './gone.js';
 import { isolationRule, teardownRule } from './isolation.js';
@@ -38,7 +40,9 @@ export const RULE_GROUPS: readonly RuleGroup[] = [
       formatRule,
       createRule,
       casRule,
+      failoverRule,
       goneRule,
+      corruptRule,
       locksRule,
       modelRule,
       isolationRule,

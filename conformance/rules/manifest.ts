@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { STORE_CONTRACT } from '../../src/index.js';
 import { show } from '../json.js';
 import { errorMessage } from '../property.js';
 import { expect, type Rule } from '../rule.js';
@@ -20,7 +21,13 @@ export const manifestRule: Rule = {
           typeof supports === 'object' && supports !== null,
           `ST-4: store.supports is ${show(supports)}, expected an object`,
         );
-        const { locks, inspection, userIndex } = supports as Record<string, unknown>;
+        const { contract, locks, inspection, userIndex } = supports as Record<string, unknown>;
+        expect(
+          contract === STORE_CONTRACT,
+          contract === undefined || contract === 1
+            ? `ST-4: this is a store-contract-1 store (supports.contract is ${show(contract)}); the kit checks contract ${STORE_CONTRACT}: writes are conditioned on the write id of the stored record, not its version (CC-1; see the CHANGELOG's migration notes)`
+            : `ST-4: supports.contract is ${show(contract)}, expected ${STORE_CONTRACT}`,
+        );
         expect(typeof locks === 'boolean', `ST-4: supports.locks is ${show(locks)}, expected a boolean`);
         expect(
           typeof inspection === 'boolean',

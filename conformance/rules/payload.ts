@@ -3,7 +3,9 @@
  *
  * @packageDocumentation
  */
+
 import fc from 'fast-check';
+import { writeIdOf } from '../../src/index.js';
 import { bucketArb, buildRecord, recordSpecArb, T0, USER_POOL } from '../arbitraries.js';
 import { jsonEqual, jsonRoundTrip, show } from '../json.js';
 import { checkProperty, namedProperty } from '../property.js';
@@ -45,8 +47,8 @@ export const payloadRule: Rule = {
               2,
             );
             expect(
-              (await store.write(next, 1, T0)) === 'ok',
-              'CC-1: write with the stored version was refused',
+              (await store.write(next, writeIdOf(record), T0)) === 'ok',
+              'CC-1: write with the stored write id was refused',
             );
             const reread = await store.read(record.sessionId, T0);
             const expectedNext = jsonRoundTrip(next);

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import fc from 'fast-check';
+import { writeIdOf } from '../../src/index.js';
 import { buildRecord, relative, SESSION_POOL, T0, USER_POOL } from '../arbitraries.js';
 import { jsonEqual, show } from '../json.js';
 import { checkProperty, namedProperty } from '../property.js';
@@ -42,20 +43,22 @@ export const writeRule: Rule = {
       namedProperty(
         worldArb,
         fc.constantFrom(...SESSION_POOL),
-        fc.constantFrom(0, 0, -1, 1),
+        fc.constantFrom(true, true, false),
         fc.option(fc.constantFrom(...USER_POOL), { nil: null }),
-        (world, sessionId, delta, userId) =>
+        (world, sessionId, current, userId) =>
           withStore(ctx, async (store, model) => {
             await seedWorld(store, model, world);
             const now = T0 + world.elapsed;
-            const expectedVersion = (model.records.get(sessionId)?.version ?? 1) + delta;
+            const stored = model.records.get(sessionId);
+            // CC-1: the stored write id, or one the store never held.
+            const expected = current && stored !== undefined ? writeIdOf(stored) : 'w-never-stored';
             const spec = { ...world.specs[0]!, sessionId, userId, expiresIn: 30 };
-            const record = buildRecord(spec, now, expectedVersion + 1);
-            const actual = await store.write(record, expectedVersion, now);
-            const allowed = model.write(record, expectedVersion, now);
+            const record = buildRecord(spec, now, (stored?.version ?? 1) + 1);
+            const actual = await store.write(record, expected, now);
+            const allowed = model.write(record, expected, now);
             expect(
               (allowed as string[]).includes(actual),
-              `ST-2: write(${sessionId}, expectedVersion=${expectedVersion}) at ${relative(now)} answered ${show(actual)}, expected ${show(allowed)}`,
+              `ST-2: write(${sessionId}, expected=${current ? 'stored' : 'another'} write id) at ${relative(now)} answered ${show(actual)}, expected ${show(allowed)}`,
             );
             await expectReadsMatch(
               store,
