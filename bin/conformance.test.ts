@@ -33,9 +33,9 @@ export function factory() {
     async write(r, v, now) { const t = records.get(r.sessionId); if (t === undefined) return 'gone'; const s = JSON.parse(t);
       if (now >= s.expiresAt) return 'expired'; if ((s.writeIds?.at(-1) ?? 'v' + s.version) !== v) return 'conflict'; records.set(r.sessionId, JSON.stringify(r)); return 'ok'; },
     async destroy(id) { return records.delete(id); },
-    async listByUser(u, now) { return [...records.values()].map((t) => JSON.parse(t)).filter((r) => r.userId === u && now < r.expiresAt); },
+    async listByUser(u, now) { return { records: [...records.values()].map((t) => JSON.parse(t)).filter((r) => r.userId === u && now < r.expiresAt), cursor: null }; },
     async destroyByUser(u, except) { const ids = [...records.values()].map((t) => JSON.parse(t)).filter((r) => r.userId === u && !except.includes(r.sessionId)).map((r) => r.sessionId);
-      for (const id of ids) records.delete(id); return ids; },
+      for (const id of ids) records.delete(id); return { deleted: ids, cursor: null }; },
     async purgeExpired() { const n = records.size; records.clear(); return n; },
     async close() {},
   };

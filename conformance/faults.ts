@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { SessionRecord, SessionRecordV1, SessionStore } from '../src/index.js';
+import type { PageRequest, SessionRecord, SessionRecordV1, SessionStore } from '../src/index.js';
 
 /**
  * What happens to one call:
@@ -235,11 +235,11 @@ export function loseAcknowledgedWrites(store: SessionStore): LossyStore {
       },
     },
     destroyByUser: {
-      value: async (userId: string, except: readonly string[]) => {
-        for (const record of await store.listByUser(userId, BEFORE_EVERYTHING)) {
+      value: async (userId: string, except: readonly string[], page?: PageRequest) => {
+        for (const record of (await store.listByUser(userId, BEFORE_EVERYTHING)).records) {
           await remember(record.sessionId);
         }
-        return store.destroyByUser(userId, except);
+        return store.destroyByUser(userId, except, page);
       },
     },
     replicate: { value: () => replica.clear() },

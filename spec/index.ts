@@ -74,12 +74,15 @@ export {
 } from './rules.js';
 export type {
   CreateResult,
+  PageRequest,
   ReadResult,
   SessionLocks,
   SessionStore,
   StoreContents,
   StoreInspection,
   StoreSupports,
+  UserPage,
+  UserStep,
   WriteResult,
 } from './store.js';
 export { STORE_CONTRACT } from './store.js';

@@ -27,6 +27,29 @@ export type CreateResult = 'ok' | 'exists';
  */
 export const STORE_CONTRACT = 2 as const;
 
+/** A bounded step of a per-user operation (store contract 2). */
+export interface PageRequest {
+  /** About how many index entries one call covers; a positive integer. */
+  limit?: number;
+  /** The cursor a previous step returned; absent or `null` to start. Opaque to the caller. */
+  cursor?: string | null;
+}
+
+/** One page of a user's live sessions (LC-9). */
+export interface UserPage {
+  records: SessionRecord[];
+  /** Pass back for the next page; `null` when the listing is complete. */
+  cursor: string | null;
+}
+
+/** One step of deleting a user's sessions (LC-9, LC-10). */
+export interface UserStep {
+  /** The session ids this step deleted. */
+  deleted: string[];
+  /** Pass back for the next step; `null` when every session is deleted. */
+  cursor: string | null;
+}
+
 /**
  * The capability manifest (ST-4). The conformance kit branches on it and reports what an adapter does
  * not support as UNSUPPORTED, never as passed.
@@ -101,15 +124,25 @@ export interface SessionStore {
    */
   destroy(sessionId: string): Promise<boolean>;
   /**
-   * The user's live sessions (LC-9), in any order; expired ones are left out.
+   * The user's live sessions (LC-9), in any order; expired ones are left out. Without `page.limit`, one
+   * call answers every session (atomic, section 5.1). With it, one call is one bounded step: a page of
+   * about `limit` sessions (fewer, even none, is allowed while `cursor` is not `null`) and the cursor of
+   * the next page. Following the cursors until `null` answers every session that stayed bound to the
+   * user from the first page to the last, each at least once (a store that resizes its index while the
+   * pages are read MAY answer one twice).
+   * @param page - `limit`: a positive integer; `cursor`: from the previous page, absent or `null` to start.
+   * @returns the page's records and the next cursor, `null` when the listing is complete.
    */
-  listByUser(userId: string, now: number): Promise<SessionRecord[]>;
+  listByUser(userId: string, now: number, page?: PageRequest): Promise<UserPage>;
   /**
    * Delete every session of the user (live or expired) except those named in `except` (LC-9, LC-10),
-   * with their index entries (ST-5). Never misses a session created before the call started (CK-6).
-   * @returns the ids deleted.
+   * with their index entries (ST-5). Without `page.limit`, one atomic call deletes them all. With it,
+   * one call is one bounded, atomic step over about `limit` index entries; calling again with the
+   * returned cursor until it is `null` deletes every session bound to the user before the first step
+   * started (CK-6: never misses one), whatever is created meanwhile.
+   * @returns the ids deleted by this call, and the cursor of the next step (`null`: done).
    */
-  destroyByUser(userId: string, except: readonly string[]): Promise<string[]>;
+  destroyByUser(userId: string, except: readonly string[], page?: PageRequest): Promise<UserStep>;
   /**
    * Delete exactly the records expired at `now` (`now >= expiresAt`) and their index entries (ST-2, ST-5).
    * @returns how many were deleted.

@@ -27,6 +27,7 @@ import { randomId } from './random.js';
 import type { CommitResult, CookieInstruction, Handle } from './session.js';
 import { pause } from './store-call.js';
 import { formatToken, hashesEqual, newSessionId } from './token.js';
+import { destroyAllByUser, listAllByUser } from './user-pages.js';
 import { isStoredRecord } from './validate.js';
 
 /** @internal What the committer needs from the manager. */
@@ -38,6 +39,8 @@ export interface CommitDeps {
   maxSize: number;
   attempts: number;
   backoffMs: number;
+  /** Sessions per per-user store call (bounded per-user operations). */
+  pageSize: number;
   /** LC-12: runs after a login was written (`enforceUserCap`) and before (`refuse`). */
   userCap: { max: number; onExceed: 'end-oldest' | 'refuse' } | null;
 }
@@ -410,10 +413,10 @@ export class Committer {
     const userId = written.userId;
     if (userId !== null && plan.endOtherSessions) {
       // LC-10: a credential change ends every other session of the user.
-      const ended = await deps.call('destroyByUser', () =>
-        deps.store.destroyByUser(userId, [written.sessionId]),
-      );
-      for (const other of ended) deps.emit('revoked', other, userId, 'credential-change');
+      const report = (ended: readonly string[]) => {
+        for (const other of ended) deps.emit('revoked', other, userId, 'credential-change');
+      };
+      await destroyAllByUser(deps.call, deps.store, userId, [written.sessionId], report, deps.pageSize);
     }
     if (userId !== null && plan.enforceUserCap) await this.endOverCap(userId, written.sessionId);
     for (const event of plan.audits) {
@@ -449,9 +452,10 @@ export class Committer {
     const cap = this.deps.userCap;
     if (cap === null || cap.onExceed !== 'refuse' || !planOf(session.effects).enforceUserCap) return;
     const userId = session.local.userId!;
-    const others = (
-      await this.deps.call('listByUser', () => this.deps.store.listByUser(userId, this.deps.now()))
-    ).filter((r) => r.sessionId !== session.local.sessionId);
+    const { call, store, now } = this.deps;
+    const others = (await listAllByUser(call, store, userId, now(), this.deps.pageSize)).filter(
+      (r) => r.sessionId !== session.local.sessionId,
+    );
     if (others.length >= cap.max) {
       throw new SessionError(
         'USER_CAP_REACHED',
@@ -465,7 +469,7 @@ export class Committer {
     const cap = this.deps.userCap;
     if (cap === null || cap.onExceed !== 'end-oldest') return;
     const { store, now } = this.deps;
-    const others = (await this.deps.call('listByUser', () => store.listByUser(userId, now())))
+    const others = (await listAllByUser(this.deps.call, store, userId, now(), this.deps.pageSize))
       .filter((r) => r.sessionId !== keep)
       .sort((a, b) => a.lastSeenAt - b.lastSeenAt);
     for (const victim of others.slice(0, Math.max(0, others.length + 1 - cap.max))) {

@@ -8,6 +8,7 @@ export type {
   Bucket,
   CreateResult,
   JsonValue,
+  PageRequest,
   ReadResult,
   SessionLocks,
   SessionRecord,
@@ -16,6 +17,8 @@ export type {
   StoreContents,
   StoreInspection,
   StoreSupports,
+  UserPage,
+  UserStep,
   WriteResult,
 } from '../spec/index.js';
 export {
@@ -35,6 +38,7 @@ export {
   type LockOptions,
   type SessionManager,
   type SessionManagerOptions,
+  type SessionPage,
   type SessionSummary,
 } from './manager.js';
 export type { BucketName, Updater } from './patch.js';

@@ -551,8 +551,8 @@ describe('ST: the manager side of the store contract', () => {
       read: (i, n) => memory.read(i, n),
       write: (r, v, n) => memory.write(r, v, n),
       destroy: (i) => memory.destroy(i),
-      listByUser: (u, n) => memory.listByUser(u, n),
-      destroyByUser: (u, e) => memory.destroyByUser(u, e),
+      listByUser: (u, n, p) => memory.listByUser(u, n, p),
+      destroyByUser: (u, e, p) => memory.destroyByUser(u, e, p),
       purgeExpired: (n) => memory.purgeExpired(n),
       close: () => memory.close(),
     };

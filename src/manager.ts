@@ -24,6 +24,7 @@ import { randomId } from './random.js';
 import { Session, type SessionHost, type SessionInit } from './session.js';
 import { callStore, pause } from './store-call.js';
 import { hashesEqual, hashSecret, newSecret, newSessionId, parseToken } from './token.js';
+import { destroyAllByUser, listAllByUser, USER_PAGE } from './user-pages.js';
 import { isStoredRecord } from './validate.js';
 
 const MINUTE = 60_000;
@@ -54,6 +55,12 @@ export interface SessionManagerOptions {
   maxSize?: number;
   /** Timeout of each store call (SEC-2). Default 2,000 ms. */
   storeTimeout?: number;
+  /**
+   * How many of a user's sessions one store call lists or deletes: `listSessions`, `revoke`, a
+   * credential change and the per-user cap work in steps of this size, so no store call grows with the
+   * number of sessions a user has. Default 500.
+   */
+  userPageSize?: number;
   /** Compare-and-set attempts before `CONFLICT` (CC-2). Default 10. */
   attempts?: number;
   /** Base of the exponential retry backoff (CC-2). Default 2 ms. */
@@ -69,6 +76,12 @@ export interface SessionSummary {
   expiresAt: number;
   persistent: boolean;
   labels: Record<string, string>;
+}
+
+/** One page of a user's sessions (LC-9): pass `cursor` back for the next one; `null` when done. */
+export interface SessionPage {
+  sessions: SessionSummary[];
+  cursor: string | null;
 }
 
 /** Options of {@link SessionManager.withLock} (CC-5). */
@@ -88,8 +101,28 @@ export interface SessionManager {
    * @throws SessionError `STORE_UNAVAILABLE` when the store fails (SEC-2): never an anonymous stand-in.
    */
   load(token: string | null | undefined): Promise<Session>;
-  /** The live sessions of a user (LC-9). */
+  /**
+   * The live sessions of a user (LC-9), read from the store in bounded pages.
+   * @returns every live session of the user.
+   */
   listSessions(userId: string): Promise<SessionSummary[]>;
+  /**
+   * One page of the user's live sessions (LC-9): about `limit` of them (a page may hold fewer, even
+   * none, before the last), and the cursor of the next page, `null` after the last. A session may
+   * appear on two pages when the store resized its index meanwhile.
+   * @param page - `limit`: a whole number from 1 to 10 000; `cursor`: from the previous page.
+   * @throws TypeError when `limit` is out of range or `cursor` is not a string.
+   * @example
+   * ```ts
+   * let cursor: string | null = null;
+   * do {
+   *   const page = await manager.listSessions('user-42', { limit: 50, cursor });
+   *   render(page.sessions);
+   *   cursor = page.cursor;
+   * } while (cursor !== null);
+   * ```
+   */
+  listSessions(userId: string, page: { limit: number; cursor?: string | null }): Promise<SessionPage>;
   /**
    * End every session of the user except `except` ("log out everywhere", LC-9).
    * @returns the ended session ids.
@@ -153,6 +186,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const endOnReuse = options.endOnReuse ?? false;
   const storeTimeout = positive(options.storeTimeout ?? 2_000, 'storeTimeout');
   const cap = userCap(options.maxSessionsPerUser);
+  const pageSize = positive(options.userPageSize ?? USER_PAGE, 'userPageSize');
+  if (!Number.isInteger(pageSize)) throw new TypeError('userPageSize must be a whole number');
   const onEvent = options.onEvent;
 
   const now = () => clock.now();
@@ -174,6 +209,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     attempts: positive(options.attempts ?? 10, 'attempts'),
     backoffMs: nonNegative(options.backoffMs ?? 2, 'backoffMs'),
     userCap: cap,
+    pageSize,
   });
   const host: SessionHost = { now, config, commit: (handle) => committer.commit(handle) };
   // LC-6: a session ended from outside (`revoke`) and one the store reports expired (`access` past a
@@ -276,10 +312,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     });
   };
 
-  const listSessions = async (userId: string): Promise<SessionSummary[]> => {
-    requireUserId(userId);
-    const records = await call('listByUser', () => store.listByUser(userId, now()));
-    return records
+  const summaries = (userId: string, records: SessionRecord[]): SessionSummary[] =>
+    records
       .filter((r) => r.userId === userId)
       .map((r) => ({
         sessionId: r.sessionId,
@@ -290,7 +324,28 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         persistent: r.persistent,
         labels: { ...(r.labels ?? {}) },
       }));
-  };
+
+  function listSessions(userId: string): Promise<SessionSummary[]>;
+  function listSessions(
+    userId: string,
+    page: { limit: number; cursor?: string | null },
+  ): Promise<SessionPage>;
+  async function listSessions(
+    userId: string,
+    page?: { limit: number; cursor?: string | null },
+  ): Promise<SessionSummary[] | SessionPage> {
+    requireUserId(userId);
+    if (page === undefined) {
+      return summaries(userId, await listAllByUser(call, store, userId, now(), pageSize));
+    }
+    const { limit, cursor = null } = page;
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 10_000))
+      throw new TypeError('listSessions: `limit` must be a whole number from 1 to 10 000');
+    if (cursor !== null && typeof cursor !== 'string')
+      throw new TypeError('listSessions: `cursor` must be the string a previous page returned, or null');
+    const found = await call('listByUser', () => store.listByUser(userId, now(), { limit, cursor }));
+    return { sessions: summaries(userId, found.records), cursor: found.cursor };
+  }
 
   const revoke = async (
     userId: string,
@@ -298,9 +353,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   ): Promise<string[]> => {
     requireUserId(userId);
     const except = typeof opts.except === 'string' ? [opts.except] : [...(opts.except ?? [])];
-    const ended = await call('destroyByUser', () => store.destroyByUser(userId, except));
-    for (const sessionId of ended) revoked(sessionId, userId, 'user');
-    return ended;
+    // Bounded steps; each ended session is reported as soon as its step returns.
+    const report = (ended: readonly string[]) => {
+      for (const sessionId of ended) revoked(sessionId, userId, 'user');
+    };
+    return destroyAllByUser(call, store, userId, except, report, pageSize);
   };
 
   const revokeSession = async (userId: string, sessionId: string): Promise<boolean> => {
@@ -310,7 +367,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       return false;
     if (found === 'expired') {
       // Not readable any more; it belongs to the user only if the index says so.
-      const listed = await call('listByUser', () => store.listByUser(userId, now()));
+      const listed = await listAllByUser(call, store, userId, now(), pageSize);
       if (!listed.some((r) => r.sessionId === sessionId)) return false;
     }
     const deleted = await call('destroy', () => store.destroy(sessionId));

@@ -101,7 +101,7 @@ describe('read', () => {
     // SEC-3: it reads as absent everywhere else too, and crashes nothing.
     expect(await store.write({ ...record, version: 2 }, 'v1', T)).toBe('gone');
     expect(await store.read(record.sessionId, T)).toBe('corrupt');
-    expect(await store.listByUser('u1', T)).toEqual([]);
+    expect((await store.listByUser('u1', T)).records).toEqual([]);
   });
 
   it('SEC-3: a corrupt record is still removed with its index entry, by destroy or by purge', async () => {
@@ -184,7 +184,7 @@ describe('write', () => {
     await store.destroy(record.sessionId);
     expect(await store.write({ ...record, version: 2 }, 'v1', T)).toBe('gone');
     expect(await store.read(record.sessionId, T)).toBeNull();
-    expect(await store.listByUser('u1', T)).toEqual([]);
+    expect((await store.listByUser('u1', T)).records).toEqual([]);
     await expectEmpty(store);
   });
 
@@ -196,18 +196,18 @@ describe('write', () => {
 
     const bound = { ...anon, version: 2, userId: 'alice', state: 'authenticated' as const };
     expect(await store.write(bound, 'v1', T)).toBe('ok');
-    expect(await store.listByUser('alice', T)).toEqual([bound]);
+    expect((await store.listByUser('alice', T)).records).toEqual([bound]);
     expect((await store.inspection.contents()).userIndex).toEqual({ alice: [anon.sessionId] });
 
     const switched = { ...bound, version: 3, userId: 'bob' };
     expect(await store.write(switched, 'v2', T)).toBe('ok');
-    expect(await store.listByUser('alice', T)).toEqual([]);
-    expect(await store.listByUser('bob', T)).toEqual([switched]);
+    expect((await store.listByUser('alice', T)).records).toEqual([]);
+    expect((await store.listByUser('bob', T)).records).toEqual([switched]);
     expect((await store.inspection.contents()).userIndex).toEqual({ bob: [anon.sessionId] });
 
     const unbound = { ...switched, version: 4, userId: null, state: 'anonymous' as const };
     expect(await store.write(unbound, 'v3', T)).toBe('ok');
-    expect(await store.listByUser('bob', T)).toEqual([]);
+    expect((await store.listByUser('bob', T)).records).toEqual([]);
     expect((await store.inspection.contents()).userIndex).toEqual({});
   });
 });
@@ -240,11 +240,12 @@ describe('listByUser and destroyByUser', () => {
     const late = makeRecord({ userId: 'u1', expiresAt: T + 1 });
     const other = makeRecord({ userId: 'u2' });
     for (const r of [early, late, other]) await store.create(r, T - 10);
-    const ids = async (now: number) => (await store.listByUser('u1', now)).map((r) => r.sessionId).sort();
+    const ids = async (now: number) =>
+      (await store.listByUser('u1', now)).records.map((r) => r.sessionId).sort();
     expect(await ids(T - 1)).toEqual([early.sessionId, late.sessionId].sort());
     expect(await ids(T)).toEqual([late.sessionId]);
     expect(await ids(T + 1)).toEqual([]);
-    expect(await store.listByUser('nobody', T)).toEqual([]);
+    expect((await store.listByUser('nobody', T)).records).toEqual([]);
   });
 
   it('LC-9, LC-10, ST-5: deletes every session of the user, live or expired, except the listed ones', async () => {
@@ -255,7 +256,7 @@ describe('listByUser and destroyByUser', () => {
     const other = makeRecord({ userId: 'u2' });
     for (const r of [current, live, expired, other]) await store.create(r, T - 10);
 
-    const deleted = await store.destroyByUser('u1', [current.sessionId, other.sessionId]);
+    const deleted = (await store.destroyByUser('u1', [current.sessionId, other.sessionId])).deleted;
     expect(deleted.sort()).toEqual([live.sessionId, expired.sessionId].sort());
     expect(await store.read(live.sessionId, T)).toBeNull();
     expect(await store.read(expired.sessionId, T)).toBeNull();
@@ -265,9 +266,9 @@ describe('listByUser and destroyByUser', () => {
     expect(contents.records.sort()).toEqual([current.sessionId, other.sessionId].sort());
     expect(contents.userIndex).toEqual({ u1: [current.sessionId], u2: [other.sessionId] });
 
-    expect(await store.destroyByUser('u1', [])).toEqual([current.sessionId]);
-    expect(await store.destroyByUser('u1', [])).toEqual([]);
-    expect(await store.destroyByUser('u2', [])).toEqual([other.sessionId]);
+    expect((await store.destroyByUser('u1', [])).deleted).toEqual([current.sessionId]);
+    expect((await store.destroyByUser('u1', [])).deleted).toEqual([]);
+    expect((await store.destroyByUser('u2', [])).deleted).toEqual([other.sessionId]);
     await expectEmpty(store);
   });
 });
@@ -352,7 +353,7 @@ describe('payloads', () => {
 
         const next = { ...record, version: 2, browser: browser2 };
         expect(await store.write(next, 'v1', T)).toBe('ok');
-        const [listed] = await store.listByUser('u1', T);
+        const [listed] = (await store.listByUser('u1', T)).records;
         expect(JSON.stringify(listed)).toBe(JSON.stringify(next));
         expect(JSON.stringify(await store.read(record.sessionId, T))).toBe(JSON.stringify(next));
         const stored = (await store.read(record.sessionId, T)) as SessionRecord;
@@ -385,13 +386,13 @@ describe('payloads', () => {
     expect((nested as { isAdmin?: unknown }).isAdmin).toBeUndefined();
 
     // A user named `__proto__` is an ordinary index entry.
-    expect(await store.listByUser('__proto__', T)).toHaveLength(1);
+    expect((await store.listByUser('__proto__', T)).records).toHaveLength(1);
     const contents = await store.inspection.contents();
     expect(Object.hasOwn(contents.userIndex, '__proto__')).toBe(true);
     expect(Object.getOwnPropertyDescriptor(contents.userIndex, '__proto__')?.value).toEqual([
       record.sessionId,
     ]);
-    expect(await store.destroyByUser('__proto__', [])).toEqual([record.sessionId]);
+    expect((await store.destroyByUser('__proto__', [])).deleted).toEqual([record.sessionId]);
     await expectEmpty(store);
   });
 
@@ -406,7 +407,7 @@ describe('payloads', () => {
     const read = (await store.read(record.sessionId, T)) as SessionRecord;
     read.browser.cart = 'changed';
     read.version = 99;
-    const [listed] = await store.listByUser('u1', T);
+    const [listed] = (await store.listByUser('u1', T)).records;
     listed!.browser.cart = 'changed too';
     expect(await store.read(record.sessionId, T)).toMatchObject({ version: 1, browser: { cart: [1, 2] } });
 
@@ -491,9 +492,41 @@ describe('inspection', () => {
     const e = makeRecord({ expiresAt: T });
     for (const r of [a, b, c, d, e]) await store.create(r, T - 10);
     await store.destroy(a.sessionId);
-    await store.destroyByUser('u2', []);
+    (await store.destroyByUser('u2', [])).deleted;
     expect(await store.purgeExpired(T)).toBe(2);
     await expectEmpty(store);
+  });
+});
+
+describe('per-user pages (store contract 2)', () => {
+  it('LC-9, CK-6: pages of a limit list every session once, and steps delete every session filed before the first', async () => {
+    const store = newStore();
+    const records = Array.from({ length: 7 }, () => makeRecord({ userId: 'u1' }));
+    for (const r of records) await store.create(r, T);
+    const first = await store.listByUser('u1', T, { limit: 3 });
+    expect(first.records).toEqual(records.slice(0, 3));
+    const second = await store.listByUser('u1', T, { limit: 3, cursor: first.cursor });
+    expect(second.records).toEqual(records.slice(3, 6));
+    // Ending a listed session does not move the cursor.
+    await store.destroy(records[1]!.sessionId);
+    const third = await store.listByUser('u1', T, { limit: 3, cursor: second.cursor });
+    expect(third).toEqual({ records: records.slice(6), cursor: null });
+
+    const step = await store.destroyByUser('u1', [records[0]!.sessionId], { limit: 2 });
+    expect(step.deleted).toEqual([records[2]!.sessionId]);
+    const during = makeRecord({ userId: 'u1' });
+    await store.create(during, T);
+    let cursor = step.cursor;
+    const deleted = [...step.deleted];
+    while (cursor !== null) {
+      const next = await store.destroyByUser('u1', [records[0]!.sessionId], { limit: 2, cursor });
+      deleted.push(...next.deleted);
+      cursor = next.cursor;
+    }
+    expect(deleted).toEqual([...records.slice(2), during].map((r) => r.sessionId));
+    expect((await store.inspection.contents()).userIndex).toEqual({ u1: [records[0]!.sessionId] });
+    await expect(store.listByUser('u1', T, { limit: 0 })).rejects.toThrow(TypeError);
+    await expect(store.listByUser('u1', T, { limit: 1, cursor: 'x' })).rejects.toThrow(TypeError);
   });
 });
 
@@ -506,7 +539,7 @@ describe('background sweep', () => {
     await store.create(live, T);
     vi.advanceTimersByTime(5000);
     expect(await store.read(live.sessionId, T)).toEqual(live);
-    expect(await store.listByUser('u1', T)).toEqual([live]);
+    expect((await store.listByUser('u1', T)).records).toEqual([live]);
     // An explicit purge at the manager's time is exact (ST-2).
     expect(await store.purgeExpired(T + 1)).toBe(1);
   });

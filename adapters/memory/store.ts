@@ -6,6 +6,7 @@
  */
 import type {
   CreateResult,
+  PageRequest,
   ReadResult,
   SessionLocks,
   SessionRecord,
@@ -13,9 +14,12 @@ import type {
   SessionStore,
   StoreContents,
   StoreInspection,
+  UserPage,
+  UserStep,
   WriteResult,
 } from '../../src/index.js';
 import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../src/index.js';
+import { type IdPage, UserIndex } from './user-index.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -206,23 +210,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const prefix = namespace === undefined || namespace === '' ? '' : `${namespace}:`;
 
   const records = new Map<string, Entry>();
-  const byUser = new Map<string, Set<string>>();
+  const byUser = new UserIndex();
   const locks = new Map<string, Lock>();
 
   const indexAdd = (userId: string | null, sessionId: string): void => {
-    if (userId === null) return;
-    const ids = byUser.get(userId);
-    if (ids === undefined) byUser.set(userId, new Set([sessionId]));
-    else ids.add(sessionId);
+    if (userId !== null) byUser.add(userId, sessionId);
   };
+  // ST-5: the index drops a user whose last entry goes; an empty entry is itself a leftover.
   const indexRemove = (userId: string | null, sessionId: string): void => {
-    if (userId === null) return;
-    const ids = byUser.get(userId);
-    if (ids === undefined) return;
-    ids.delete(sessionId);
-    // ST-5: an empty index entry is itself a leftover.
-    if (ids.size === 0) byUser.delete(userId);
+    if (userId !== null) byUser.remove(userId, sessionId);
   };
+  /** Every id of the user, or one page of them (store contract 2: bounded per-user operations). */
+  const pageOf = (userId: string, page: PageRequest | undefined): IdPage =>
+    page?.limit === undefined
+      ? { ids: byUser.ids(userId), cursor: null }
+      : byUser.page(userId, page.cursor ?? null, page.limit);
   const remove = (sessionId: string): boolean => {
     const entry = records.get(sessionId);
     if (entry === undefined) return false;
@@ -305,9 +307,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return remove(sessionId);
     },
 
-    async listByUser(userId: string, now: number): Promise<SessionRecord[]> {
-      const ids = byUser.get(userId);
-      if (ids === undefined) return [];
+    async listByUser(userId: string, now: number, page?: PageRequest): Promise<UserPage> {
+      const { ids, cursor } = pageOf(userId, page);
       const live: SessionRecord[] = [];
       for (const sessionId of ids) {
         const entry = records.get(sessionId);
@@ -316,19 +317,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         // The manager upgrades a previous-format record when it loads it (ST-7); the store only decodes.
         if (record !== undefined) live.push(record as SessionRecord);
       }
-      return live;
+      return { records: live, cursor };
     },
 
-    async destroyByUser(userId: string, except: readonly string[]): Promise<string[]> {
-      const ids = byUser.get(userId);
-      if (ids === undefined) return [];
+    async destroyByUser(userId: string, except: readonly string[], page?: PageRequest): Promise<UserStep> {
+      // One step over a page of the index (or all of it): the cursor names an entry's filing number, so
+      // removing the entries of this step moves nothing the next step starts from (CK-6).
+      const { ids, cursor } = pageOf(userId, page);
       const keep = new Set(except);
       const deleted: string[] = [];
-      // Copy first: `remove` edits the set being walked.
-      for (const sessionId of [...ids]) {
+      for (const sessionId of ids) {
         if (!keep.has(sessionId) && remove(sessionId)) deleted.push(sessionId);
       }
-      return deleted;
+      return { deleted, cursor };
     },
 
     async purgeExpired(now: number): Promise<number> {
@@ -355,13 +356,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       async contents(): Promise<StoreContents> {
         const keys: string[] = [];
         for (const sessionId of records.keys()) keys.push(`${prefix}record:${sessionId}`);
-        for (const userId of byUser.keys()) keys.push(`${prefix}user:${userId}`);
+        const users = byUser.entries();
+        for (const [userId] of users) keys.push(`${prefix}user:${userId}`);
         for (const name of locks.keys()) keys.push(`${prefix}lock:${name}`);
         return {
           records: [...records.keys()],
           // Object.fromEntries defines own properties, so a user named `__proto__` is listed, not
           // turned into a prototype.
-          userIndex: Object.fromEntries([...byUser].map(([userId, ids]) => [userId, [...ids]])),
+          userIndex: Object.fromEntries(users),
           locks: locks.size,
           keys,
         };

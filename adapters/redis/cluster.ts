@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import type { RedisCore, Topology } from './core.js';
+import { nextCursorOf, type RedisCore, type ScanStep, type Topology } from './core.js';
 
 /**
  * Split a user-index field `"<token>:<sessionId>"`.
@@ -44,12 +44,29 @@ export function cluster(core: RedisCore): Topology {
     await core.command(keys.user(userId), 'HDEL', keys.user(userId), `${token}:${sessionId}`);
   };
 
+  /** The user's index fields and claim times, all of them or one HSCAN step's, and the next cursor. */
+  const indexFields = async (
+    userId: string,
+    page: ScanStep | undefined,
+  ): Promise<{ fields: [string, string][]; cursor: string | null }> => {
+    const key = keys.user(userId);
+    if (page === undefined) return { fields: pairsOf(await core.command(key, 'HGETALL', key)), cursor: null };
+    const [next, flat] = (await core.command(
+      key,
+      'HSCAN',
+      key,
+      page.cursor,
+      'COUNT',
+      String(page.count),
+    )) as [unknown, unknown];
+    return { fields: pairsOf(flat), cursor: nextCursorOf(next) };
+  };
+
   /**
-   * The user's index entries, each with whether its record is bound to the user under its token, the
+   * The index entries `fields`, each with whether its record is bound to the user under its token, the
    * record's bytes and expiry, and the entry's claim time.
    */
-  const entriesOf = async (userId: string) => {
-    const fields = pairsOf(await core.command(keys.user(userId), 'HGETALL', keys.user(userId)));
+  const entriesOf = async (userId: string, fields: [string, string][]) => {
     const ids = [...new Set(fields.map(([field]) => splitField(field).sessionId))];
     const peeks = new Map(
       await Promise.all(ids.map(async (id) => [id, await core.run('read', keys.record(id))] as const)),
@@ -77,23 +94,25 @@ export function cluster(core: RedisCore): Topology {
     claim,
     unclaim,
 
-    async listByUser(userId, now) {
-      const entries = await entriesOf(userId);
+    async listByUser(userId, now, page) {
+      const index = await indexFields(userId, page);
+      const entries = await entriesOf(userId, index.fields);
       await cleanIndex(userId, entries, now);
       const byId = new Map<string, string>();
       for (const entry of entries) {
         if (entry.ok && now < entry.expiresAt) byId.set(entry.sessionId, entry.json);
       }
-      return [...byId.values()];
+      return { json: [...byId.values()], cursor: index.cursor };
     },
 
-    async destroyByUser(userId, except) {
-      // CK-6: every binding made before this call has its entry already (entries come first).
+    async destroyByUser(userId, except, page) {
+      // CK-6: every binding made before this call has its entry already (entries come first), and
+      // HSCAN returns every entry present from the first step to the last.
       const keep = new Set(except);
-      const fields = (await core.command(keys.user(userId), 'HKEYS', keys.user(userId))) as string[];
+      const index = await indexFields(userId, page);
       const deleted = await Promise.all(
-        fields.map(async (field) => {
-          const { token, sessionId } = splitField(String(field));
+        index.fields.map(async ([field]) => {
+          const { token, sessionId } = splitField(field);
           if (keep.has(sessionId)) return undefined;
           const [done] = (await core.run(
             'destroy',
@@ -109,7 +128,7 @@ export function cluster(core: RedisCore): Topology {
           return sessionId;
         }),
       );
-      return [...new Set(deleted.filter((id) => id !== undefined))];
+      return { deleted: [...new Set(deleted.filter((id) => id !== undefined))], cursor: index.cursor };
     },
 
     async purgeExpired(now) {
@@ -136,7 +155,10 @@ export function cluster(core: RedisCore): Topology {
       }
       // Then what a crash between two steps left in the user index (ST-5).
       for (const { parsed } of found) {
-        if (parsed.kind === 'user') await cleanIndex(parsed.id, await entriesOf(parsed.id), now);
+        if (parsed.kind === 'user') {
+          const { fields } = await indexFields(parsed.id, undefined);
+          await cleanIndex(parsed.id, await entriesOf(parsed.id, fields), now);
+        }
       }
       return total;
     },

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { PageRequest } from '../../src/index.js';
 import type { RedisDriver } from './driver.js';
 import type { KeyLayout } from './keys.js';
 import { SCRIPTS, type ScriptName } from './scripts.js';
@@ -50,12 +51,54 @@ export interface Topology {
   claim(userId: string, token: string, sessionId: string, now: number): Promise<void>;
   /** Remove such an entry once no record names it (Cluster; a no-op otherwise). */
   unclaim(userId: string, token: string, sessionId: string): Promise<void>;
-  /** The JSON of the user's records live at `now` (LC-9). */
-  listByUser(userId: string, now: number): Promise<string[]>;
-  /** Delete the user's sessions but those in `except`; their ids (LC-9, LC-10). */
-  destroyByUser(userId: string, except: readonly string[]): Promise<string[]>;
+  /**
+   * The JSON of the user's records live at `now` (LC-9): all of them without `page`, else one HSCAN
+   * step's worth, with the next cursor (`null`: complete).
+   */
+  listByUser(
+    userId: string,
+    now: number,
+    page?: ScanStep,
+  ): Promise<{ json: string[]; cursor: string | null }>;
+  /**
+   * Delete the user's sessions but those in `except`; their ids (LC-9, LC-10): all of them without
+   * `page`, else one HSCAN step's worth, with the next cursor (`null`: done; CK-6).
+   */
+  destroyByUser(
+    userId: string,
+    except: readonly string[],
+    page?: ScanStep,
+  ): Promise<{ deleted: string[]; cursor: string | null }>;
   /** Delete what expired at `now`; how many records (ST-2, ST-5). */
   purgeExpired(now: number): Promise<number>;
+}
+
+/** A checked page request: the HSCAN cursor and count it becomes (store contract 2). @internal */
+export interface ScanStep {
+  readonly cursor: string;
+  readonly count: number;
+}
+
+/**
+ * Check a page request; `undefined` when it asks for everything at once (no `limit`).
+ * @throws TypeError when the limit is not a positive integer or the cursor is not one of this store's.
+ * @internal
+ */
+export function scanStepOf(page: PageRequest | undefined): ScanStep | undefined {
+  if (page?.limit === undefined) return undefined;
+  const { limit, cursor = null } = page;
+  if (!(Number.isSafeInteger(limit) && limit > 0)) {
+    throw new TypeError(`sessionspec redis: a page limit must be a positive integer, not ${String(limit)}`);
+  }
+  if (cursor !== null && !(typeof cursor === 'string' && /^[1-9][0-9]*$/.test(cursor))) {
+    throw new TypeError(`sessionspec redis: ${JSON.stringify(cursor)} is not a cursor of this store`);
+  }
+  return { cursor: cursor ?? '0', count: limit };
+}
+
+/** The cursor to hand back: HSCAN's `'0'` means the scan is complete. @internal */
+export function nextCursorOf(cursor: unknown): string | null {
+  return String(cursor) === '0' ? null : String(cursor);
 }
 
 /**

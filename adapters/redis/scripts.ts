@@ -42,6 +42,20 @@ local function binding(key)
   local c = redis.call('HMGET', key, 'u', 't')
   return c[1] or '', c[2] or ''
 end
+-- destroyByUser, one index entry of user u: delete its record if still bound under the entry's token,
+-- then the entry; skip sessions in keep. Appends the deleted id to out.
+local function end_entry(p, u, index, f, keep, out)
+  local tok, sid = split(f)
+  if keep[sid] then return end
+  local rk = rkey(p, sid)
+  local bu, bt = binding(rk)
+  if bu == u and bt == tok then
+    redis.call('DEL', rk)
+    redis.call('ZREM', p .. ':x', sid)
+    table.insert(out, sid)
+  end
+  redis.call('HDEL', index, f)
+end
 `;
 
 /**
@@ -167,6 +181,46 @@ return out
 `;
 
 /**
+ * One page of listByUser on a single node (LC-9, store contract 2). KEYS: user index. ARGV: now,
+ * prefix, userId, cursor, count. One HSCAN step over about `count` entries, checked as LIST checks
+ * them. Returns [next cursor ('0' when done), json...].
+ * @internal
+ */
+const LIST_PAGE = `
+local scan = redis.call('HSCAN', KEYS[1], ARGV[4], 'COUNT', ARGV[5])
+local out, fields, now = { scan[1] }, scan[2], tonumber(ARGV[1])
+for i = 1, #fields, 2 do
+  local f = fields[i]
+  local tok, sid = split(f)
+  -- One call per entry: a key of another type answers an error, read as "not bound" (SEC-3).
+  local c = redis.pcall('HMGET', rkey(ARGV[2], sid), 'u', 't', 'r', 'e')
+  if type(c) == 'table' and c.err == nil and c[1] == ARGV[3] and c[2] == tok then
+    local e = tonumber(c[4])
+    if e ~= nil and now < e then out[#out + 1] = c[3] or '' end
+  else
+    redis.call('HDEL', KEYS[1], f)
+  end
+end
+return out
+`;
+
+/**
+ * One step of destroyByUser on a single node (LC-9, LC-10, store contract 2). KEYS: user index. ARGV:
+ * prefix, userId, cursor, count, ...except. One HSCAN step over about `count` entries, deleted as
+ * DESTROY_BY_USER deletes them. HSCAN returns every entry present from the first step to the last, so
+ * the steps together miss no session bound before the first (CK-6). Returns [next cursor ('0' when
+ * done), sessionId...].
+ * @internal
+ */
+const DESTROY_BY_USER_STEP = `
+local scan = redis.call('HSCAN', KEYS[1], ARGV[3], 'COUNT', ARGV[4])
+local keep, out, fields = {}, { scan[1] }, scan[2]
+for i = 5, #ARGV do keep[ARGV[i]] = true end
+for i = 1, #fields, 2 do end_entry(ARGV[1], ARGV[2], KEYS[1], fields[i], keep, out) end
+return out
+`;
+
+/**
  * destroyByUser on a single node (LC-9, LC-10). KEYS: user index. ARGV: prefix, userId, ...except.
  * Returns the deleted session ids.
  * @internal
@@ -174,19 +228,7 @@ return out
 const DESTROY_BY_USER = `
 local keep, out = {}, {}
 for i = 3, #ARGV do keep[ARGV[i]] = true end
-for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
-  local tok, sid = split(f)
-  if not keep[sid] then
-    local rk = rkey(ARGV[1], sid)
-    local u, t = binding(rk)
-    if u == ARGV[2] and t == tok then
-      redis.call('DEL', rk)
-      redis.call('ZREM', ARGV[1] .. ':x', sid)
-      table.insert(out, sid)
-    end
-    redis.call('HDEL', KEYS[1], f)
-  end
-end
+for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do end_entry(ARGV[1], ARGV[2], KEYS[1], f, keep, out) end
 return out
 `;
 
@@ -307,6 +349,8 @@ export const SCRIPTS = {
   destroy: script(PRELUDE + DESTROY),
   list: script(PRELUDE + LIST),
   destroyByUser: script(PRELUDE + DESTROY_BY_USER),
+  listPage: script(PRELUDE + LIST_PAGE),
+  destroyByUserStep: script(PRELUDE + DESTROY_BY_USER_STEP),
   purge: script(PRELUDE + PURGE),
   purgeOne: script(PRELUDE + PURGE_ONE),
   acquire: script(PRELUDE + ACQUIRE),

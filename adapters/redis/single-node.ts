@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { RedisCore, Topology } from './core.js';
+import { nextCursorOf, type RedisCore, type Topology } from './core.js';
 
 /**
  * The single-node part of the store.
@@ -20,12 +20,46 @@ export function singleNode(core: RedisCore): Topology {
     claim: async () => {},
     unclaim: async () => {},
 
-    async listByUser(userId, now) {
-      return (await core.run('list', keys.user(userId), now, prefix, userId)) as string[];
+    async listByUser(userId, now, page) {
+      if (page === undefined) {
+        return {
+          json: (await core.run('list', keys.user(userId), now, prefix, userId)) as string[],
+          cursor: null,
+        };
+      }
+      const [next, ...json] = (await core.run(
+        'listPage',
+        keys.user(userId),
+        now,
+        prefix,
+        userId,
+        page.cursor,
+        page.count,
+      )) as string[];
+      return { json, cursor: nextCursorOf(next) };
     },
 
-    async destroyByUser(userId, except) {
-      return (await core.run('destroyByUser', keys.user(userId), prefix, userId, ...except)) as string[];
+    async destroyByUser(userId, except, page) {
+      if (page === undefined) {
+        const deleted = (await core.run(
+          'destroyByUser',
+          keys.user(userId),
+          prefix,
+          userId,
+          ...except,
+        )) as string[];
+        return { deleted, cursor: null };
+      }
+      const [next, ...deleted] = (await core.run(
+        'destroyByUserStep',
+        keys.user(userId),
+        prefix,
+        userId,
+        page.cursor,
+        page.count,
+        ...except,
+      )) as string[];
+      return { deleted, cursor: nextCursorOf(next) };
     },
 
     async purgeExpired(now) {

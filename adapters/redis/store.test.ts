@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { JsonValue } from '../../src/index.js';
+import type { JsonValue, UserPage, UserStep } from '../../src/index.js';
 import { makeRecord, T } from '../../test/records.js';
 import { startRedisCluster } from '../../test/redis-cluster.js';
 import { type RedisServer, startRedisServer } from '../../test/redis-server.js';
@@ -194,7 +194,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
     expect(await index()).toEqual({});
     const bound = { ...record, version: 2, userId: 'u1' };
     expect(await store.write(bound, 'v1', T)).toBe('ok');
-    expect(await store.listByUser('u1', T)).toEqual([bound]);
+    expect((await store.listByUser('u1', T)).records).toEqual([bound]);
     expect(await index()).toEqual({ u1: [record.sessionId] });
     // A write that keeps the user keeps the entry.
     const touched = { ...bound, version: 3, lastSeenAt: T };
@@ -204,11 +204,11 @@ describe.each(targets)('Redis store on a $name', (target) => {
     expect(await store.write(switched, 'v3', T)).toBe('ok');
     // ST-5: exact when the write returns, before any read could clean up.
     expect(await index()).toEqual({ u2: [record.sessionId] });
-    expect(await store.listByUser('u1', T)).toEqual([]);
-    expect(await store.listByUser('u2', T)).toEqual([switched]);
+    expect((await store.listByUser('u1', T)).records).toEqual([]);
+    expect((await store.listByUser('u2', T)).records).toEqual([switched]);
     expect(await store.write({ ...switched, version: 5, userId: null }, 'v4', T)).toBe('ok');
     expect(await index()).toEqual({});
-    expect(await store.listByUser('u2', T)).toEqual([]);
+    expect((await store.listByUser('u2', T)).records).toEqual([]);
   });
 
   it('ST-5: a failed binding write leaves no index entry', async () => {
@@ -226,11 +226,12 @@ describe.each(targets)('Redis store on a $name', (target) => {
     const b = makeRecord({ userId: 'u1', expiresAt: T + 20 });
     const c = makeRecord({ userId: 'u2' });
     for (const r of [a, b, c]) await store.create(r, T);
-    const ids = async (now: number) => (await store.listByUser('u1', now)).map((r) => r.sessionId).sort();
+    const ids = async (now: number) =>
+      (await store.listByUser('u1', now)).records.map((r) => r.sessionId).sort();
     expect(await ids(T)).toEqual([a.sessionId, b.sessionId].sort());
     expect(await ids(T + 10)).toEqual([b.sessionId]);
     expect(await ids(T + 20)).toEqual([]);
-    expect(await store.listByUser('nobody', T)).toEqual([]);
+    expect((await store.listByUser('nobody', T)).records).toEqual([]);
   });
 
   it('LC-9, LC-10, ST-5: destroyByUser deletes live and expired sessions except those named', async () => {
@@ -240,13 +241,45 @@ describe.each(targets)('Redis store on a $name', (target) => {
     const keep = makeRecord({ userId: 'u1' });
     const other = makeRecord({ userId: 'u2' });
     for (const r of [a, b, keep, other]) await store.create(r, T - 10);
-    const deleted = await store.destroyByUser('u1', [keep.sessionId]);
+    const deleted = (await store.destroyByUser('u1', [keep.sessionId])).deleted;
     expect(deleted.sort()).toEqual([a.sessionId, b.sessionId].sort());
     const contents = await store.inspection.contents();
     expect(contents.records.sort()).toEqual([keep.sessionId, other.sessionId].sort());
     expect(contents.userIndex).toEqual({ u1: [keep.sessionId], u2: [other.sessionId] });
-    expect(await store.destroyByUser('u1', [])).toEqual([keep.sessionId]);
-    expect(await store.destroyByUser('u1', [])).toEqual([]);
+    expect((await store.destroyByUser('u1', [])).deleted).toEqual([keep.sessionId]);
+    expect((await store.destroyByUser('u1', [])).deleted).toEqual([]);
+  });
+
+  it('LC-9, CK-6: listByUser and destroyByUser in bounded pages cover every session bound before the first', async () => {
+    const store = newStore();
+    // More entries than Redis keeps in a listpack, so HSCAN really pages.
+    const records = Array.from({ length: 600 }, () => makeRecord({ userId: 'many' }));
+    for (const r of records) expect(await store.create(r, T)).toBe('ok');
+    const listed = new Set<string>();
+    let pages = 0;
+    let cursor: string | null = null;
+    do {
+      const page: UserPage = await store.listByUser('many', T, { limit: 50, cursor });
+      for (const r of page.records) listed.add(r.sessionId);
+      cursor = page.cursor;
+      pages += 1;
+    } while (cursor !== null);
+    expect(pages).toBeGreaterThan(1);
+    expect([...listed].sort()).toEqual(records.map((r) => r.sessionId).sort());
+    const deleted = new Set<string>();
+    const during = makeRecord({ userId: 'many' });
+    do {
+      const step: UserStep = await store.destroyByUser('many', [], { limit: 50, cursor });
+      for (const id of step.deleted) deleted.add(id);
+      // A login between two steps may or may not be ended; every earlier one is.
+      if (cursor === null) expect(await store.create(during, T)).toBe('ok');
+      cursor = step.cursor;
+    } while (cursor !== null);
+    for (const r of records) expect(deleted.has(r.sessionId)).toBe(true);
+    await store.destroy(during.sessionId);
+    await expectEmpty(store);
+    await expect(store.listByUser('many', T, { limit: 0 })).rejects.toThrow(TypeError);
+    await expect(store.destroyByUser('many', [], { limit: 5, cursor: 'nope' })).rejects.toThrow(TypeError);
   });
 
   it('ST-2, ST-5: purgeExpired removes exactly the records expired at now, with their entries', async () => {
@@ -312,7 +345,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
     const key = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
     await client.hset(key, 'r', '{"expiresAt": 1');
     expect(await store.read(record.sessionId, T)).toBe('corrupt');
-    expect(await store.listByUser('u1', T)).toEqual([]);
+    expect((await store.listByUser('u1', T)).records).toEqual([]);
     expect(await store.destroy(record.sessionId)).toBe(true);
     await expectEmpty(store);
   });
@@ -324,7 +357,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
     await store.inspection.corrupt(record.sessionId);
     expect(await store.read(record.sessionId, T)).toBe('corrupt');
     expect((await store.inspection.contents()).userIndex).toEqual({ u1: [record.sessionId] });
-    expect(await store.listByUser('u1', T)).toEqual([]);
+    expect((await store.listByUser('u1', T)).records).toEqual([]);
     expect(await store.destroy(record.sessionId)).toBe(true);
     await expectEmpty(store);
   });
@@ -435,8 +468,8 @@ describe.each(targets)('Redis store on a $name', (target) => {
     for (const node of masters()) await node.script('FLUSH');
     expect(await store.read(record.sessionId, T)).toEqual(record);
     expect(await store.write({ ...record, version: 2 }, 'v1', T)).toBe('ok');
-    expect(await store.listByUser('u1', T)).toHaveLength(1);
-    expect(await store.destroyByUser('u1', [])).toEqual([record.sessionId]);
+    expect((await store.listByUser('u1', T)).records).toHaveLength(1);
+    expect((await store.destroyByUser('u1', [])).deleted).toEqual([record.sessionId]);
   });
 
   it('close() leaves the application client open', async () => {
@@ -530,12 +563,12 @@ describe.each(targets)('Redis store on a $name', (target) => {
         k.endsWith(`{${crashed.sessionId}}`),
       )!;
       await client.del(recordKey);
-      expect(await store.listByUser('u1', T)).toEqual([live]);
+      expect((await store.listByUser('u1', T)).records).toEqual([live]);
       // Within the grace the entry may belong to a binding in flight: it stays.
       expect((await store.inspection.contents()).userIndex.u1!.sort()).toEqual(
         [live.sessionId, crashed.sessionId].sort(),
       );
-      expect(await store.listByUser('u1', T + grace)).toEqual([]);
+      expect((await store.listByUser('u1', T + grace)).records).toEqual([]);
       expect((await store.inspection.contents()).userIndex).toEqual({ u1: [live.sessionId] });
     });
 
@@ -562,7 +595,7 @@ describe.each(targets)('Redis store on a $name', (target) => {
       await store.create(crashed, T);
       const recordKey = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
       await client.del(recordKey);
-      expect(await store.destroyByUser('u1', [])).toEqual([]);
+      expect((await store.destroyByUser('u1', [])).deleted).toEqual([]);
       expect(await store.purgeExpired(T)).toBe(0);
       await expectEmpty(store);
     });
@@ -648,7 +681,7 @@ describe('Redis store faults (SEC-2)', () => {
       for (const r of ended) expect(await aofStore.read(r.sessionId, T)).toBeNull();
       expect(await aofStore.read(written.sessionId, T)).toEqual(written);
       for (const r of records.slice(6)) expect(await aofStore.read(r.sessionId, T)).toEqual(r);
-      const listed = await aofStore.listByUser('u0', T);
+      const listed = (await aofStore.listByUser('u0', T)).records;
       expect(listed.map((r) => r.sessionId).sort()).toEqual(
         records
           .slice(5)

@@ -9,17 +9,20 @@
 import { randomBytes } from 'node:crypto';
 import type {
   CreateResult,
+  PageRequest,
   ReadResult,
   SessionLocks,
   SessionRecord,
   SessionStore,
   StoreContents,
   StoreInspection,
+  UserPage,
+  UserStep,
   WriteResult,
 } from '../../src/index.js';
 import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../src/index.js';
 import { cluster, splitField } from './cluster.js';
-import { type CoreSettings, redisCore } from './core.js';
+import { type CoreSettings, redisCore, scanStepOf } from './core.js';
 import { driverFor, type RedisClient } from './driver.js';
 import { isValidPrefix, keyLayout } from './keys.js';
 import { singleNode } from './single-node.js';
@@ -264,18 +267,19 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return deleted === 1;
     },
 
-    async listByUser(userId: string, now: number): Promise<SessionRecord[]> {
+    async listByUser(userId: string, now: number, page?: PageRequest): Promise<UserPage> {
+      const { json, cursor } = await topology.listByUser(userId, now, scanStepOf(page));
       const records: SessionRecord[] = [];
-      for (const json of await topology.listByUser(userId, now)) {
-        const record = decodeRecord(json);
+      for (const bytes of json) {
+        const record = decodeRecord(bytes);
         // The manager upgrades a previous-format record when it loads it (ST-7); the store only decodes.
         if (record !== undefined && now < record.expiresAt) records.push(record as SessionRecord);
       }
-      return records;
+      return { records, cursor };
     },
 
-    destroyByUser: (userId: string, except: readonly string[]): Promise<string[]> =>
-      topology.destroyByUser(userId, except),
+    destroyByUser: (userId: string, except: readonly string[], page?: PageRequest): Promise<UserStep> =>
+      topology.destroyByUser(userId, except, scanStepOf(page)),
 
     purgeExpired: (now: number): Promise<number> => topology.purgeExpired(now),
 

@@ -30,6 +30,8 @@ const LOCK_OWNERS = ['owner-a', 'owner-b'] as const;
 export function storeCommandArbs(options: { locks: boolean }): fc.Arbitrary<StoreCommand>[] {
   const sessionId = fc.constantFrom(...SESSION_POOL);
   const userId = fc.constantFrom(...USER_POOL);
+  // Store contract 2: per-user operations in one call, or in pages of one or two.
+  const limit = fc.option(fc.constantFrom(1, 2), { nil: undefined });
   const create = recordSpecArb().map((spec) => new CreateCommand(spec));
   const write = fc
     .tuple(
@@ -48,10 +50,10 @@ export function storeCommandArbs(options: { locks: boolean }): fc.Arbitrary<Stor
     write,
     sessionId.map((id) => new ReadCommand(id)),
     sessionId.map((id) => new DestroyCommand(id)),
-    userId.map((id) => new ListByUserCommand(id)),
+    fc.tuple(userId, limit).map(([id, pages]) => new ListByUserCommand(id, pages)),
     fc
-      .tuple(userId, fc.subarray([...SESSION_POOL], { maxLength: 2 }))
-      .map(([id, except]) => new DestroyByUserCommand(id, except)),
+      .tuple(userId, fc.subarray([...SESSION_POOL], { maxLength: 2 }), limit)
+      .map(([id, except, pages]) => new DestroyByUserCommand(id, except, pages)),
     fc.constant(new PurgeCommand()),
     fc
       .oneof(fc.constantFrom(1, 1, 2, 5), fc.integer({ min: 1, max: 60 }))

@@ -1,6 +1,7 @@
 /** The `destroyByUser` command (CK-3, LC-9, LC-10). @packageDocumentation */
 import { show } from '../json.js';
 import type { StoreModel } from '../model.js';
+import { destroyPages } from '../pages.js';
 import { expect } from '../rule.js';
 import { afterStep, type RealStore, type StoreCommand } from './command.js';
 
@@ -9,10 +10,12 @@ export class DestroyByUserCommand implements StoreCommand {
   /**
    * @param userId - the user.
    * @param except - session ids to keep.
+   * @param limit - the step size, or undefined for one call (store contract 2).
    */
   constructor(
     readonly userId: string,
     readonly except: readonly string[],
+    readonly limit?: number,
   ) {}
 
   /** Always applicable. */
@@ -22,7 +25,7 @@ export class DestroyByUserCommand implements StoreCommand {
 
   /** Destroy in the store, step the model, compare the deleted ids as sets. */
   async run(model: StoreModel, real: RealStore): Promise<void> {
-    const actual = await real.store.destroyByUser(this.userId, this.except);
+    const actual = await destroyPages(real.store, this.userId, this.except, this.limit);
     const expected = model.destroyByUser(this.userId, this.except);
     const ok = Array.isArray(actual) && show([...actual].sort()) === show([...expected].sort());
     expect(ok, `ST-2: ${this} answered ${show(actual)}, expected ${show(expected.sort())}`);
@@ -31,6 +34,7 @@ export class DestroyByUserCommand implements StoreCommand {
 
   /** @returns the step as a counterexample line. */
   toString(): string {
-    return `destroyByUser(${this.userId}, except=${show(this.except)})`;
+    const steps = this.limit === undefined ? '' : `, steps of ${this.limit}`;
+    return `destroyByUser(${this.userId}, except=${show(this.except)}${steps})`;
   }
 }

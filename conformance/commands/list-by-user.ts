@@ -2,13 +2,24 @@
 import { relative } from '../arbitraries.js';
 import { jsonEqual, show } from '../json.js';
 import type { StoreModel } from '../model.js';
+import { listPages } from '../pages.js';
 import { expect } from '../rule.js';
 import { afterStep, type RealStore, type StoreCommand } from './command.js';
 
-/** List a user's live sessions, in any order; expired ones are left out (ST-2). @internal */
+/**
+ * List a user's live sessions, in any order; expired ones are left out (ST-2). With a `limit`, page by
+ * page to the last cursor (store contract 2).
+ * @internal
+ */
 export class ListByUserCommand implements StoreCommand {
-  /** @param userId - the user. */
-  constructor(readonly userId: string) {}
+  /**
+   * @param userId - the user.
+   * @param limit - the page size, or undefined for one call.
+   */
+  constructor(
+    readonly userId: string,
+    readonly limit?: number,
+  ) {}
 
   /** Always applicable. */
   check(): boolean {
@@ -17,7 +28,7 @@ export class ListByUserCommand implements StoreCommand {
 
   /** List from the store and compare with the model as a set of records (JSON equality). */
   async run(model: StoreModel, real: RealStore): Promise<void> {
-    const actual = await real.store.listByUser(this.userId, model.now);
+    const actual = (await listPages(real.store, this.userId, model.now, this.limit)).records;
     const expected = model.listByUser(this.userId, model.now);
     const byId = new Map(expected.map((r) => [r.sessionId, r]));
     const ok =
@@ -38,6 +49,6 @@ export class ListByUserCommand implements StoreCommand {
 
   /** @returns the step as a counterexample line. */
   toString(): string {
-    return `listByUser(${this.userId})`;
+    return `listByUser(${this.userId}${this.limit === undefined ? '' : `, pages of ${this.limit}`})`;
   }
 }

@@ -41,7 +41,8 @@ export function processes(
   recorder: Recorder,
 ): Processes {
   const clock = createManualClock(T0);
-  const options = { clock, backoffMs: 0, storeTimeout: 60_000 };
+  // Per-user operations one session per store call, so the scheduler interleaves their steps (CK-6).
+  const options = { clock, backoffMs: 0, storeTimeout: 60_000, userPageSize: 1 };
   const managers = Array.from({ length: count }, (_, i) =>
     createSessionManager({
       store: scheduledStore(recorder.wrap(store, `m${i}`), scheduler, `m${i}`),

@@ -28,7 +28,11 @@ export function scheduledStore(store: SessionStore, scheduler: fc.Scheduler, cli
       value: async (...args: unknown[]) => {
         const label = `${client} ${method}(${brief(args)})`;
         await scheduler.schedule(Promise.resolve(), `${label} call`);
-        return scheduler.schedule(original.apply(store, args), `${label} reply`);
+        const reply = original.apply(store, args);
+        // A reply the scheduler never releases (the run ended first) has no reader: its late failure,
+        // e.g. once the client is closed, is nobody's, and must not surface as an unhandled rejection.
+        reply.catch(() => {});
+        return scheduler.schedule(reply, `${label} reply`);
       },
     });
   }

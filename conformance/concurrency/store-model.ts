@@ -53,9 +53,19 @@ export const storeHistoryModel: SequentialModel<StoreState, unknown[], unknown> 
   equal(output, expected) {
     const { op, value } = expected as Expected;
     if (op === 'write') return (value as unknown[]).includes(output);
-    if (op === 'listByUser') return sameRecords(output, value as StoredRecord[]);
+    // Without a page limit, one call answers everything: its cursor is null (store contract 2).
+    if (op === 'listByUser') {
+      const page = output as { records?: unknown; cursor?: unknown } | null;
+      return page?.cursor === null && sameRecords(page.records, value as StoredRecord[]);
+    }
     if (op === 'destroyByUser') {
-      return Array.isArray(output) && jsonEqual([...output].sort(), [...(value as string[])].sort());
+      const step = output as { deleted?: unknown; cursor?: unknown } | null;
+      const deleted = step?.deleted;
+      return (
+        step?.cursor === null &&
+        Array.isArray(deleted) &&
+        jsonEqual([...deleted].sort(), [...(value as string[])].sort())
+      );
     }
     return typeof value === 'object' && value !== null ? jsonEqual(output, value) : output === value;
   },
@@ -70,7 +80,7 @@ export const storeHistoryModel: SequentialModel<StoreState, unknown[], unknown> 
       output === 'gone' ||
       output === 'expired' ||
       output === false ||
-      (Array.isArray(output) && output.length === 0)
+      (operation.op === 'destroyByUser' && (output as { deleted?: unknown[] } | null)?.deleted?.length === 0)
     );
   },
   partition(operation: Operation<unknown[], unknown>) {

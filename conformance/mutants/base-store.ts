@@ -7,6 +7,7 @@
  */
 import type {
   CreateResult,
+  PageRequest,
   ReadResult,
   SessionLocks,
   SessionRecord,
@@ -14,6 +15,8 @@ import type {
   StoreContents,
   StoreInspection,
   StoreSupports,
+  UserPage,
+  UserStep,
   WriteResult,
 } from '../../src/index.js';
 import { decodeRecord, writeIdOf } from '../../src/index.js';
@@ -94,16 +97,32 @@ export class BaseStore implements SessionStore {
     return true;
   }
 
-  async listByUser(userId: string, now: number): Promise<SessionRecord[]> {
-    return [...(this.byUser.get(userId) ?? [])]
-      .map((id) => this.decode(id))
-      .filter((r): r is SessionRecord => r !== undefined && this.isLive(r, now));
+  /**
+   * The user's ids, all of them or one page: ids in sorted order after the cursor, which is the last id
+   * of the previous page (store contract 2).
+   */
+  protected pageOf(userId: string, page: PageRequest | undefined): { ids: string[]; cursor: string | null } {
+    const all = [...(this.byUser.get(userId) ?? [])].sort();
+    if (page?.limit === undefined) return { ids: all, cursor: null };
+    const after = page.cursor ?? null;
+    const rest = after === null ? all : all.filter((id) => id > after);
+    const ids = rest.slice(0, page.limit);
+    return { ids, cursor: rest.length > page.limit ? ids[ids.length - 1]! : null };
   }
 
-  async destroyByUser(userId: string, except: readonly string[]): Promise<string[]> {
-    const ids = [...(this.byUser.get(userId) ?? [])].filter((id) => !except.includes(id));
-    for (const id of ids) await this.destroy(id);
-    return ids;
+  async listByUser(userId: string, now: number, page?: PageRequest): Promise<UserPage> {
+    const { ids, cursor } = this.pageOf(userId, page);
+    const records = ids
+      .map((id) => this.decode(id))
+      .filter((r): r is SessionRecord => r !== undefined && this.isLive(r, now));
+    return { records, cursor };
+  }
+
+  async destroyByUser(userId: string, except: readonly string[], page?: PageRequest): Promise<UserStep> {
+    const { ids, cursor } = this.pageOf(userId, page);
+    const deleted = ids.filter((id) => !except.includes(id));
+    for (const id of deleted) await this.destroy(id);
+    return { deleted, cursor };
   }
 
   async purgeExpired(now: number): Promise<number> {

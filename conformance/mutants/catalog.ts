@@ -4,7 +4,16 @@
  *
  * @packageDocumentation
  */
-import type { CreateResult, ReadResult, SessionRecord, StoreSupports, WriteResult } from '../../src/index.js';
+import type {
+  CreateResult,
+  PageRequest,
+  ReadResult,
+  SessionRecord,
+  StoreSupports,
+  UserPage,
+  UserStep,
+  WriteResult,
+} from '../../src/index.js';
 import type { StoreFactory } from '../types.js';
 import { BaseStore } from './base-store.js';
 
@@ -190,8 +199,8 @@ export const MUTANTS: readonly Mutant[] = [
     breaks: 'ST-2.list',
     factory: factoryOf(
       class extends BaseStore {
-        override async listByUser(userId: string): Promise<SessionRecord[]> {
-          return super.listByUser(userId, Number.MIN_SAFE_INTEGER);
+        override async listByUser(userId: string, _now: number, page?: PageRequest): Promise<UserPage> {
+          return super.listByUser(userId, Number.MIN_SAFE_INTEGER, page);
         }
       },
     ),
@@ -201,10 +210,46 @@ export const MUTANTS: readonly Mutant[] = [
     breaks: 'ST-2.destroy-by-user',
     factory: factoryOf(
       class extends BaseStore {
-        override async destroyByUser(userId: string, except: readonly string[]): Promise<string[]> {
-          const ids = [...(this.byUser.get(userId) ?? [])].filter((id) => !except.includes(id));
-          for (const id of ids.slice(1)) await this.destroy(id);
-          return ids;
+        override async destroyByUser(
+          userId: string,
+          except: readonly string[],
+          page?: PageRequest,
+        ): Promise<UserStep> {
+          const { ids, cursor } = this.pageOf(userId, page);
+          const deleted = ids.filter((id) => !except.includes(id));
+          for (const id of deleted.slice(1)) await this.destroy(id);
+          return { deleted, cursor };
+        }
+      },
+    ),
+  },
+  {
+    name: 'a page cursor skips the entry after the page',
+    breaks: 'ST-2.pages',
+    factory: factoryOf(
+      class extends BaseStore {
+        override pageOf(userId: string, page: PageRequest | undefined) {
+          const found = super.pageOf(userId, page);
+          if (found.cursor === null) return found;
+          const all = [...(this.byUser.get(userId) ?? [])].sort();
+          const skipped = all[all.indexOf(found.cursor) + 1];
+          return { ids: found.ids, cursor: skipped ?? found.cursor };
+        }
+      },
+    ),
+  },
+  {
+    name: 'destroyByUser in steps stops after the first step',
+    breaks: 'ST-2.pages',
+    factory: factoryOf(
+      class extends BaseStore {
+        override async destroyByUser(
+          userId: string,
+          except: readonly string[],
+          page?: PageRequest,
+        ): Promise<UserStep> {
+          const step = await super.destroyByUser(userId, except, page);
+          return { deleted: step.deleted, cursor: null };
         }
       },
     ),

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import type { CreateResult, SessionRecord, WriteResult } from '../../src/index.js';
+import type { CreateResult, PageRequest, SessionRecord, UserStep, WriteResult } from '../../src/index.js';
 import type { StoreFactory } from '../types.js';
 import { BaseStore } from './base-store.js';
 import type { Mutant } from './catalog.js';
@@ -78,14 +78,19 @@ class UnfencedWrite extends BaseStore {
  * sessions (CK-6, ST-5).
  */
 class TwoStepDestroyByUser extends BaseStore {
-  override async destroyByUser(userId: string, except: readonly string[]): Promise<string[]> {
-    const ids = [...(this.byUser.get(userId) ?? [])].filter((id) => !except.includes(id));
+  override async destroyByUser(
+    userId: string,
+    except: readonly string[],
+    page?: PageRequest,
+  ): Promise<UserStep> {
+    const { ids: all, cursor } = this.pageOf(userId, page);
+    const ids = all.filter((id) => !except.includes(id));
     for (const id of ids) await this.destroy(id);
     await roundTrip();
     const kept = [...(this.byUser.get(userId) ?? [])].filter((id) => except.includes(id));
     if (kept.length === 0) this.byUser.delete(userId);
     else this.byUser.set(userId, new Set(kept));
-    return ids;
+    return { deleted: ids, cursor };
   }
 }
 

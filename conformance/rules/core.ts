@@ -57,8 +57,14 @@ export const coreRule: Rule = {
         await answers('read of an absent id', () => store.read('sid-absent', T0), null);
         await answers('write of an absent id', () => store.write(absent, 'w-absent', T0), 'gone');
         await answers('destroy of an absent id', () => store.destroy('sid-absent'), false);
-        await answers('listByUser of an unknown user', () => store.listByUser('user-absent', T0), []);
-        await answers('destroyByUser of an unknown user', () => store.destroyByUser('user-absent', []), []);
+        await answers('listByUser of an unknown user', () => store.listByUser('user-absent', T0), {
+          records: [],
+          cursor: null,
+        });
+        await answers('destroyByUser of an unknown user', () => store.destroyByUser('user-absent', []), {
+          deleted: [],
+          cursor: null,
+        });
         await answers('purgeExpired of an empty store', () => store.purgeExpired(T0), 0);
       });
       return { status: 'pass', runs: 1 };

@@ -53,7 +53,7 @@ export const corruptRule: Rule = {
         events.some((e) => e.type === 'tampered' && e.sessionId === sessionId),
         `SEC-3: loading a corrupt record raised ${show(events.map((e) => e.type))}, no 'tampered' event`,
       );
-      const listed = await opened.store.listByUser('alice', T0);
+      const listed = (await opened.store.listByUser('alice', T0)).records;
       expect(
         !listed.some((r) => r.sessionId === sessionId),
         `SEC-3: listByUser answered the corrupt record: ${show(listed, 200)}`,

@@ -48,7 +48,7 @@ export const createRule: Rule = {
               `ID-4: after a refused create, read answered ${show(read)}, expected the original`,
             );
             if (userB !== userA) {
-              const listed = await store.listByUser(userB, T0);
+              const listed = (await store.listByUser(userB, T0)).records;
               expect(
                 Array.isArray(listed) && listed.length === 0,
                 `ID-4: after a refused create, listByUser(${userB}) answered ${show(listed)}`,

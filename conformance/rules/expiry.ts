@@ -48,7 +48,7 @@ export const expiryRule: Rule = {
                 jsonEqual(read, record),
                 `ST-3: read at ${at(now)} answered ${show(read)}, expected the live record`,
               );
-              const listed = await store.listByUser(userId, now);
+              const listed = (await store.listByUser(userId, now)).records;
               expect(
                 Array.isArray(listed) && listed.some((r) => r.sessionId === record.sessionId),
                 `ST-3: listByUser at ${at(now)} left out the live record`,
@@ -64,7 +64,7 @@ export const expiryRule: Rule = {
                 read === 'expired',
                 `ST-3: read at ${at(now)} answered ${show(read)}, expected 'expired'`,
               );
-              const listed = await store.listByUser(userId, now);
+              const listed = (await store.listByUser(userId, now)).records;
               expect(
                 Array.isArray(listed) && listed.length === 0,
                 `ST-3: listByUser at ${at(now)} answered ${show(listed)}, expected none`,

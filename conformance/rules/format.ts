@@ -34,7 +34,7 @@ export const formatRule: Rule = {
             jsonEqual(read, v1),
             `ST-7: read of a format-1 record answered ${show(read, 600)}, expected ${show(v1, 600)}`,
           );
-          const listed = await store.listByUser(userId, T0);
+          const listed = (await store.listByUser(userId, T0)).records;
           expect(
             Array.isArray(listed) && listed.length === 1 && jsonEqual(listed[0], v1),
             `ST-7: listByUser answered ${show(listed, 600)}, expected the format-1 record`,

@@ -47,7 +47,7 @@ export const goneRule: Rule = {
               read === null,
               `CC-4: after ${ending} and a refused write, read answered ${show(read)}, expected null`,
             );
-            const listed = await store.listByUser(userId, T0 + 1);
+            const listed = (await store.listByUser(userId, T0 + 1)).records;
             expect(
               Array.isArray(listed) && listed.length === 0,
               `CC-4: after ${ending} and a refused write, listByUser answered ${show(listed)}`,

@@ -19,6 +19,7 @@ import { lifecycleRules } from './lifecycle.js';
 import { locksRule } from './locks.js';
 import { manifestRule } from './manifest.js';
 import { danglingRule, modelRule } from './model-based.js';
+import { pagesRule } from './pages.js';
 import { payloadRule } from './payload.js';
 import { semanticsRules } from './semantics.js';
 
@@ -34,6 +35,7 @@ export const RULE_GROUPS: readonly RuleGroup[] = [
       coreRule,
       manifestRule,
       ...semanticsRules,
+      pagesRule,
       expiryRule,
       danglingRule,
       payloadRule,

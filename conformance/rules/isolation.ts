@@ -37,12 +37,12 @@ export const isolationRule: Rule = {
             );
           }
           for (const userId of USER_POOL) {
-            const listed = await b.store.listByUser(userId, T0);
+            const listed = (await b.store.listByUser(userId, T0)).records;
             expect(
               Array.isArray(listed) && listed.length === 0,
               `CK-8: another namespace lists ${show(listed)} for ${userId}`,
             );
-            const destroyed = await b.store.destroyByUser(userId, []);
+            const destroyed = (await b.store.destroyByUser(userId, [])).deleted;
             expect(
               Array.isArray(destroyed) && destroyed.length === 0,
               `CK-8: another namespace destroyed ${show(destroyed)}`,

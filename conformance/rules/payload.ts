@@ -36,7 +36,7 @@ export const payloadRule: Rule = {
               jsonEqual(read, expected),
               `ST-6: read after create answered ${show(read, 600)}, expected ${show(expected, 600)}`,
             );
-            const listed = await store.listByUser(userId, T0);
+            const listed = (await store.listByUser(userId, T0)).records;
             expect(
               Array.isArray(listed) && listed.length === 1 && jsonEqual(listed[0], expected),
               `ST-6: listByUser answered ${show(listed, 600)}, expected [${show(expected, 600)}]`,

@@ -219,7 +219,7 @@ export const resurrectionRule: Rule = {
           !(await authenticates(observer, token)),
           `LC-6: the token of the session ended by ${ending} still authenticates`,
         );
-        const listed = (await store.listByUser('alice', T0)).map((r) => r.sessionId);
+        const listed = (await store.listByUser('alice', T0)).records.map((r) => r.sessionId);
         expect(
           !listed.includes(sessionId),
           `CK-6: the session ended by ${ending} is still listed for its user`,
@@ -276,7 +276,7 @@ export const revokeAllRule: Rule = {
             `CK-6: a revoke-all started after every login missed session ${id} (read answers ${show(found, 80)})`,
           );
         }
-        const listed = await store.listByUser('alice', T0);
+        const listed = (await store.listByUser('alice', T0)).records;
         expect(listed.length === 0, `CK-6: after revoke-all, ${listed.length} sessions are still listed`);
       },
     ),

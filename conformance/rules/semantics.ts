@@ -109,7 +109,7 @@ export const listRule: Rule = {
           await seedWorld(store, model, world);
           const now = T0 + world.elapsed;
           for (const userId of USER_POOL) {
-            const actual = await store.listByUser(userId, now);
+            const actual = (await store.listByUser(userId, now)).records;
             const expected = model.listByUser(userId, now);
             const byId = new Map(expected.map((r) => [r.sessionId, r]));
             const ok =
@@ -141,7 +141,7 @@ export const destroyByUserRule: Rule = {
           withStore(ctx, async (store, model) => {
             await seedWorld(store, model, world);
             const now = T0 + world.elapsed;
-            const actual = await store.destroyByUser(userId, except);
+            const actual = (await store.destroyByUser(userId, except)).deleted;
             const expected = model.destroyByUser(userId, except);
             expect(
               Array.isArray(actual) && show([...actual].sort()) === show([...expected].sort()),
