@@ -86,6 +86,8 @@ class TwoStepDestroyByUser extends BaseStore {
     const { ids: all, cursor } = this.pageOf(userId, page);
     const ids = all.filter((id) => !except.includes(id));
     for (const id of ids) await this.destroy(id);
+    // Paged: the earlier steps are correct; the last one drops the index.
+    if (cursor !== null) return { deleted: ids, cursor };
     await roundTrip();
     const kept = [...(this.byUser.get(userId) ?? [])].filter((id) => except.includes(id));
     if (kept.length === 0) this.byUser.delete(userId);
