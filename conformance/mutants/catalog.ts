@@ -360,14 +360,10 @@ export const MUTANTS: readonly Mutant[] = [
     breaks: 'ST-2.write',
     factory: factoryOf(
       class extends BaseStore {
-        override async write(
-          record: SessionRecord,
-          expectedVersion: number,
-          now: number,
-        ): Promise<WriteResult> {
+        override async write(record: SessionRecord, expected: string, now: number): Promise<WriteResult> {
           const stored = this.decode(record.sessionId);
-          if (stored !== undefined && stored.version !== expectedVersion) return 'conflict';
-          return super.write(record, expectedVersion, now);
+          if (stored !== undefined && !this.matches(stored, expected, record)) return 'conflict';
+          return super.write(record, expected, now);
         }
       },
     ),

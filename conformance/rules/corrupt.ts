@@ -72,7 +72,12 @@ export const corruptRule: Rule = {
       );
       return { status: 'pass', runs: 1 };
     } catch (error) {
-      return { status: 'fail', runs: 1, message: errorMessage(error), counterexample: STEPS };
+      return {
+        status: 'fail',
+        runs: 1,
+        message: errorMessage(error),
+        counterexample: STEPS.map((line, i) => `step ${i + 1}: ${line}`),
+      };
     } finally {
       await opened.dispose();
     }

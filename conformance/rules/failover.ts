@@ -134,7 +134,12 @@ export const failoverRule: Rule = {
       try {
         await inStore(ctx, scenario);
       } catch (error) {
-        return { status: 'fail', runs: 1, message: errorMessage(error), counterexample: [...steps] };
+        return {
+          status: 'fail',
+          runs: 1,
+          message: errorMessage(error),
+          counterexample: steps.map((line, i) => `step ${i + 1}: ${line}`),
+        };
       }
     }
     return { status: 'pass', runs: 1 };

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { buildRecord, T0 } from '../arbitraries.js';
 import { show } from '../json.js';
 import { destroyPages, listPages } from '../pages.js';
-import { checkProperty } from '../property.js';
+import { checkProperty, namedProperty } from '../property.js';
 import { expect, type Rule } from '../rule.js';
 import { withStore } from './world.js';
 
@@ -44,8 +44,9 @@ export const pagesRule: Rule = {
   run: (ctx) =>
     checkProperty(
       ctx,
-      fc.asyncProperty(caseArb, ({ sessions, expired, limit, keep }) =>
-        withStore(ctx, async (store) => {
+      namedProperty(caseArb, (paged: Case) => {
+        const { sessions, expired, limit, keep } = paged;
+        return withStore(ctx, async (store) => {
           const records = Array.from({ length: sessions }, (_, i) => sessionOf(i, expired.includes(i)));
           for (const record of records) {
             expect((await store.create(record, T0)) === 'ok', 'ID-4: create on an empty store was refused');
@@ -81,7 +82,7 @@ export const pagesRule: Rule = {
             rest.records.length === except.length,
             `ST-2.pages: after destroyByUser in steps, listByUser answered ${show(rest.records.map((r) => r.sessionId))}`,
           );
-        }),
-      ),
+        });
+      }),
     ),
 };
