@@ -278,8 +278,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return { records, cursor };
     },
 
-    destroyByUser: (userId: string, except: readonly string[], page?: PageRequest): Promise<UserStep> =>
-      topology.destroyByUser(userId, except, scanStepOf(page)),
+    async destroyByUser(userId: string, except: readonly string[], page?: PageRequest): Promise<UserStep> {
+      return topology.destroyByUser(userId, except, scanStepOf(page));
+    },
 
     purgeExpired: (now: number): Promise<number> => topology.purgeExpired(now),
 
