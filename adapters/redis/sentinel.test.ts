@@ -35,8 +35,8 @@ describe('Redis store behind Sentinel', () => {
       const record = makeRecord({ userId: 'u1' });
       expect(await store.create(record, T)).toBe('ok');
       expect(await store.read(record.sessionId, T)).toEqual(record);
-      expect(await store.listByUser('u1', T)).toEqual([record]);
-      expect(await store.destroyByUser('u1', [])).toEqual([record.sessionId]);
+      expect(await store.listByUser('u1', T)).toEqual({ records: [record], cursor: null });
+      expect(await store.destroyByUser('u1', [])).toEqual({ deleted: [record.sessionId], cursor: null });
       expect(await store.inspection.contents()).toMatchObject({ records: [], userIndex: {}, locks: 0 });
     });
   });
