@@ -88,7 +88,7 @@ async function managerScenario(store: SessionStore): Promise<void> {
   expect(!other.isNew, 'CK-7: after the fail-over the session did not load on B');
   other.logout();
   await other.commit();
-  first.set('cart', 1);
+  first.set('basket', 1);
   let failed = false;
   try {
     await first.commit();
