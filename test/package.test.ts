@@ -47,7 +47,12 @@ const SOURCES: Record<string, string> = {
   './express': '../src/http/express/index.js',
   './fastify': '../src/http/fastify/index.js',
   './web': '../src/http/web/index.js',
+  './http': '../src/http/index.js',
+  './http/testing': '../src/http/testing/index.js',
 };
+
+/** Subpaths that import vitest, which only its runner can load. */
+const VITEST_SUBPATHS = new Set(['./conformance/vitest', './http/testing']);
 
 /** Top-level entries of the checkout that never belong in a copy to build from. */
 const NOT_COPIED = new Set(['node_modules', '.git', 'dist', 'test-output', 'coverage']);
@@ -243,7 +248,7 @@ function requireScript(subpaths: string[]): string {
   return `
 const modules = {};
 const errors = {};
-for (const specifier of ${JSON.stringify(subpaths.filter((s) => s !== './conformance/vitest').map(specifier))}) {
+for (const specifier of ${JSON.stringify(subpaths.filter((s) => !VITEST_SUBPATHS.has(s)).map(specifier))}) {
   try {
     modules[specifier] = Object.keys(require(specifier)).sort();
   } catch (error) {
@@ -399,7 +404,7 @@ describe('installed into an empty project (npm install <tarball>)', () => {
     }
   });
 
-  it('require() of every subpath (but the vitest one, which needs the runner) gives the same exports as import', () => {
+  it('require() of every subpath (but the vitest ones, which need the runner) gives the same exports as import', () => {
     expect(required.errors).toEqual({});
     for (const [name, keys] of Object.entries(required.modules))
       expect(keys, name).toEqual(consumer.modules[name]);

@@ -20,6 +20,8 @@ const SUBPATHS: Record<string, string> = {
   '../../src/http/express/index.js': 'sessionspec/express',
   '../../src/http/fastify/index.js': 'sessionspec/fastify',
   '../../src/http/web/index.js': 'sessionspec/web',
+  '../../src/http/index.js': 'sessionspec/http',
+  '../../src/http/testing/index.js': 'sessionspec/http/testing',
   '../../adapters/memory/index.js': 'sessionspec/adapters/memory',
   '../../adapters/redis/index.js': 'sessionspec/adapters/redis',
   '../../conformance/index.js': 'sessionspec/conformance',

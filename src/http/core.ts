@@ -1,8 +1,8 @@
 /**
  * The framework-free core of the HTTP integrations: read the token, check cross-site requests and the
  * transport, load the session, and after the handler commit it and say which headers the response needs.
- * The Express, Fastify and web integrations only translate their request and response objects to and
- * from this.
+ * The Express, Fastify, web and Hono integrations only translate their request and response objects to
+ * and from this; `sessionspec/http` exports it for integrations of other frameworks.
  *
  * @packageDocumentation
  */
@@ -11,7 +11,6 @@ import type { SessionManager } from '../manager.js';
 import type { Session } from '../session.js';
 import { parseToken } from '../token.js';
 import {
-  type CookiePolicy,
   readSessionToken,
   resolveCookiePolicy,
   SESSION_CACHE_CONTROL,
@@ -85,8 +84,12 @@ export interface HttpSessionOptions<Req> {
   onError?: (error: unknown, request: Req) => ErrorResponse;
 }
 
-/** What the core reads from a request. @internal */
+/**
+ * What the core reads from a request, in the framework's own terms. Header values are the raw values
+ * (the first one when the framework gives a list), `null` or `undefined` when absent.
+ */
 export interface RequestFacts extends OriginFacts {
+  /** The `Cookie` header, several joined with `; `. */
   cookie: string | null | undefined;
   /** Whether the request arrived over HTTPS, as the framework sees it (its trust-proxy setting applies). */
   secure: boolean;
@@ -94,9 +97,12 @@ export interface RequestFacts extends OriginFacts {
   hostname: string | null | undefined;
 }
 
-/** Headers a response needs after a successful commit. @internal */
+/**
+ * Headers a response needs after a successful commit. An integration applies all three before the
+ * response headers go out, and changes nothing else.
+ */
 export interface SessionHeaders {
-  /** A `Set-Cookie` value to append, or `null`. */
+  /** A `Set-Cookie` value to append (keep the handler's other cookies), or `null`. */
   setCookie: string | null;
   /** A `Cache-Control` value to set (replacing the handler's), or `null`. */
   cacheControl: string | null;
@@ -104,22 +110,74 @@ export interface SessionHeaders {
   defaultCacheControl: string | null;
 }
 
-/** Outcome of a core step: a value, or the response to send instead. @internal */
-export type Step<T> = { ok: true; value: T } | { ok: false; response: ErrorResponse };
+/**
+ * Outcome of a core step: a value, or the response to send instead. A step never rejects: failures
+ * (a store fault, a refused request) arrive as `{ ok: false, response }`, already logged.
+ */
+export type HttpStep<T> = { ok: true; value: T } | { ok: false; response: ErrorResponse };
 
-/** @internal The core, configured once per integration instance. */
+/**
+ * The core, configured once per integration instance (per middleware or plugin registration, not per
+ * request). Its contract, for each request:
+ *
+ * 1. **Before the handler**, call {@link HttpCore.begin | begin} once with the request's facts. On
+ *    `{ ok: false, response }` send that response ({@link ErrorResponse}) and do not run the handler:
+ *    the request was refused (403, SEC-7), sent over plain HTTP (SEC-1) or the store failed (503,
+ *    SEC-2), and no session stands in for the real one. On `{ ok: true, value }` give the handler
+ *    `value`, the request's {@link Session}.
+ * 2. **When the handler throws a `SessionError`**, answer with {@link HttpCore.fail | fail} (or with the
+ *    error's `status`, where the framework maps errors that way), then go on with step 3.
+ * 3. **Before the response headers go out**, call {@link HttpCore.end | end} once with the session and
+ *    the status the response will have. On `{ ok: false, response }` send that response instead of the
+ *    handler's, dropping every header the handler set (the commit failed: SEC-2). On `{ ok: true, value }`
+ *    apply the {@link SessionHeaders}: append `setCookie`; set `cacheControl`, replacing the handler's;
+ *    otherwise set `defaultCacheControl` when the handler set no `Cache-Control`.
+ *
+ * A framework that can stream the head before the handler finishes must hold the head until `end` has
+ * settled (the Express integration does so).
+ * @typeParam Req - the framework's request type, handed to `onError`.
+ */
 export interface HttpCore<Req> {
-  readonly manager: SessionManager;
-  readonly cookie: CookiePolicy;
-  /** Cross-site and transport checks, then load (one store round trip at most, PERF-1). */
-  begin(facts: RequestFacts, request: Req): Promise<Step<Session>>;
   /**
-   * Seal the session (later changes throw), commit it unless the response is a server error, and say
-   * which headers the response needs (PERF-2: one more round trip when modified).
+   * Cross-site and transport checks, then load (one store round trip at most, PERF-1; none for a request
+   * without a well-formed token, ID-3).
+   * @param facts - what the request says.
+   * @param request - the framework's request, for `onError`.
+   * @returns the session, or the response to send instead.
    */
-  end(session: Session, request: Req, status: number): Promise<Step<SessionHeaders>>;
-  /** The response for an error a handler threw, logged like the core's own failures. */
+  begin(facts: RequestFacts, request: Req): Promise<HttpStep<Session>>;
+  /**
+   * Seal the session (later changes throw, naming the cause), commit it unless the response is a server
+   * error and `commitServerErrors` is off, and say which headers the response needs (PERF-2: one more
+   * round trip when the session changed).
+   * @param session - the session `begin` gave.
+   * @param request - the framework's request, for `onError`.
+   * @param status - the status of the response about to be sent.
+   * @returns the headers to add, or the response to send instead.
+   */
+  end(session: Session, request: Req, status: number): Promise<HttpStep<SessionHeaders>>;
+  /**
+   * The response for an error a handler threw, logged like the core's own failures.
+   * @param error - what the handler threw.
+   * @param request - the framework's request, for `onError`.
+   * @param session - the request's session, if it was loaded (its id goes to the log).
+   * @returns the response to send.
+   */
   fail(error: unknown, request: Req, session: Session | null): ErrorResponse;
+}
+
+/**
+ * The headers of an error response besides its body, in the order to set them: `text/plain`,
+ * `Cache-Control: no-store`, then the response's own headers (from `onError`), which win.
+ * @param response - the error response.
+ * @returns header name and value pairs.
+ */
+export function errorHeaders(response: ErrorResponse): Array<[string, string]> {
+  return [
+    ['content-type', 'text/plain; charset=utf-8'],
+    ['cache-control', 'no-store'],
+    ...Object.entries(response.headers ?? {}),
+  ];
 }
 
 /**
@@ -146,13 +204,29 @@ export function defaultErrorResponse(error: unknown): ErrorResponse {
 }
 
 /**
- * Configure the core.
- * @param options - the integration's options.
+ * Configure the core of an HTTP integration: validate the options once (a bad one throws here, at
+ * start-up, never on a request) and return the three calls {@link HttpCore} describes.
+ * @param options - the integration's options, as its users pass them.
  * @returns the core.
  * @throws SessionError `INSECURE_COOKIE` for `secure: false` without `insecureDevelopmentCookie`, and for
  *   `insecureDevelopmentCookie` when `NODE_ENV` is `production` (SEC-1).
  * @throws TypeError on an invalid option, and on an express-session option (naming the equivalent).
- * @internal
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createHttpCore } from 'sessionspec/http';
+ *
+ * const core = createHttpCore({ manager });
+ * createServer(async (req, res) => {
+ *   const begun = await core.begin(factsOf(req), req);
+ *   if (!begun.ok) return sendError(res, begun.response);
+ *   const { status, body } = await handler(req, begun.value);
+ *   const ended = await core.end(begun.value, req, status);
+ *   if (!ended.ok) return sendError(res, ended.response);
+ *   if (ended.value.setCookie !== null) res.appendHeader('set-cookie', ended.value.setCookie);
+ *   // ... cacheControl, defaultCacheControl, then the handler's response
+ * });
+ * ```
  */
 export function createHttpCore<Req>(options: HttpSessionOptions<Req>): HttpCore<Req> {
   if (typeof options !== 'object' || options === null || typeof options.manager?.load !== 'function') {
@@ -209,8 +283,6 @@ export function createHttpCore<Req>(options: HttpSessionOptions<Req>): HttpCore<
   };
 
   return {
-    manager,
-    cookie,
     async begin(facts, request) {
       // SEC-7: refused before any store call.
       const refused = crossSite(facts) ?? plainHttp(facts);

@@ -24,8 +24,9 @@ export interface CrossSiteOptions {
   exempt?: readonly (string | RegExp)[];
 }
 
-/** What the check reads from a request. @internal */
+/** What the cross-site check reads from a request (part of `RequestFacts`). */
 export interface OriginFacts {
+  /** The request method, in any case. */
   method: string;
   /** The `Origin` header. */
   origin: string | null | undefined;

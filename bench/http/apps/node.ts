@@ -1,12 +1,12 @@
 /**
  * Variants on plain `node:http`: no session (the ceiling), a hand-rolled unsafe session (the floor of
- * what safety can cost), and sessionspec through its framework-free core HTTP layer.
+ * what safety can cost), and sessionspec through its framework-free HTTP core (`sessionspec/http`).
  *
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { createHttpCore, type ErrorResponse } from '../../../dist/src/http/core.js';
+import { createHttpCore, type ErrorResponse, errorHeaders } from 'sessionspec/http';
 import { ioredis, sessionspecManager } from '../backends.js';
 import { type Gates, NotFound, peerRoute, sessionspecRoute, statelessRoute, target } from '../routes.js';
 
@@ -86,8 +86,8 @@ export async function unsafeNode(port: number, gates: Gates): Promise<RequestLis
 }
 
 /**
- * sessionspec on plain node:http through the core every integration is built on: `begin` loads the
- * session, the handler runs, `end` commits and names the headers.
+ * sessionspec on plain node:http through the core every integration is built on (`sessionspec/http`):
+ * `begin` loads the session, the handler runs, `end` commits and names the headers.
  * @param port - the Redis port.
  * @param gates - the logout race's rendezvous points.
  * @returns the request listener.
@@ -97,8 +97,9 @@ export async function sessionspecNode(port: number, gates: Gates): Promise<Reque
     manager: await sessionspecManager('redis', port, 'bench:node'),
   });
   const refuse = (res: ServerResponse, response: ErrorResponse) => {
-    for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
-    send(res, response.status, response.body);
+    res.statusCode = response.status;
+    for (const [name, value] of errorHeaders(response)) res.setHeader(name, value);
+    res.end(response.body);
   };
   return async (req, res) => {
     try {
@@ -121,7 +122,8 @@ export async function sessionspecNode(port: number, gates: Gates): Promise<Reque
       const ended = await core.end(begun.value, req, 200);
       if (!ended.ok) return refuse(res, ended.response);
       if (ended.value.setCookie !== null) res.setHeader('set-cookie', ended.value.setCookie);
-      if (ended.value.cacheControl !== null) res.setHeader('cache-control', ended.value.cacheControl);
+      const cacheControl = ended.value.cacheControl ?? ended.value.defaultCacheControl;
+      if (cacheControl !== null) res.setHeader('cache-control', cacheControl);
       send(res, 200, body);
     } catch (error) {
       fail(res, error);

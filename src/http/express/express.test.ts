@@ -3,7 +3,7 @@ import express from 'express';
 import { expect, test } from 'vitest';
 import { createMemoryStore } from '../../../adapters/memory/index.js';
 import { createSessionManager } from '../../manager.js';
-import { behaviourSuite, type ServerSetup } from '../test-helpers/behaviour-suite.js';
+import { describeHttpBehaviour, type ServerSetup } from '../testing/index.js';
 import { sessionMiddleware, sessionOf } from './index.js';
 
 async function listen(app: express.Express) {
@@ -27,7 +27,11 @@ async function startExpress(setup: ServerSetup) {
   return listen(app);
 }
 
-behaviourSuite('express', startExpress);
+describeHttpBehaviour({
+  name: 'express',
+  start: startExpress,
+  store: () => createMemoryStore({ sweepEvery: false }),
+});
 
 test('express: a handler that streams with writeHead and write still gets its cookie before the headers', async () => {
   const app = express();

@@ -8,7 +8,13 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Session } from '../../session.js';
 import { compatSession } from '../compat.js';
-import { createHttpCore, type ErrorResponse, type HttpCore, type HttpSessionOptions } from '../core.js';
+import {
+  createHttpCore,
+  type ErrorResponse,
+  errorHeaders,
+  type HttpCore,
+  type HttpSessionOptions,
+} from '../core.js';
 import { guardSession } from '../habits.js';
 import { handleOf, keepHandle } from './handles.js';
 
@@ -232,9 +238,7 @@ function sendError(res: ServerResponse<IncomingMessage>, response: ErrorResponse
   }
   for (const name of res.getHeaderNames()) res.removeHeader(name);
   res.statusCode = response.status;
-  res.setHeader('content-type', 'text/plain; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  for (const [name, value] of errorHeaders(response)) res.setHeader(name, value);
   end.call(res, response.body);
 }
 

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../../adapters/memory/index.js';
 import { createSessionManager } from '../../index.js';
-import { behaviourSuite, type ServerSetup } from '../test-helpers/behaviour-suite.js';
+import { describeHttpBehaviour, type ServerSetup } from '../testing/index.js';
 import { sessionPlugin } from './index.js';
 
 async function startFastify(setup: ServerSetup) {
@@ -18,7 +18,11 @@ async function startFastify(setup: ServerSetup) {
   return { url, close: () => app.close() };
 }
 
-behaviourSuite('fastify', startFastify);
+describeHttpBehaviour({
+  name: 'fastify',
+  start: startFastify,
+  store: () => createMemoryStore({ sweepEvery: false }),
+});
 
 describe('fastify plugin metadata', () => {
   it('registers as `sessionspec` for Fastify 5 and decorates the instance it is registered on, not a child', async () => {

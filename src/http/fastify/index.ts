@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '../../session.js';
-import { createHttpCore, type ErrorResponse, type HttpSessionOptions } from '../core.js';
+import { createHttpCore, type ErrorResponse, errorHeaders, type HttpSessionOptions } from '../core.js';
 import { guardSession } from '../habits.js';
 
 export type { SessionCookieOptions } from '../cookies.js';
@@ -133,9 +133,7 @@ function holder(request: FastifyRequest): { session: Session | null | undefined 
 /** @internal */
 function prepareError(reply: FastifyReply, response: ErrorResponse): void {
   reply.code(response.status);
-  reply.header('content-type', 'text/plain; charset=utf-8');
-  reply.header('cache-control', 'no-store');
-  for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value);
+  for (const [name, value] of errorHeaders(response)) reply.header(name, value);
 }
 
 /** @internal */

@@ -7,7 +7,8 @@
  */
 import { isSessionError } from '../../errors.js';
 import type { Session } from '../../session.js';
-import { createHttpCore, type ErrorResponse, type HttpSessionOptions, type SessionHeaders } from '../core.js';
+import { createHttpCore, type HttpSessionOptions, type SessionHeaders } from '../core.js';
+import { errorResponse, requestFacts } from './fetch.js';
 
 export type { SessionCookieOptions } from '../cookies.js';
 export { defaultErrorResponse, type ErrorResponse, type HttpSessionOptions } from '../core.js';
@@ -87,22 +88,7 @@ export function createWebSessions(options: WebSessionOptions): WebSessions {
   const trustProxy = options.trustProxy === true;
 
   const begin = async (request: Request): Promise<WebSessionBegin> => {
-    const { headers } = request;
-    const url = new URL(request.url);
-    const forwarded = trustProxy ? headers.get('x-forwarded-proto')?.split(',', 1)[0]?.trim() : undefined;
-    const step = await core.begin(
-      {
-        method: request.method,
-        cookie: headers.get('cookie'),
-        origin: headers.get('origin'),
-        secFetchSite: headers.get('sec-fetch-site'),
-        host: headers.get('host') ?? url.host,
-        path: url.pathname,
-        secure: (forwarded ?? url.protocol.slice(0, -1)) === 'https',
-        hostname: url.hostname,
-      },
-      request,
-    );
+    const step = await core.begin(requestFacts(request, trustProxy), request);
     if (!step.ok) return { ok: false, response: errorResponse(step.response) };
     const session = step.value;
     return {
@@ -147,11 +133,4 @@ function withSessionHeaders(response: Response, headers: SessionHeaders): Respon
     statusText: response.statusText,
     headers: copy,
   });
-}
-
-/** @internal */
-function errorResponse(response: ErrorResponse): Response {
-  const headers = new Headers({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-  for (const [name, value] of Object.entries(response.headers ?? {})) headers.set(name, value);
-  return new Response(response.body, { status: response.status, headers });
 }

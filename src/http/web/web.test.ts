@@ -1,5 +1,6 @@
-import { behaviourSuite, type ServerSetup } from '../test-helpers/behaviour-suite.js';
-import { serveWeb } from '../test-helpers/serve-web.js';
+import { createMemoryStore } from '../../../adapters/memory/index.js';
+import { serveWeb } from '../../../test/http/serve-web.js';
+import { describeHttpBehaviour, type ServerSetup } from '../testing/index.js';
 import { createWebSessions } from './index.js';
 
 async function startWeb(setup: ServerSetup) {
@@ -17,4 +18,9 @@ async function startWeb(setup: ServerSetup) {
   );
 }
 
-behaviourSuite('web', startWeb);
+describeHttpBehaviour({
+  name: 'web',
+  start: startWeb,
+  store: () => createMemoryStore({ sweepEvery: false }),
+  traceRefusedWith: 400,
+});

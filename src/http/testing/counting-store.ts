@@ -1,5 +1,5 @@
 /**
- * Test helper: a store wrapper that counts round trips and can be told to fail (SEC-2) or to keep
+ * A store wrapper that counts round trips and can be told to fail (SEC-2) or to keep
  * conflicting (CC-2). It wraps a real store; it does not imitate one.
  *
  * @packageDocumentation

@@ -1,5 +1,5 @@
 /**
- * Test helper: serve a web-standard `fetch` handler through `node:http` (Node 20 has no built-in
+ * Serve a web-standard `fetch` handler through `node:http` (Node 20 has no built-in
  * server for `Request`/`Response`). A request whose headers `Headers` refuses gets 400, as a runtime with
  * native support would answer.
  *
