@@ -11,7 +11,12 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const DOCS = ['docs/getting-started.md', 'README.md', 'docs/migrating-from-express-session.md'];
+const DOCS = [
+  'docs/getting-started.md',
+  'README.md',
+  'docs/migrating-from-express-session.md',
+  'docs/sqlite.md',
+];
 
 /** Relative source imports of the snippets, and the package subpath a user writes instead. */
 const SUBPATHS: Record<string, string> = {
@@ -24,6 +29,7 @@ const SUBPATHS: Record<string, string> = {
   '../../src/http/testing/index.js': 'sessionspec/http/testing',
   '../../adapters/memory/index.js': 'sessionspec/adapters/memory',
   '../../adapters/redis/index.js': 'sessionspec/adapters/redis',
+  '../../adapters/sqlite/index.js': 'sessionspec/adapters/sqlite',
   '../../conformance/index.js': 'sessionspec/conformance',
   '../../conformance/vitest.js': 'sessionspec/conformance/vitest',
 };
