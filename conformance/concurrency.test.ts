@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { createMemoryStore } from '../adapters/memory/index.js';
+import { correctFactory } from '../test/mutants/catalog.js';
+import { RACE_MUTANTS } from '../test/mutants/races.js';
 import { injectFaults } from './faults.js';
-import { correctFactory } from './mutants/catalog.js';
-import { RACE_MUTANTS } from './mutants/races.js';
 import { formatFailure } from './report.js';
 import { runConformance } from './run.js';
 

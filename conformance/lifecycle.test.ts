@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { createMemoryStore } from '../adapters/memory/index.js';
+import { correctFactory } from '../test/mutants/catalog.js';
+import { LIFECYCLE_MUTANTS } from '../test/mutants/lifecycle.js';
 import { declaredRows } from './lifecycle/oracle.js';
 import { lifecyclePaths } from './lifecycle/paths.js';
-import { correctFactory } from './mutants/catalog.js';
-import { LIFECYCLE_MUTANTS } from './mutants/lifecycle.js';
 import { runConformance } from './run.js';
 import type { RuleResult, StoreFactory } from './types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { contractOneFactory, correctFactory, MUTANTS, partialFactory } from './mutants/catalog.js';
+import { contractOneFactory, correctFactory, MUTANTS, partialFactory } from '../test/mutants/catalog.js';
 import { runConformance } from './run.js';
 
 // CK-11: fixed seeds, so CI is deterministic: every mutant must be caught, every time.

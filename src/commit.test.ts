@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore, type MemoryStore } from '../adapters/memory/index.js';
 import {
+  type Around,
+  interleave,
+  loggedIn,
+  prng,
+  stored,
+  T0,
+  turns,
+  type WrappedStore,
+  wrapStore,
+} from '../test/stores.js';
+import {
   createManualClock,
   createSessionManager,
   isSessionError,
@@ -11,17 +22,6 @@ import {
   WRITE_ID_HISTORY,
   writeIdOf,
 } from './index.js';
-import {
-  type Around,
-  interleave,
-  loggedIn,
-  prng,
-  stored,
-  T0,
-  turns,
-  type WrappedStore,
-  wrapStore,
-} from './test-helpers/stores.js';
 
 /** Interleavings are replayable: a fixed seed that must keep passing, and a fresh one (printed). */
 const fresh = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../adapters/memory/index.js';
+import { T0, wrapStore } from '../test/stores.js';
 import {
   createManualClock,
   createSessionManager,
@@ -8,7 +9,6 @@ import {
   type SessionStore,
   writeIdOf,
 } from './index.js';
-import { T0, wrapStore } from './test-helpers/stores.js';
 
 /**
  * A memory store standing in for a replicated Redis: `replicate()` marks what the replica holds,

@@ -9,8 +9,8 @@ import {
   type SessionRecord,
   sessionMachine,
 } from '../spec/index.js';
+import { loggedIn, setup, stored, tokenOf } from '../test/stores.js';
 import { access, createRecord, machineSteps, step } from './lifecycle.js';
-import { loggedIn, setup, stored, tokenOf } from './test-helpers/stores.js';
 
 /** Fixed for CI, fresh on every run too; both printed, replay with FC_SEED=<seed>. */
 const freshSeed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));

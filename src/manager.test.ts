@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from '../adapters/memory/index.js';
 import { memoryStoreInternals } from '../adapters/memory/store.js';
 import { AUDIT_EVENT_TYPES } from '../spec/index.js';
+import { loggedIn, setup, stored, T0, tokenOf, turns, wrapStore } from '../test/stores.js';
 import {
   createManualClock,
   createSessionManager,
@@ -9,7 +10,6 @@ import {
   type SessionRecord,
   type SessionStore,
 } from './index.js';
-import { loggedIn, setup, stored, T0, tokenOf, turns, wrapStore } from './test-helpers/stores.js';
 
 const MIN = 60_000;
 

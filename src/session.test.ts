@@ -2,8 +2,8 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { loggedIn, setup, stored, T0, tokenOf } from '../test/stores.js';
 import { isSessionError, type SessionRecord } from './index.js';
-import { loggedIn, setup, stored, T0, tokenOf } from './test-helpers/stores.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

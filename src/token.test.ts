@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
+import { loggedIn, setup, stored, tokenOf } from '../test/stores.js';
 import { formatToken, parseToken, type SessionRecord } from './index.js';
-import { loggedIn, setup, stored, tokenOf } from './test-helpers/stores.js';
 
 // A spy on the comparison primitive (a dependency, not the thing under test), to see it used (ID-2).
 vi.mock('node:crypto', async (importOriginal) => {

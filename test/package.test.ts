@@ -10,7 +10,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -20,11 +19,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packPackage } from './pack.js';
 import { type RedisServer, startRedisServer } from './redis-server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,9 +54,6 @@ const SOURCES: Record<string, string> = {
 
 /** Subpaths that import vitest, which only its runner can load. */
 const VITEST_SUBPATHS = new Set(['./conformance/vitest', './http/testing']);
-
-/** Top-level entries of the checkout that never belong in a copy to build from. */
-const NOT_COPIED = new Set(['node_modules', '.git', 'dist', 'test-output', 'coverage']);
 
 /** Each CLI command and `--help`, run from the installed package without any optional peer. */
 const COMMANDS = [
@@ -154,25 +151,7 @@ function topLevelPackages(dir: string): string[] {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'sessionspec-pack-'));
-  const stage = join(work, 'stage');
-  cpSync(root, stage, {
-    recursive: true,
-    filter: (source) => {
-      const rel = relative(root, source);
-      return !NOT_COPIED.has(rel.split(sep)[0]!) && rel !== join('docs', 'api');
-    },
-  });
-  symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
-  // `npm pack` runs `prepack`, which builds: the same path `npm publish` takes.
-  const [pack] = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
-      cwd: stage,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  ) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  tarball = join(work, pack!.filename);
-  files = pack!.files.map((f) => f.path);
+  ({ tarball, files } = packPackage(root, work));
 
   project = newProject('consumer');
   npmInstall(project, [tarball]);

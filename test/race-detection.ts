@@ -5,8 +5,9 @@
  *
  * @packageDocumentation
  */
-import { RACE_MUTANTS } from '../conformance/mutants/races.js';
+
 import { runConformance } from '../conformance/run.js';
+import { RACE_MUTANTS } from './mutants/races.js';
 
 /** One mutant's detection over a range of seeds. @internal */
 export interface Detection {

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineGraph } from '../../spec/graph.js';
+import { lifecycleFailureReport } from '../../test/visualize/report.js';
 import { toDot } from './dot.js';
 import { toMermaid } from './mermaid.js';
-import { lifecycleFailureReport } from './test-helpers/report.js';
 
 const bin = fileURLToPath(new URL('../sessionspec.ts', import.meta.url));
 

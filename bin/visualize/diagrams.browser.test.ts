@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineGraph } from '../../spec/graph.js';
 import { sessionMachine } from '../../spec/machine.js';
 import { launchBrowser } from '../../test/browser.js';
+import { readDiagram } from '../../test/visualize/rendered.js';
 import { toMermaid } from './mermaid.js';
 import { toSvg } from './svg.js';
-import { readDiagram } from './test-helpers/rendered.js';
 
 // The expected names come from the machine's config, not from the graph the diagrams are drawn from.
 const states = Object.keys((sessionMachine.config as { states: Record<string, unknown> }).states);

@@ -7,10 +7,10 @@ import { machineEvent } from '../../conformance/lifecycle/steps.js';
 import { machineGraph } from '../../spec/graph.js';
 import { type SessionEvent, sessionMachine } from '../../spec/machine.js';
 import { launchBrowser } from '../../test/browser.js';
+import { readDiagram } from '../../test/visualize/rendered.js';
+import { lifecycleFailureReport } from '../../test/visualize/report.js';
 import { toHtml } from './html.js';
 import { SIM_EVENTS, SIM_POLICY, SIM_T0, simHash } from './simulator.js';
-import { readDiagram } from './test-helpers/rendered.js';
-import { lifecycleFailureReport } from './test-helpers/report.js';
 import { traceFromReport } from './trace.js';
 
 const output = fileURLToPath(new URL('../../test-output/', import.meta.url));

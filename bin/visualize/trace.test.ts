@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lifecycleFailureReport } from './test-helpers/report.js';
+import { lifecycleFailureReport } from '../../test/visualize/report.js';
 import { traceFromReport } from './trace.js';
 
 describe('--trace: a lifecycle failure read back from the kit report (CK-4, CK-9)', () => {

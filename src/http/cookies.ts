@@ -27,7 +27,7 @@ export interface SessionCookieOptions {
   domain?: string;
 }
 
-/** @internal The resolved, validated cookie policy. */
+/** The resolved, validated cookie policy. */
 export interface CookiePolicy {
   readonly name: string;
   readonly secure: boolean;

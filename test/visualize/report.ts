@@ -4,9 +4,10 @@
  *
  * @packageDocumentation
  */
-import { LIFECYCLE_MUTANTS } from '../../../conformance/mutants/lifecycle.js';
-import { runConformance } from '../../../conformance/run.js';
-import type { ConformanceReport } from '../../../conformance/types.js';
+
+import { runConformance } from '../../conformance/run.js';
+import type { ConformanceReport } from '../../conformance/types.js';
+import { LIFECYCLE_MUTANTS } from '../mutants/lifecycle.js';
 
 /**
  * Runs the CK-4 rules against the lifecycle mutant.

@@ -7,7 +7,7 @@
  * @internal
  * @packageDocumentation
  */
-import { createMemoryStore, type MemoryStore } from '../../adapters/memory/index.js';
+import { createMemoryStore, type MemoryStore } from '../adapters/memory/index.js';
 import {
   createManualClock,
   createSessionManager,
@@ -16,7 +16,7 @@ import {
   type SessionManager,
   type SessionManagerOptions,
   type SessionStore,
-} from '../index.js';
+} from '../src/index.js';
 
 /** The core operations of a store. */
 export type StoreOp =

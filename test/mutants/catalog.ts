@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+import type { StoreFactory } from '../../conformance/types.js';
 import type {
   CreateResult,
   PageRequest,
@@ -14,7 +16,6 @@ import type {
   UserStep,
   WriteResult,
 } from '../../src/index.js';
-import type { StoreFactory } from '../types.js';
 import { BaseStore } from './base-store.js';
 
 /** One broken store and the rule it breaks. @internal */

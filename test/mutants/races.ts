@@ -6,8 +6,9 @@
  *
  * @packageDocumentation
  */
+
+import type { StoreFactory } from '../../conformance/types.js';
 import type { CreateResult, PageRequest, SessionRecord, UserStep, WriteResult } from '../../src/index.js';
-import type { StoreFactory } from '../types.js';
 import { BaseStore } from './base-store.js';
 import type { Mutant } from './catalog.js';
 

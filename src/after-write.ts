@@ -1,0 +1,49 @@
+/**
+ * What follows a successful write: the effects that reach other sessions (LC-10, LC-12), the audit
+ * events (SEC-4), the cookie instruction, and the handle brought up to date with what was written.
+ *
+ * @packageDocumentation
+ */
+import type { SessionEffect, SessionRecord, SessionState } from '../spec/index.js';
+import type { CommitDeps } from './commit-job.js';
+import { cookieInstruction } from './cookie-instruction.js';
+import { planOf } from './effects.js';
+import type { CommitResult, Handle } from './session.js';
+import { endOverCap } from './user-cap.js';
+import { destroyAllByUser } from './user-pages.js';
+
+/**
+ * @internal Carry out a written step's plan and settle the handle.
+ * @param ended - the terminal state when the write ended the session, else `null`.
+ * @returns the commit's result.
+ */
+export async function afterWrite(
+  deps: CommitDeps,
+  session: Handle,
+  written: SessionRecord,
+  effects: SessionEffect[],
+  ended: SessionState | null = null,
+): Promise<CommitResult> {
+  const plan = planOf(effects);
+  const userId = written.userId;
+  if (userId !== null && plan.endOtherSessions) {
+    // LC-10: a credential change ends every other session of the user.
+    const report = (ended: readonly string[]) => {
+      for (const other of ended) deps.emit('revoked', other, userId, 'credential-change');
+    };
+    await destroyAllByUser(deps.call, deps.store, userId, [written.sessionId], report, deps.pageSize);
+  }
+  if (userId !== null && plan.enforceUserCap) await endOverCap(deps, userId, written.sessionId);
+  for (const event of plan.audits) {
+    deps.emit(event, written.sessionId, event === 'logged-out' ? (session.base?.userId ?? null) : userId);
+  }
+  const cookie = cookieInstruction(session, written, plan.cookie, deps.now());
+  session.base = ended !== null ? null : written;
+  session.local = written;
+  // LC-1: the terminal state the machine reached (expired or destroyed), else the live one.
+  session.state = ended ?? written.state;
+  if (session.secret !== null && plan.cookie === 'issue') session.credential = written.secretHash;
+  session.ops = [];
+  session.effects = [];
+  return { cookie, wrote: true };
+}

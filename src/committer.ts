@@ -1,0 +1,100 @@
+/**
+ * The committer: the entry point of `session.commit()`. A new session is created with an
+ * insert-if-absent (ID-4, SEC-6); a stored one joins its session's in-process queue, where the commits
+ * waiting together are coalesced into one compare-and-set (CC-2, CC-3; see `batch-write.ts`).
+ *
+ * @packageDocumentation
+ */
+import { hasEnded, type SessionRecord, type SessionRecordV1 } from '../spec/index.js';
+import { afterWrite } from './after-write.js';
+import { newWriteId, writeBatch } from './batch-write.js';
+import type { CommitDeps, Queue } from './commit-job.js';
+import { encodeRecord } from './encode.js';
+import { SessionError } from './errors.js';
+import type { CommitResult, Handle } from './session.js';
+import { newSessionId } from './token.js';
+import { refuseOverCap } from './user-cap.js';
+import { WrittenRecords } from './written-records.js';
+
+/** @internal Writes sessions for one manager. */
+export class Committer {
+  private readonly queues = new Map<string, Queue>();
+  private readonly written = new WrittenRecords();
+  /** The queues being written, for `drain`. */
+  private readonly running = new Set<Promise<void>>();
+  private readonly deps: CommitDeps;
+
+  constructor(deps: CommitDeps) {
+    this.deps = deps;
+  }
+
+  /**
+   * CC-1: what a read found for `sessionId`; a kept record the store no longer holds is dropped.
+   * @param found - the live record read, or `null` for anything else.
+   */
+  observe(sessionId: string, found: SessionRecord | SessionRecordV1 | null): void {
+    this.written.observe(sessionId, found);
+  }
+
+  /** Resolves when every queued commit has settled. */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  /**
+   * Commit a session handle.
+   * @returns the cookie instruction.
+   */
+  async commit(session: Handle): Promise<CommitResult> {
+    if (session.base === null) return this.create(session);
+    if (session.ops.length === 0) return { cookie: { action: 'none' }, wrote: false };
+    await refuseOverCap(this.deps, session);
+    const id = session.base.sessionId;
+    let queue = this.queues.get(id);
+    return new Promise<CommitResult>((resolve, reject) => {
+      if (queue === undefined) {
+        queue = { latest: null, waiting: [] };
+        this.queues.set(id, queue);
+        queue.waiting.push({ session, resolve, reject });
+        const running = this.run(id, queue).finally(() => this.running.delete(running));
+        this.running.add(running);
+      } else {
+        queue.waiting.push({ session, resolve, reject });
+      }
+    });
+  }
+
+  /** @internal SEC-6, ID-4: a new session is kept only when there is something to keep. */
+  private async create(session: Handle): Promise<CommitResult> {
+    if (hasEnded(session.state) || session.ops.length === 0) {
+      return { cookie: session.deadToken ? { action: 'clear' } : { action: 'none' }, wrote: false };
+    }
+    await refuseOverCap(this.deps, session);
+    const { store, now, call, maxSize } = this.deps;
+    const record = { ...session.local, writeIds: [newWriteId()] };
+    for (let attempt = 0; ; attempt++) {
+      const encoded = encodeRecord(record, maxSize);
+      const result = await call('create', () => store.create(record, now(), encoded));
+      if (result === 'ok') break;
+      // ID-4: a collision never overwrites; retry with a fresh id, a bounded number of times.
+      if (attempt >= 3)
+        throw new SessionError('CONFLICT', 'could not allocate a session id after 4 attempts');
+      record.sessionId = newSessionId();
+    }
+    return afterWrite(this.deps, session, record, session.effects);
+  }
+
+  /** @internal Process the queue until it is empty, coalescing what waits into one write. */
+  private async run(id: string, queue: Queue): Promise<void> {
+    try {
+      while (queue.waiting.length > 0) {
+        const batch = queue.waiting.splice(0);
+        await writeBatch(this.deps, this.written, id, queue, batch).catch((error: unknown) => {
+          for (const job of batch) job.reject(error);
+        });
+      }
+    } finally {
+      this.queues.delete(id);
+    }
+  }
+}

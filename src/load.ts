@@ -1,0 +1,137 @@
+/**
+ * Loading a session by token (ID-3, SEC-5, LC-7, CC-6): the token is parsed before any store call, the
+ * record read once, the presented secret matched in constant time, and the machine's `access` step
+ * decides; its plan says whether the session is adopted, in grace, refused or ended. Anything not
+ * adopted gives a new anonymous session, stored only once something is kept (SEC-6).
+ *
+ * @packageDocumentation
+ */
+import {
+  hasEnded,
+  presentedSecret,
+  type SessionEffect,
+  type SessionRecord,
+  type SessionState,
+  upgradeRecord,
+} from '../spec/index.js';
+import type { StoreAccess } from './commit-job.js';
+import type { Committer } from './committer.js';
+import { planOf } from './effects.js';
+import { access, createRecord, declaredEffects } from './lifecycle.js';
+import { Session, type SessionHost } from './session.js';
+import { hashesEqual, hashSecret, newSecret, newSessionId, parseToken } from './token.js';
+import { isStoredRecord } from './validate.js';
+
+/** @internal The policy a loader applies. */
+export interface LoadPolicy {
+  idleTimeout: number;
+  absoluteTimeout: number;
+  /** A touch is written once this fraction of the idle timeout has passed (PERF-1). */
+  touchEvery: number;
+  /** End the session when a previous secret is presented after its window (CC-6). */
+  endOnReuse: boolean;
+}
+
+/**
+ * @internal The manager's `load`; what it reads is shown to the committer's cache (CC-1).
+ * @returns a function from a token (or nothing) to a session handle.
+ */
+export function createLoader(
+  deps: StoreAccess,
+  committer: Pick<Committer, 'observe'>,
+  host: SessionHost,
+  policy: LoadPolicy,
+): (token: string | null | undefined) => Promise<Session> {
+  const { store, now, call, emit } = deps;
+  // LC-6, LC-7: a session the store reports expired gets the machine's own effects for an expiry.
+  const expiredPlan = planOf(declaredEffects('anonymous', 'access', 'idleExpired'));
+
+  /** A new anonymous session, not stored until something is kept (SEC-6). */
+  const fresh = (deadToken: boolean): Session => {
+    const secret = newSecret();
+    const created = createRecord(newSessionId(), {
+      now: now(),
+      secretHash: hashSecret(secret),
+      idleTimeout: policy.idleTimeout,
+      absoluteTimeout: policy.absoluteTimeout,
+      persistent: false,
+    });
+    return new Session(host, {
+      base: null,
+      local: created.record,
+      effects: created.effects,
+      ops: [],
+      secret,
+      grace: false,
+      credential: null,
+      deadToken,
+    });
+  };
+
+  /** Carry out the access step's plan (LC-6, CC-6, ID-5, SEC-4). */
+  const adopt = async (
+    record: SessionRecord,
+    accessed: SessionRecord,
+    state: SessionState,
+    effects: SessionEffect[],
+    secret: string,
+    hash: string,
+    at: number,
+  ): Promise<Session> => {
+    const plan = planOf(effects);
+    for (const event of plan.audits) emit(event, record.sessionId, record.userId);
+    if (plan.deleteRecord) await call('destroy', () => store.destroy(record.sessionId));
+    // LC-6: an ended session is never adopted and its cookie is cleared (`clearCookie`); ID-5: nor is a
+    // rejected credential.
+    if (hasEnded(state) || plan.cookie === 'clear' || plan.credential === 'rejected') return fresh(true);
+    const grace = plan.credential === 'grace';
+    return new Session(host, {
+      base: record,
+      local: accessed,
+      effects: [],
+      ops: accessed !== record ? [{ kind: 'event', event: { type: 'touch', now: at } }] : [],
+      secret: grace ? null : secret,
+      grace,
+      credential: hash,
+      deadToken: false,
+    });
+  };
+
+  return async (token) => {
+    const presentedAny = token !== undefined && token !== null && token !== '';
+    const parsed = parseToken(token);
+    // ID-3, SEC-5: a malformed token never reaches the store.
+    if (parsed === null) return fresh(presentedAny);
+    const at = now();
+    const found = await call('read', () => store.read(parsed.sessionId, at));
+    committer.observe(
+      parsed.sessionId,
+      typeof found === 'object' && found !== null && isStoredRecord(found, parsed.sessionId) ? found : null,
+    );
+    if (found === null) return fresh(true);
+    if (found === 'expired') {
+      // SEC-4, LC-7: the store already decided the deadline passed (it does not hand out expired
+      // records): the machine's expiry effects without the record. Purge removes the bytes (LC-6).
+      for (const event of expiredPlan.audits) emit(event, parsed.sessionId, null);
+      return fresh(true);
+    }
+    if (found === 'corrupt' || !isStoredRecord(found, parsed.sessionId)) {
+      // SEC-3: a corrupt or tampered record reads as absent and raises a security event.
+      emit('tampered', parsed.sessionId, null, 'record does not decode');
+      return fresh(true);
+    }
+    const record = upgradeRecord(found);
+    const hash = hashSecret(parsed.secret);
+    const presented = presentedSecret(hash, record, hashesEqual);
+    // ID-3, ID-5: an unknown secret for a known id is never adopted.
+    if (presented === null) return fresh(true);
+    const outcome = access(record, {
+      type: 'access',
+      now: at,
+      presented,
+      touchAfter: Math.floor(record.idleTimeout * policy.touchEvery),
+      endOnReuse: policy.endOnReuse,
+    });
+    return adopt(record, outcome.record, outcome.state, outcome.effects, parsed.secret, hash, at);
+  };
+}
