@@ -223,6 +223,31 @@ const EXPECTED: Record<string, string[]> = {
     'createWebSessions',
     'defaultErrorResponse',
   ],
+  './http': [
+    'CrossSiteOptions',
+    'CrossSiteRequestError',
+    'ErrorResponse',
+    'HttpCore',
+    'HttpSessionOptions',
+    'HttpStep',
+    'LogFields',
+    'OriginFacts',
+    'RequestFacts',
+    'SessionCookieOptions',
+    'SessionHeaders',
+    'SessionLogger',
+    'createHttpCore',
+    'defaultErrorResponse',
+    'errorHeaders',
+  ],
+  './http/testing': [
+    'HttpBehaviourOptions',
+    'RouteReply',
+    'RunningServer',
+    'ServerSetup',
+    'StartServer',
+    'describeHttpBehaviour',
+  ],
 };
 
 /** Each entry point with its ES module target (the `.d.ts` and the JavaScript a consumer imports). */
@@ -254,7 +279,11 @@ function declared(file: string): { name: string; value: boolean }[] {
   const symbol = checker.getSymbolAtLocation(published().getSourceFile(file)!)!;
   return checker.getExportsOfModule(symbol).map((s) => {
     const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
-    return { name: s.name, value: (target.flags & ts.SymbolFlags.Value) !== 0 };
+    // `export type { AClass }` re-exports a class as a type only: no value at run time.
+    const typeOnly = (s.declarations ?? []).some(
+      (d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly),
+    );
+    return { name: s.name, value: !typeOnly && (target.flags & ts.SymbolFlags.Value) !== 0 };
   });
 }
 
