@@ -181,6 +181,16 @@ const EXPECTED: Record<string, string[]> = {
     'RedisStoreOptions',
     'createRedisStore',
   ],
+  './adapters/sqlite': [
+    'SqliteConnectionOptions',
+    'SqliteDatabase',
+    'SqliteFileOptions',
+    'SqliteStatement',
+    'SqliteStore',
+    'SqliteStoreOptions',
+    'createSqliteStore',
+    'sqliteSchemaSql',
+  ],
   './express': [
     'CrossSiteOptions',
     'CrossSiteRequestError',
