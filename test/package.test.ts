@@ -45,6 +45,7 @@ const SOURCES: Record<string, string> = {
   './adapters/memory': '../adapters/memory/index.js',
   './adapters/redis': '../adapters/redis/index.js',
   './adapters/sqlite': '../adapters/sqlite/index.js',
+  './adapters/postgres': '../adapters/postgres/index.js',
   './express': '../src/http/express/index.js',
   './fastify': '../src/http/fastify/index.js',
   './web': '../src/http/web/index.js',

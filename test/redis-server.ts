@@ -102,11 +102,11 @@ export async function waitForPing(port: number, child: ChildProcess): Promise<vo
 }
 
 /**
- * Stop a child process by its id: SIGTERM, then SIGKILL after two seconds; resumes it first in case a
- * fault test left it stopped.
+ * Stop a child process by its id: `signal` (SIGTERM unless given), then SIGKILL after two seconds;
+ * resumes it first in case a fault test left it stopped.
  * @internal
  */
-export function stopProcess(child: ChildProcess): Promise<void> {
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 2000);
@@ -115,7 +115,7 @@ export function stopProcess(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill('SIGCONT');
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 

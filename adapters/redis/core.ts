@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { PageRequest } from '../../src/index.js';
+import { bounded } from '../shared/bounded.js';
 import type { RedisDriver } from './driver.js';
 import type { KeyLayout } from './keys.js';
 import { SCRIPTS, type ScriptName } from './scripts.js';
@@ -102,31 +103,6 @@ export function nextCursorOf(cursor: unknown): string | null {
 }
 
 /**
- * Bound `promise` by `ms` milliseconds (SEC-2): no call waits longer, whatever the client's settings.
- * @internal
- */
-function bounded<T>(what: string, ms: number | false, promise: Promise<T>): Promise<T> {
-  if (ms === false) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`sessionspec redis: ${what} got no reply within ${ms} ms`)),
-      ms,
-    );
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
-/**
  * The shared context over `driver`.
  * @internal
  */
@@ -136,10 +112,11 @@ export function redisCore(driver: RedisDriver, keys: KeyLayout, settings: CoreSe
     keys,
     settings,
     driver,
-    run: (name, key, ...args) => bounded(name, limit, driver.eval(SCRIPTS[name], key, args.map(String))),
-    command: (key, ...args) => bounded(args[0]!, limit, driver.command(key, ...args)),
+    run: (name, key, ...args) =>
+      bounded(`sessionspec redis: ${name}`, limit, driver.eval(SCRIPTS[name], key, args.map(String))),
+    command: (key, ...args) => bounded(`sessionspec redis: ${args[0]!}`, limit, driver.command(key, ...args)),
     // One bound for the whole walk would fail a large keyspace; each SCAN call is short.
-    scan: () => driver.scan(keys.pattern, (call) => bounded('scan', limit, call)),
+    scan: () => driver.scan(keys.pattern, (call) => bounded('sessionspec redis: scan', limit, call)),
     ttlFor(deadline, now) {
       const ttl = Math.ceil(deadline - now + settings.ttlSlackMs);
       return Number.isFinite(ttl)
