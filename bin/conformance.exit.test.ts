@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type PostgresServer, startPostgresServer } from '../test/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/redis-server.js';
 
 /** Run the CLI in its own process, as a CI job would, and wait for it to end by itself. */
@@ -46,10 +48,60 @@ describe('the CLI ends after the report (CK-8)', () => {
     expect(run.err).toMatch(/still open after the report: 1 TCPSocketWrap\. Export teardown\(\)/);
   });
 
-  test('--redis-url qualifies a server with the built-in Redis adapter, and exits', async () => {
-    const run = await cli(['--redis-url', server.url, ...only], {});
+  test.each([
+    ['--redis-url', (url: string) => ['--redis-url', url]],
+    ['--store redis --url', (url: string) => ['--store', 'redis', '--url', url]],
+  ])('%s qualifies a server with the built-in Redis adapter, and exits', async (_label, flags) => {
+    const run = await cli([...flags(server.url), ...only], {});
     expect(run.code, run.out + run.err).toBe(0);
     expect(run.out).toContain(`redis (127.0.0.1:${server.port}): 3 passed, 0 failed`);
     expect(run.err).not.toContain('still open');
+  });
+});
+
+describe('sessionspec conformance --store postgres', () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgresServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('qualifies a database with the built-in PostgreSQL adapter, drops its tables, and exits', async () => {
+    const run = await cli(
+      [
+        '--store',
+        'postgres',
+        '--url',
+        server.url,
+        '--only',
+        'ST-1,ST-2.write,CC-5,CK-8.close',
+        '--seed',
+        '5',
+      ],
+      {},
+    );
+    expect(run.code, run.out + run.err).toBe(0);
+    expect(run.out).toContain(`postgres (127.0.0.1:${server.port}): 4 passed, 0 failed`);
+    expect(run.err).not.toContain('still open');
+    const pool = new pg.Pool({ connectionString: server.url });
+    try {
+      const { rows } = await pool.query(
+        "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'",
+      );
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test('a database that does not answer: exit 2 naming the host, no report', async () => {
+    const run = await cli(
+      ['--store', 'postgres', '--url', `postgres://postgres@127.0.0.1:${server.port + 1}/postgres`],
+      {},
+    );
+    expect(run.code, run.out + run.err).toBe(2);
+    expect(run.err).toContain(`cannot connect to 127.0.0.1:${server.port + 1}`);
   });
 });

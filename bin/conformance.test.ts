@@ -92,6 +92,36 @@ describe('sessionspec conformance (CK-1, CK-9)', () => {
     expect(await conformance(argv, io)).toBe(2);
     expect(io.err).toContain('Usage: sessionspec conformance');
   });
+
+  test.each([
+    [['--store', 'mongo'], "--store is memory, redis, postgres, not 'mongo'"],
+    [['--url', 'postgres://localhost/db'], '--url needs --store'],
+    [['--store', 'postgres'], '--store postgres needs --url'],
+    [['--store', 'memory', '--url', 'redis://localhost'], '--store memory takes no --url'],
+    [['--store', 'postgres', '--url', 'mysql://localhost/db'], 'the PostgreSQL url is postgres://'],
+    [['--store', 'redis', '--url', 'http://localhost'], 'the Redis url is redis://'],
+    [['x.mjs', '--store', 'memory'], 'a module or --store, not both'],
+    [['x.mjs', '--redis-url', 'redis://localhost'], 'a module or --redis-url, not both'],
+    [['--store', 'postgres', '--redis-url', 'redis://localhost'], 'it cannot go with --store postgres'],
+  ])('built-in stores: %j is a usage error naming what is wrong', async (argv, message) => {
+    const io = capture();
+    expect(await conformance(argv, io)).toBe(2);
+    expect(io.err).toContain(message);
+  });
+
+  test('--help lists every built-in store', async () => {
+    const io = capture();
+    expect(await conformance(['--help'], io)).toBe(0);
+    for (const name of ['memory', 'redis', 'postgres'])
+      expect(io.out).toMatch(new RegExp(`^ {20}${name} `, 'm'));
+    expect(io.out).toContain('--redis-url url   the same as --store redis --url url');
+  });
+
+  test('--store memory is the default store, by name', async () => {
+    const io = capture();
+    expect(await conformance(['--store', 'memory', '--only', 'ST-1', '--seed', '1'], io)).toBe(0);
+    expect(io.out).toContain('memory: 1 passed, 0 failed');
+  });
 });
 
 /** A plain-JavaScript module around the body of a factory, written to a fresh folder. */

@@ -5,8 +5,9 @@
  * `tsx`: `npx tsx node_modules/sessionspec/dist/bin/sessionspec.js conformance ./store.ts`) exports
  * `factory({ namespace })` returning `{ store, close }` (by name or as `export default`), and
  * optionally `supports` (a manifest override), `name`, and `teardown()` to close what it holds at
- * module level. Without a module the kit runs against the built-in memory adapter, or with
- * `--redis-url` against the built-in Redis adapter on that server.
+ * module level. Without a module the kit runs against a built-in store (`bin/stores/`): the memory
+ * adapter by default, or `--store redis|postgres --url ...` against that server (`--redis-url url` is
+ * `--store redis --url url`).
  *
  * @packageDocumentation
  */
@@ -14,8 +15,6 @@ import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMemoryStore } from '../adapters/memory/index.js';
-import type { RedisClient } from '../adapters/redis/index.js';
 import { activeHandles, survivingHandles } from '../conformance/handles.js';
 import { parseReplayToken } from '../conformance/replay.js';
 import { formatFailure, formatReportTable, REPLAY_ENV } from '../conformance/report.js';
@@ -29,18 +28,26 @@ import type {
 import type { StoreSupports } from '../src/index.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { importPeer, MissingPeerError } from './peer.js';
+import { STORE_OPTIONS, STORES } from './stores/index.js';
+import type { Adapter, StoreArgs } from './stores/types.js';
 
 /** What `sessionspec conformance --help` prints. */
-export const CONFORMANCE_HELP = `Usage: sessionspec conformance [module | --redis-url url] [--profile quick|deep] [--budget seconds]
-                                [--seed N] [--only ids] [--replay <json>] [--json file]
+export const CONFORMANCE_HELP = `Usage: sessionspec conformance [module | --store name [--url url]] [--profile quick|deep]
+                                [--budget seconds] [--seed N] [--only ids] [--replay <json>] [--json file]
 
   module            a .js/.mjs file exporting factory({ namespace }) => { store, close }
                     (by name or as export default), and optionally supports, name, and
                     teardown() to close what it holds at module level (a client, a pool).
-                    .ts under a loader such as tsx. Default: the built-in memory adapter.
-  --redis-url url   qualify a Redis-compatible server (Redis, Valkey, Dragonfly, a managed
-                    Redis) with the built-in Redis adapter, e.g. redis://localhost:6379/0,
-                    on ioredis or node-redis (redis), whichever is installed.
+                    .ts under a loader such as tsx.
+  --store name      a built-in store instead of a module:
+${Object.entries(STORES)
+  .flatMap(([name, store]) =>
+    store.help.map((line, i) => `${' '.repeat(20)}${(i === 0 ? name : '').padEnd(10)}${line}`),
+  )
+  .join('\n')}
+  --url url         where the store's server is, e.g. redis://localhost:6379/0 or
+                    postgres://postgres@localhost:5432/postgres.
+  --redis-url url   the same as --store redis --url url.
   --profile         quick (default, for CI) or deep (many more runs).
   --budget seconds  the time budget of the run (default: 60 quick, 600 deep); a rule that
                     runs out stops early and the report shows the runs it reached.
@@ -69,7 +76,9 @@ const PROCESS_IO: ConformanceIo = {
 
 interface Args {
   module?: string;
-  redisUrl?: string;
+  /** A built-in store's name, and its options. */
+  store?: string;
+  storeArgs: StoreArgs;
   profile: ConformanceProfile;
   budgetMs?: number;
   seed?: number;
@@ -83,10 +92,10 @@ interface Args {
 function parseConformanceArgs(argv: readonly string[]): Args {
   const { help, options, positionals } = parseCommandArgs(
     argv,
-    ['redis-url', 'profile', 'budget', 'seed', 'only', 'replay', 'json'],
+    ['store', ...STORE_OPTIONS, 'redis-url', 'profile', 'budget', 'seed', 'only', 'replay', 'json'],
     1,
   );
-  const args: Args = { profile: 'quick', help };
+  const args: Args = { profile: 'quick', help, storeArgs: {} };
   if (positionals[0] !== undefined) args.module = positionals[0];
   const { profile, budget, seed, only, replay, json } = options;
   const redisUrl = options['redis-url'];
@@ -114,15 +123,46 @@ function parseConformanceArgs(argv: readonly string[]): Args {
     args.budgetMs = seconds * 1000;
   }
   if (only !== undefined) args.only = only.split(',').filter(Boolean);
-  if (redisUrl !== undefined) {
-    if (!/^rediss?:\/\//.test(redisUrl))
-      throw new UsageError(`--redis-url is redis://host:port or rediss://..., not '${redisUrl}'`);
-    args.redisUrl = redisUrl;
-  }
   if (json !== undefined) args.json = json;
-  if (args.module !== undefined && args.redisUrl !== undefined)
-    throw new UsageError('a module or --redis-url, not both');
+  parseStore(args, options.store, redisUrl, options);
   return args;
+}
+
+/**
+ * Read `--store` and its options into `args` (`--redis-url url` is `--store redis --url url`).
+ * @throws UsageError on an unknown store, a store with a module, an option the store does not read, or
+ *   a missing one.
+ */
+function parseStore(
+  args: Args,
+  store: string | undefined,
+  redisUrl: string | undefined,
+  options: Partial<Record<string, string>>,
+): void {
+  const given = STORE_OPTIONS.filter((name) => options[name] !== undefined);
+  if (redisUrl !== undefined) {
+    if (store !== undefined && store !== 'redis')
+      throw new UsageError(`--redis-url is --store redis --url; it cannot go with --store ${store}`);
+    if (options.url !== undefined) throw new UsageError('--redis-url or --url, not both');
+    if (args.module !== undefined) throw new UsageError('a module or --redis-url, not both');
+    args.store = 'redis';
+    args.storeArgs = { url: redisUrl };
+    return;
+  }
+  if (store === undefined) {
+    if (given.length > 0) throw new UsageError(`--${given[0]} needs --store`);
+    return;
+  }
+  const builtIn = Object.hasOwn(STORES, store) ? STORES[store] : undefined;
+  if (builtIn === undefined)
+    throw new UsageError(`--store is ${Object.keys(STORES).join(', ')}, not '${store}'`);
+  if (args.module !== undefined) throw new UsageError('a module or --store, not both');
+  for (const name of given)
+    if (!builtIn.options.includes(name)) throw new UsageError(`--store ${store} takes no --${name}`);
+  for (const name of builtIn.options)
+    if (options[name] === undefined) throw new UsageError(`--store ${store} needs --${name}`);
+  args.store = store;
+  for (const name of builtIn.options) args.storeArgs[name] = options[name]!;
 }
 
 /** The kit, loaded on demand: it runs on fast-check, an optional peer, never loaded for `--help`. */
@@ -146,17 +186,6 @@ async function loadKit(args: Args): Promise<Kit> {
   }
   return { ...run, ...rules };
 }
-
-/** What the command runs: the adapter's options and what ends it. */
-type Adapter = Pick<ConformanceOptions, 'name' | 'factory' | 'supports'> & {
-  teardown?: () => unknown;
-};
-
-/** The built-in memory adapter, one store per namespace. */
-const memoryFactory: StoreFactory = ({ namespace }) => {
-  const store = createMemoryStore({ namespace });
-  return { store, close: () => store.close() };
-};
 
 /** What an adapter module exports, by name or on its default export. */
 interface AdapterModule {
@@ -206,68 +235,6 @@ async function loadModule(path: string): Promise<Adapter> {
   };
 }
 
-/**
- * The built-in Redis adapter over one client to `url` (CK-8: each run on its own prefix), so a
- * Redis-compatible server can be qualified without writing a module. The client is the one installed,
- * loaded on demand: ioredis, else node-redis (`redis`), each failing fast on an outage (SEC-2).
- */
-async function redisAdapter(url: string): Promise<Adapter> {
-  let createRedisStore: typeof import('../adapters/redis/index.js').createRedisStore;
-  let client: RedisClient;
-  let close: () => Promise<unknown>;
-  try {
-    ({ createRedisStore } = await import('../adapters/redis/index.js'));
-  } catch (error) {
-    throw new UsageError(`--redis-url cannot load the Redis adapter: ${(error as Error).message}`);
-  }
-  try {
-    const connected = await connectRedis(url);
-    client = connected.client;
-    close = connected.close;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot connect to ${url}: ${(error as Error).message}`);
-  }
-  return {
-    name: `redis (${new URL(url).host})`,
-    factory: ({ namespace }) => ({ store: createRedisStore({ client, prefix: namespace }), close: () => {} }),
-    teardown: close,
-  };
-}
-
-/**
- * A connected client to `url`: ioredis when installed, else node-redis.
- * @throws UsageError when neither is installed; the connection's error when it fails.
- */
-async function connectRedis(url: string): Promise<{ client: RedisClient; close: () => Promise<unknown> }> {
-  const ioredis = await import('ioredis').catch(() => undefined);
-  if (ioredis !== undefined) {
-    const client = new ioredis.Redis(url, {
-      lazyConnect: true,
-      commandTimeout: 5000,
-      maxRetriesPerRequest: 1,
-    });
-    await client.connect().catch((error: unknown) => {
-      client.disconnect();
-      throw error;
-    });
-    return { client, close: () => client.quit() };
-  }
-  const redis = await import('redis').catch(() => undefined);
-  if (redis === undefined) {
-    throw new UsageError('--redis-url needs a Redis client: npm install ioredis (or redis)');
-  }
-  const client = redis.createClient({
-    url,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: 5000 },
-    socket: { connectTimeout: 5000, reconnectStrategy: false },
-  });
-  client.on('error', () => {});
-  await client.connect();
-  return { client, close: () => client.close() };
-}
-
 /** Fail before the run, not after it, when the report cannot be written there. */
 async function checkWritable(file: string): Promise<void> {
   const folder = dirname(resolve(file));
@@ -309,11 +276,9 @@ export async function conformance(argv: readonly string[], io: ConformanceIo = P
       args.replay = parseReplayToken(process.env[REPLAY_ENV]);
     if (args.json !== undefined) await checkWritable(args.json);
     adapter =
-      args.redisUrl !== undefined
-        ? await redisAdapter(args.redisUrl)
-        : args.module === undefined
-          ? { name: 'memory', factory: memoryFactory }
-          : await loadModule(args.module);
+      args.module === undefined
+        ? await STORES[args.store ?? 'memory']!.open(args.storeArgs)
+        : await loadModule(args.module);
   } catch (error) {
     if (error instanceof MissingPeerError) {
       io.stderr(`sessionspec conformance: ${error.message}\n`);
@@ -374,7 +339,8 @@ async function run(kit: Kit, args: Args, adapter: Adapter, io: ConformanceIo): P
   const command = [
     'npx sessionspec conformance',
     args.module,
-    args.redisUrl === undefined ? undefined : `--redis-url ${args.redisUrl}`,
+    args.store === undefined ? undefined : `--store ${args.store}`,
+    ...Object.entries(args.storeArgs).map(([name, value]) => `--${name} ${value}`),
   ]
     .filter(Boolean)
     .join(' ');

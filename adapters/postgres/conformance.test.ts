@@ -1,20 +1,15 @@
 /**
  * The conformance kit against the PostgreSQL adapter on both supported clients (node-postgres and
  * postgres.js), on a private server this file starts from Debian's `postgresql` package. Every kit run
- * gets its own tables (CK-8), created by `createSchema()` and dropped when its last store closes.
+ * gets its own tables (CK-8), created by `createPostgresSchema` and dropped when its last store closes.
  */
 import pg from 'pg';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { tablesPerNamespace } from '../../bin/stores/postgres.js';
 import type { StoreFactory } from '../../conformance/types.js';
 import { describeConformance } from '../../conformance/vitest.js';
 import { type PostgresServer, startPostgresServer } from '../../test/postgres-server.js';
-import {
-  createPostgresSchema,
-  createPostgresStore,
-  dropPostgresSchema,
-  type PostgresClient,
-} from './index.js';
 
 /** The clients, by the name the suites print. */
 const CLIENTS = ['pg', 'postgres'] as const;
@@ -27,33 +22,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/**
- * A factory over `client()`: the kit's namespace is the table name; the tables are created on the first
- * open of a namespace and dropped when its last store closes (CK-5 opens several on one namespace).
- */
-function tablesPerNamespace(client: () => PostgresClient): StoreFactory {
-  const open = new Map<string, number>();
-  return async ({ namespace }) => {
-    const names = { client: client(), table: namespace };
-    const store = createPostgresStore(names);
-    if (!open.has(namespace)) await createPostgresSchema(names);
-    open.set(namespace, (open.get(namespace) ?? 0) + 1);
-    return {
-      store,
-      async close() {
-        const left = (open.get(namespace) ?? 1) - 1;
-        if (left > 0) open.set(namespace, left);
-        else {
-          open.delete(namespace);
-          await dropPostgresSchema(names);
-        }
-      },
-    };
-  };
-}
-
 describe.each(CLIENTS)('PostgreSQL adapter with %s', (kind) => {
-  let client: PostgresClient;
+  let factory: StoreFactory;
   let end: () => Promise<void>;
   beforeAll(() => {
     if (kind === 'pg') {
@@ -66,11 +36,11 @@ describe.each(CLIENTS)('PostgreSQL adapter with %s', (kind) => {
       });
       // An idle connection the server closes at shutdown reports here; the calls themselves reject.
       pool.on('error', () => {});
-      client = pool;
+      factory = tablesPerNamespace(pool);
       end = () => pool.end();
     } else {
       const sql = postgres(server.url, { max: 10, connect_timeout: 2, onnotice: () => {} });
-      client = sql;
+      factory = tablesPerNamespace(sql);
       end = () => sql.end();
     }
   });
@@ -80,6 +50,7 @@ describe.each(CLIENTS)('PostgreSQL adapter with %s', (kind) => {
   describeConformance({
     name: `postgres (${kind})`,
     profile: 'quick',
-    factory: tablesPerNamespace(() => client),
+    // The factory `sessionspec conformance --store postgres` uses: one table set per namespace.
+    factory: (options) => factory(options),
   });
 });
