@@ -2,13 +2,13 @@
  * Test helper: a throwaway PostgreSQL server from Debian's `postgresql` package, made by `initdb` in a
  * temporary folder and run as a child process on a free loopback port (TCP only, no Unix socket), then
  * stopped by its process id. PostgreSQL refuses to run as root: under root it runs as the `postgres`
- * user the package creates. Durability is off (`fsync`, `synchronous_commit`): a test server loses
- * nothing it acknowledged unless it is killed, and a fault test that kills it says so.
+ * user the package creates. Durability is off (`fsync`, `synchronous_commit`) unless a test turns it
+ * on: a test server loses nothing it acknowledged unless it crashes, and a crash test turns it on.
  *
  * @packageDocumentation
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -24,8 +24,16 @@ export interface PostgresServer {
   readonly pid: number;
   /** The data folder, to start it again in place after a fault test stopped it. */
   readonly dir: string;
-  /** Stop it (SIGINT, a fast shutdown; SIGKILL if it lingers). Idempotent; keeps the data folder. */
-  halt(): Promise<void>;
+  /**
+   * Stop it and keep the data folder. Idempotent. `SIGINT` (the default) is a fast shutdown;
+   * `SIGQUIT` an immediate one, as a crash: the next start replays the write-ahead log. SIGKILL if
+   * it lingers.
+   */
+  halt(signal?: 'SIGINT' | 'SIGQUIT'): Promise<void>;
+  /** Freeze the server and every backend it forked (SIGSTOP), as a stalled host would. */
+  pause(): void;
+  /** Let a paused server go on (SIGCONT). */
+  resume(): void;
   /** Stop it and remove its data folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -81,6 +89,26 @@ function runAs(): { uid: number; gid: number } | undefined {
       'PostgreSQL will not run as root and there is no `postgres` user: install `postgresql`, or run the tests as another user',
     );
   }
+}
+
+/**
+ * The ids of the processes whose parent is `pid`, read from `/proc` (Linux).
+ * @internal
+ */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // `pid (comm) state ppid ...`: the command may hold spaces and parentheses, so read after the last `)`.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return children;
 }
 
 /**
@@ -162,13 +190,24 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
   });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitForServer(url, child, () => log);
-  const halt = () => stopProcess(child, 'SIGINT');
+  // Each backend makes itself a session leader, so a signal to the server's process group misses
+  // them: the server and each of its children are signalled by id.
+  const group = (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    for (const pid of [child.pid!, ...childrenOf(child.pid!)]) process.kill(pid, signal);
+  };
+  const halt = async (signal: 'SIGINT' | 'SIGQUIT' = 'SIGINT') => {
+    group('SIGCONT');
+    await stopProcess(child, signal);
+  };
   return {
     port,
     url,
     pid: child.pid!,
     dir,
     halt,
+    pause: () => group('SIGSTOP'),
+    resume: () => group('SIGCONT'),
     async stop() {
       await halt();
       if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });

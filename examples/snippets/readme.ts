@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import express from 'express';
-import { createMemoryStore } from '../../adapters/memory/index.js'; // or createRedisStore, sessionspec/adapters/redis
+import { createMemoryStore } from '../../adapters/memory/index.js'; // or createRedisStore / createPostgresStore
 import { sessionMiddleware } from '../../src/http/express/index.js';
 import { createSessionManager } from '../../src/index.js';
 

@@ -16,6 +16,7 @@ const DOCS = [
   'README.md',
   'docs/migrating-from-express-session.md',
   'docs/sqlite.md',
+  'docs/postgres.md',
 ];
 
 /** Relative source imports of the snippets, and the package subpath a user writes instead. */
@@ -30,6 +31,7 @@ const SUBPATHS: Record<string, string> = {
   '../../adapters/memory/index.js': 'sessionspec/adapters/memory',
   '../../adapters/redis/index.js': 'sessionspec/adapters/redis',
   '../../adapters/sqlite/index.js': 'sessionspec/adapters/sqlite',
+  '../../adapters/postgres/index.js': 'sessionspec/adapters/postgres',
   '../../conformance/index.js': 'sessionspec/conformance',
   '../../conformance/vitest.js': 'sessionspec/conformance/vitest',
 };
