@@ -28,11 +28,13 @@ type Folder = (typeof FOLDERS)[number];
 const ALLOWED: Record<Folder, (target: string, source: string) => boolean> = {
   spec: (t) => t.startsWith('spec/'),
   src: (t) => t.startsWith('spec/') || t.startsWith('src/'),
-  // An adapter imports its own folder, and the SQL adapters the core they share (`adapters/sql/`).
+  // An adapter imports its own folder, the SQL adapters the core they share (`adapters/sql/`), and
+  // the networked adapters the call bound they share (`adapters/shared/`).
   adapters: (t, s) =>
     t.startsWith('spec/') ||
     t === 'src/index.ts' ||
     t.startsWith('adapters/sql/') ||
+    t.startsWith('adapters/shared/') ||
     t.startsWith(`${s.split('/').slice(0, 2).join('/')}/`),
   conformance: (t) => t.startsWith('spec/') || t === 'src/index.ts' || t.startsWith('conformance/'),
   bin: (t) => !/^(test|bench|examples|scripts)\//.test(t),
