@@ -49,6 +49,7 @@ const SOURCES: Record<string, string> = {
   './express': '../src/http/express/index.js',
   './fastify': '../src/http/fastify/index.js',
   './web': '../src/http/web/index.js',
+  './hono': '../src/http/hono/index.js',
   './http': '../src/http/index.js',
   './http/testing': '../src/http/testing/index.js',
 };

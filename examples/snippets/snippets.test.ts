@@ -17,6 +17,7 @@ const DOCS = [
   'docs/migrating-from-express-session.md',
   'docs/sqlite.md',
   'docs/postgres.md',
+  'docs/guides/writing-an-integration.md',
 ];
 
 /** Relative source imports of the snippets, and the package subpath a user writes instead. */
@@ -26,6 +27,7 @@ const SUBPATHS: Record<string, string> = {
   '../../src/http/express/index.js': 'sessionspec/express',
   '../../src/http/fastify/index.js': 'sessionspec/fastify',
   '../../src/http/web/index.js': 'sessionspec/web',
+  '../../src/http/hono/index.js': 'sessionspec/hono',
   '../../src/http/index.js': 'sessionspec/http',
   '../../src/http/testing/index.js': 'sessionspec/http/testing',
   '../../adapters/memory/index.js': 'sessionspec/adapters/memory',
@@ -37,11 +39,12 @@ const SUBPATHS: Record<string, string> = {
 };
 
 /**
- * A snippet as the guide shows it: imports by package name.
+ * A snippet as the guide shows it: imports by package name. A snippet may import a sibling
+ * (`./node-http.js`): that is the reader's own module, shown as it is.
  * @throws Error when the snippet imports a relative path that is not a public entry point.
  */
 function asPublished(source: string, file: string): string {
-  return source.replace(/(from|declare module) '(\.[^']*)'/g, (_match, keyword: string, path: string) => {
+  return source.replace(/(from|declare module) '(\.\.\/[^']*)'/g, (_match, keyword: string, path: string) => {
     const subpath = SUBPATHS[path];
     if (subpath === undefined) throw new Error(`${file} imports ${path}, which is not a public entry point`);
     return `${keyword} '${subpath}'`;

@@ -29,14 +29,18 @@ export type Route = (
   manager: SessionManager,
 ) => Promise<JsonValue | RouteReply>;
 
-/** @internal The test app's view of a session, returned by every route. */
+/**
+ * @internal The test app's view of a session, returned by every route. The cart is stored under
+ * `basket`, a key applications are unlikely to declare in `SessionData`, so the suite typechecks beside
+ * their declarations.
+ */
 function view(session: Session): JsonValue {
   return {
     id: session.id,
     isNew: session.isNew,
     status: session.status,
     userId: session.userId,
-    cart: session.get('cart') ?? [],
+    cart: session.get('basket') ?? [],
     count: session.get('count') ?? 0,
     profile: session.isAuthenticated ? (session.user.get('profile') ?? null) : null,
     persistent: session.persistent,
@@ -53,7 +57,7 @@ const push =
 export const ROUTES: Record<string, Route> = {
   '/read': async (s) => view(s),
   '/cart': async (s, q) => {
-    s.update('cart', push(q.get('item') ?? 'item'));
+    s.update('basket', push(q.get('item') ?? 'item'));
     return view(s);
   },
   '/count': async (s) => {
@@ -103,7 +107,7 @@ export const ROUTES: Record<string, Route> = {
   '/late': async (s) => view(s),
   '/cached': async (s) => new RouteReply(200, view(s), { 'cache-control': 'private, max-age=60' }),
   '/broken': async (s, q) => {
-    s.update('cart', push(q.get('item') ?? 'lost'));
+    s.update('basket', push(q.get('item') ?? 'lost'));
     return new RouteReply(500, 'the handler failed after a change');
   },
   '/user-write': async (s) => {
