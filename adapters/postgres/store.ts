@@ -18,8 +18,9 @@ import type {
   UserStep,
   WriteResult,
 } from '../../src/index.js';
-import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../src/index.js';
+import { readResultOf, STORE_CONTRACT } from '../../src/index.js';
 import { bounded } from '../shared/bounded.js';
+import { CORRUPT_RECORD, columnsOf, contentsOf, liveRecords, pageOf } from '../shared/rows.js';
 import { driverFor, type PostgresClient, type Rows, type SqlDriver } from './driver.js';
 import { checkPositive, timeoutOf } from './options.js';
 import { DEFAULT_TABLE, namesOf } from './schema.js';
@@ -70,40 +71,6 @@ export interface PostgresStore extends SessionStore {
 const DEFAULT_PURGE_BATCH = 500;
 
 /**
- * Check a page request (store contract 2): the filing number to start after and the page size, or
- * `undefined` when it asks for everything at once (no `limit`).
- * @throws TypeError when the limit is not a positive integer or the cursor is not one of this store's.
- * @internal
- */
-function pageOf(page: PageRequest | undefined): { after: string; limit: number } | undefined {
-  if (page?.limit === undefined) return undefined;
-  const { limit, cursor = null } = page;
-  if (!(Number.isSafeInteger(limit) && limit > 0)) {
-    throw new TypeError(
-      `sessionspec postgres: a page limit must be a positive integer, not ${String(limit)}`,
-    );
-  }
-  if (cursor !== null && !(typeof cursor === 'string' && /^[1-9][0-9]{0,18}$/.test(cursor))) {
-    throw new TypeError(`sessionspec postgres: ${JSON.stringify(cursor)} is not a cursor of this store`);
-  }
-  return { after: cursor ?? '0', limit: Math.min(limit, 2 ** 31 - 1) };
-}
-
-/**
- * What the row of `record` keeps beside its text: the user-index entry, the expiry and the write id.
- * A record whose `expiresAt` JSON cannot carry (`NaN`, `Infinity`) is kept as the corrupt record its
- * text decodes to (SEC-3).
- * @internal
- */
-function columnsOf(record: SessionRecord): [string | null, number, string | null] {
-  const userId = typeof record.userId === 'string' ? record.userId : null;
-  if (typeof record.expiresAt !== 'number' || !Number.isFinite(record.expiresAt)) {
-    return [userId, Number.NEGATIVE_INFINITY, null];
-  }
-  return [userId, record.expiresAt, writeIdOf(record)];
-}
-
-/**
  * Create a session store on the application's PostgreSQL client. Every operation is one statement:
  * create is `INSERT ... ON CONFLICT DO NOTHING`, write a compare-and-set that locks the row and reports
  * its outcome in the same statement, purge deletes in bounded batches. The tables must exist: call
@@ -133,17 +100,6 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const sql = statementsFor(names);
   const query = (what: string, text: string, values: readonly unknown[]): Promise<Rows> =>
     bounded(`sessionspec postgres: ${what}`, timeout, driver.query(text, values));
-
-  /** The records among `rows` (a `record` column each) live at `now`; undecodable ones are left out. */
-  const liveRecords = (rows: Rows['rows'], now: number): SessionRecord[] => {
-    const records: SessionRecord[] = [];
-    for (const row of rows) {
-      const record = decodeRecord(String(row.record));
-      // The manager upgrades a previous-format record when it loads it (ST-7); the store only decodes.
-      if (record !== undefined && now < record.expiresAt) records.push(record as SessionRecord);
-    }
-    return records;
-  };
 
   return {
     supports: { contract: STORE_CONTRACT, locks: true, inspection: true, userIndex: 'exact' },
@@ -190,7 +146,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     },
 
     async listByUser(userId: string, now: number, page?: PageRequest): Promise<UserPage> {
-      const step = pageOf(page);
+      const step = pageOf('sessionspec postgres', page);
       if (step === undefined) {
         const { rows } = await query('listByUser', sql.listAll, [userId, now]);
         return { records: liveRecords(rows, now), cursor: null };
@@ -204,7 +160,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     },
 
     async destroyByUser(userId: string, except: readonly string[], page?: PageRequest): Promise<UserStep> {
-      const step = pageOf(page);
+      const step = pageOf('sessionspec postgres', page);
       if (step === undefined) {
         const { rows } = await query('destroyByUser', sql.destroyAll, [userId, [...except]]);
         return { deleted: rows.map((row) => String(row.session_id)), cursor: null };
@@ -246,30 +202,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
           query('contents', sql.records, []),
           query('contents', sql.lockNames, []),
         ]);
-        const records: string[] = [];
-        const userIndex: { [userId: string]: string[] } = {};
-        const keys: string[] = [];
-        for (const row of sessions.rows) {
-          const sessionId = String(row.session_id);
-          records.push(sessionId);
-          keys.push(`${names.label}:${sessionId}`);
-          if (typeof row.user_id !== 'string') continue;
-          const ids = Object.hasOwn(userIndex, row.user_id) ? userIndex[row.user_id] : undefined;
-          if (ids !== undefined) ids.push(sessionId);
-          // defineProperty: a user named `__proto__` is listed as data, not turned into a prototype.
-          else
-            Object.defineProperty(userIndex, row.user_id, {
-              value: [sessionId],
-              enumerable: true,
-              writable: true,
-              configurable: true,
-            });
-        }
-        for (const row of locks.rows) keys.push(`${names.label}_locks:${String(row.name)}`);
-        return { records, userIndex, locks: locks.rows.length, keys };
+        return contentsOf(names.label, sessions.rows, locks.rows);
       },
       async corrupt(sessionId: string): Promise<void> {
-        await query('corrupt', sql.corrupt, [sessionId, '{"format":2,"sessionId":']);
+        await query('corrupt', sql.corrupt, [sessionId, CORRUPT_RECORD]);
       },
     },
 

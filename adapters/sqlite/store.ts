@@ -20,7 +20,8 @@ import type {
   UserStep,
   WriteResult,
 } from '../../src/index.js';
-import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../src/index.js';
+import { readResultOf, STORE_CONTRACT } from '../../src/index.js';
+import { CORRUPT_RECORD, columnsOf, contentsOf, liveRecords, pageOf } from '../shared/rows.js';
 import { openDatabase, type SqliteDatabase, type SqliteStatement } from './database.js';
 import { DEFAULT_TABLE, namesOf, schemaSql } from './schema.js';
 import { type Statements, statementsFor } from './statements.js';
@@ -101,59 +102,6 @@ export interface SqliteStore extends SessionStore {
 }
 
 const DEFAULTS = { busyTimeoutMs: 2_000, synchronous: 'full', purgeBatch: 500 } as const;
-
-/** What `inspection.corrupt` stores: not JSON (SEC-3). @internal */
-const CORRUPT_BYTES = '{"format":2,"sessionId":';
-
-/**
- * Check a page request (store contract 2): the filing number to start after and the page size, or
- * `undefined` when it asks for everything at once (no `limit`).
- * @throws TypeError when the limit is not a positive integer or the cursor is not one of this store's.
- * @internal
- */
-function pageOf(page: PageRequest | undefined): { after: number; limit: number } | undefined {
-  if (page?.limit === undefined) return undefined;
-  const { limit, cursor = null } = page;
-  if (!(Number.isSafeInteger(limit) && limit > 0)) {
-    throw new TypeError(`sessionspec sqlite: a page limit must be a positive integer, not ${String(limit)}`);
-  }
-  const after = cursor === null ? 0 : Number(cursor);
-  if (
-    cursor !== null &&
-    !(typeof cursor === 'string' && /^[1-9][0-9]*$/.test(cursor) && Number.isSafeInteger(after))
-  ) {
-    throw new TypeError(`sessionspec sqlite: ${JSON.stringify(cursor)} is not a cursor of this store`);
-  }
-  return { after, limit };
-}
-
-/**
- * What the row of `record` keeps beside its text: the user-index entry, the expiry and the write id.
- * A record whose `expiresAt` JSON cannot carry (`NaN`, `Infinity`) is kept as the corrupt record its
- * text decodes to (SEC-3).
- * @internal
- */
-function columnsOf(record: SessionRecord): [string | null, number, string | null] {
-  const userId = typeof record.userId === 'string' ? record.userId : null;
-  if (typeof record.expiresAt !== 'number' || !Number.isFinite(record.expiresAt)) {
-    return [userId, Number.NEGATIVE_INFINITY, null];
-  }
-  return [userId, record.expiresAt, writeIdOf(record)];
-}
-
-/**
- * The records among `rows` (a `record` column each) live at `now`; undecodable ones are left out.
- * @internal
- */
-function liveRecords(rows: readonly unknown[], now: number): SessionRecord[] {
-  const records: SessionRecord[] = [];
-  for (const row of rows) {
-    const record = decodeRecord(String((row as { record: unknown }).record));
-    // The manager upgrades a previous-format record when it loads it (ST-7); the store only decodes.
-    if (record !== undefined && now < record.expiresAt) records.push(record as SessionRecord);
-  }
-  return records;
-}
 
 /**
  * Check a count or millisecond option.
@@ -331,11 +279,14 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     async listByUser(userId: string, now: number, page?: PageRequest): Promise<UserPage> {
-      const step = pageOf(page);
+      const step = pageOf('sessionspec sqlite', page);
       if (step === undefined) {
-        return { records: liveRecords(statement('listAll').all({ userId, now }), now), cursor: null };
+        return {
+          records: liveRecords(statement('listAll').all({ userId, now }) as { record: string }[], now),
+          cursor: null,
+        };
       }
-      const rows = statement('listPage').all({ userId, ...step }) as { filing: number }[];
+      const rows = statement('listPage').all({ userId, ...step }) as { record: string; filing: number }[];
       const last = rows[rows.length - 1];
       return {
         records: liveRecords(rows, now),
@@ -344,7 +295,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     async destroyByUser(userId: string, except: readonly string[], page?: PageRequest): Promise<UserStep> {
-      const step = pageOf(page);
+      const step = pageOf('sessionspec sqlite', page);
       const keep = JSON.stringify([...except]);
       if (step === undefined) {
         const rows = statement('destroyAll').all({ userId, except: keep }) as { session_id: string }[];
@@ -392,29 +343,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       async contents(): Promise<StoreContents> {
         const sessions = statement('records').all() as { session_id: string; user_id: string | null }[];
         const locks = statement('lockNames').all() as { name: string }[];
-        const records: string[] = [];
-        const userIndex: { [userId: string]: string[] } = {};
-        const keys: string[] = [];
-        for (const { session_id: sessionId, user_id: userId } of sessions) {
-          records.push(sessionId);
-          keys.push(`${names.label}:${sessionId}`);
-          if (userId === null) continue;
-          const ids = Object.hasOwn(userIndex, userId) ? userIndex[userId] : undefined;
-          if (ids !== undefined) ids.push(sessionId);
-          // defineProperty: a user named `__proto__` is listed as data, not turned into a prototype.
-          else
-            Object.defineProperty(userIndex, userId, {
-              value: [sessionId],
-              enumerable: true,
-              writable: true,
-              configurable: true,
-            });
-        }
-        for (const { name } of locks) keys.push(`${names.label}_locks:${name}`);
-        return { records, userIndex, locks: locks.length, keys };
+        return contentsOf(names.label, sessions, locks);
       },
       async corrupt(sessionId: string): Promise<void> {
-        statement('corrupt').run({ sessionId, record: CORRUPT_BYTES });
+        statement('corrupt').run({ sessionId, record: CORRUPT_RECORD });
       },
     },
 
