@@ -1,7 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { createMemoryStore } from '../../adapters/memory/index.js';
 import { HTTP_STATUS, SessionError, type SessionErrorCode } from '../errors.js';
-import { defaultErrorResponse } from './core.js';
+import { createSessionManager } from '../manager.js';
+import type { Session } from '../session.js';
+import {
+  createHttpCore,
+  defaultErrorResponse,
+  type ErrorResponse,
+  errorHeaders,
+  type HttpCore,
+  type HttpStep,
+  type SessionHeaders,
+} from './core.js';
 import { CrossSiteRequestError } from './origin.js';
 
 describe('defaultErrorResponse (SEC-2)', () => {
@@ -49,5 +61,57 @@ describe('defaultErrorResponse (SEC-2)', () => {
       status: 500,
       body: 'Internal Server Error',
     });
+  });
+});
+
+describe('createHttpCore, the public core (sessionspec/http)', () => {
+  const manager = () => createSessionManager({ store: createMemoryStore({ sweepEvery: false }) });
+
+  it('is typed by the framework request it hands to onError, and its steps answer HttpStep values', () => {
+    const core = createHttpCore<IncomingMessage>({ manager: manager() });
+    expectTypeOf(core).toEqualTypeOf<HttpCore<IncomingMessage>>();
+    expectTypeOf(core.begin).returns.resolves.toEqualTypeOf<HttpStep<Session>>();
+    expectTypeOf(core.end).returns.resolves.toEqualTypeOf<HttpStep<SessionHeaders>>();
+    expectTypeOf(core.fail).returns.toEqualTypeOf<ErrorResponse>();
+  });
+
+  it('refuses a bad option at start-up, naming what to pass', () => {
+    expect(() => createHttpCore({} as never)).toThrow(/createSessionManager/);
+    expect(() => createHttpCore({ manager: manager(), secret: 'x' } as never)).toThrow(/no `secret` option/);
+  });
+
+  it('errorHeaders: text/plain and no-store first, the onError headers last so they win', () => {
+    expect(
+      errorHeaders({ status: 503, body: 'x', headers: { 'retry-after': '1', 'cache-control': 'no-cache' } }),
+    ).toEqual([
+      ['content-type', 'text/plain; charset=utf-8'],
+      ['cache-control', 'no-store'],
+      ['retry-after', '1'],
+      ['cache-control', 'no-cache'],
+    ]);
+  });
+
+  it('SEC-6: begin gives a request without a token a new session; end of it untouched sends no cookie and seals it', async () => {
+    const core = createHttpCore<null>({ manager: manager() });
+    const facts = {
+      method: 'GET',
+      cookie: undefined,
+      origin: undefined,
+      secFetchSite: undefined,
+      host: 'localhost:3000',
+      path: '/',
+      secure: false,
+      hostname: 'localhost',
+    };
+    const begun = await core.begin(facts, null);
+    expect(begun.ok).toBe(true);
+    if (!begun.ok) return;
+    expect(begun.value.isNew).toBe(true);
+    expect(await core.end(begun.value, null, 200)).toEqual({
+      ok: true,
+      value: { setCookie: null, cacheControl: null, defaultCacheControl: null },
+    });
+    // A change after end could not be saved: it throws instead of vanishing.
+    expect(() => begun.value.set('late', 1)).toThrow(/response has already started/);
   });
 });

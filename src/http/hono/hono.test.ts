@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
-import { expect, test } from 'vitest';
+import { expect, expectTypeOf, test } from 'vitest';
 import { createMemoryStore } from '../../../adapters/memory/index.js';
 import { createSessionManager } from '../../manager.js';
+import type { Session } from '../../session.js';
 import { describeHttpBehaviour, type ServerSetup } from '../testing/index.js';
 import { type SessionEnv, sessionMiddleware, sessionOf } from './index.js';
 
@@ -85,4 +87,15 @@ test('hono: sessionOf gives the session to an untyped context, and says what is 
     }
   });
   expect(await (await bare.request('/')).text()).toMatch(/install sessionMiddleware/);
+});
+
+test("hono: the middleware types c.get('session') as a Session on Hono<SessionEnv>", () => {
+  const middleware = sessionMiddleware({ manager: manager() });
+  expectTypeOf(middleware).toEqualTypeOf<MiddlewareHandler<SessionEnv>>();
+  const app = new Hono<SessionEnv>().use(middleware);
+  app.get('/', (c) => {
+    expectTypeOf(c.get('session')).toEqualTypeOf<Session>();
+    return c.text('ok');
+  });
+  expectTypeOf(sessionOf).returns.toEqualTypeOf<Session>();
 });
