@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import { RULE_GROUPS } from '../conformance/rules/index.js';
 import { type ConformanceIo, conformance } from './conformance.js';
@@ -94,7 +95,11 @@ describe('sessionspec conformance (CK-1, CK-9)', () => {
   });
 
   test.each([
-    [['--store', 'mongo'], "--store is memory, redis, postgres, not 'mongo'"],
+    [['--store', 'mongo'], "--store is memory, redis, postgres, sqlite, not 'mongo'"],
+    [['--file', 'sessions.db'], '--file needs --store'],
+    [['--store', 'memory', '--file', 'sessions.db'], '--store memory takes no --file'],
+    [['--store', 'sqlite', '--url', 'postgres://localhost/db'], '--store sqlite takes no --url'],
+    [['--store', 'sqlite', '--file', join(tmpdir(), 'no-such-folder-ssck', 'x.db')], 'does not exist'],
     [['--url', 'postgres://localhost/db'], '--url needs --store'],
     [['--store', 'postgres'], '--store postgres needs --url'],
     [['--store', 'memory', '--url', 'redis://localhost'], '--store memory takes no --url'],
@@ -112,8 +117,9 @@ describe('sessionspec conformance (CK-1, CK-9)', () => {
   test('--help lists every built-in store', async () => {
     const io = capture();
     expect(await conformance(['--help'], io)).toBe(0);
-    for (const name of ['memory', 'redis', 'postgres'])
+    for (const name of ['memory', 'redis', 'postgres', 'sqlite'])
       expect(io.out).toMatch(new RegExp(`^ {20}${name} `, 'm'));
+    expect(io.out).toContain('--file path       the database file of --store sqlite');
     expect(io.out).toContain('--redis-url url   the same as --store redis --url url');
   });
 
@@ -121,6 +127,27 @@ describe('sessionspec conformance (CK-1, CK-9)', () => {
     const io = capture();
     expect(await conformance(['--store', 'memory', '--only', 'ST-1', '--seed', '1'], io)).toBe(0);
     expect(io.out).toContain('memory: 1 passed, 0 failed');
+  });
+
+  test('--store sqlite runs the kit on a new temporary file', async () => {
+    const io = capture();
+    expect(await conformance(['--store', 'sqlite', '--only', 'ST-1,ST-2.write', '--seed', '1'], io)).toBe(0);
+    expect(io.out).toContain('sqlite (a temporary file): 2 passed, 0 failed');
+  });
+
+  test('--store sqlite --file runs the kit in that file and leaves no table of its own behind (CK-8)', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'ssck-')), 'sessions.db');
+    const io = capture();
+    expect(
+      await conformance(['--store', 'sqlite', '--file', file, '--only', 'CK-5.parallel', '--seed', '1'], io),
+    ).toBe(0);
+    expect(io.out).toContain(`sqlite (${file}): 1 passed, 0 failed`);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT name FROM sqlite_schema').pluck().all()).toEqual([]);
+    } finally {
+      db.close();
+    }
   });
 });
 

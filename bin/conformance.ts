@@ -6,8 +6,8 @@
  * `factory({ namespace })` returning `{ store, close }` (by name or as `export default`), and
  * optionally `supports` (a manifest override), `name`, and `teardown()` to close what it holds at
  * module level. Without a module the kit runs against a built-in store (`bin/stores/`): the memory
- * adapter by default, or `--store redis|postgres --url ...` against that server (`--redis-url url` is
- * `--store redis --url url`).
+ * adapter by default, `--store redis|postgres --url ...` against that server (`--redis-url url` is
+ * `--store redis --url url`), or `--store sqlite [--file path]` on a database file.
  *
  * @packageDocumentation
  */
@@ -32,7 +32,7 @@ import { STORE_OPTIONS, STORES } from './stores/index.js';
 import type { Adapter, StoreArgs } from './stores/types.js';
 
 /** What `sessionspec conformance --help` prints. */
-export const CONFORMANCE_HELP = `Usage: sessionspec conformance [module | --store name [--url url]] [--profile quick|deep]
+export const CONFORMANCE_HELP = `Usage: sessionspec conformance [module | --store name [--url url | --file path]] [--profile quick|deep]
                                 [--budget seconds] [--seed N] [--only ids] [--replay <json>] [--json file]
 
   module            a .js/.mjs file exporting factory({ namespace }) => { store, close }
@@ -47,6 +47,7 @@ ${Object.entries(STORES)
   .join('\n')}
   --url url         where the store's server is, e.g. redis://localhost:6379/0 or
                     postgres://postgres@localhost:5432/postgres.
+  --file path       the database file of --store sqlite (default: a new temporary file).
   --redis-url url   the same as --store redis --url url.
   --profile         quick (default, for CI) or deep (many more runs).
   --budget seconds  the time budget of the run (default: 60 quick, 600 deep); a rule that
@@ -157,12 +158,13 @@ function parseStore(
   if (builtIn === undefined)
     throw new UsageError(`--store is ${Object.keys(STORES).join(', ')}, not '${store}'`);
   if (args.module !== undefined) throw new UsageError('a module or --store, not both');
+  const reads = [...builtIn.options, ...(builtIn.optional ?? [])];
   for (const name of given)
-    if (!builtIn.options.includes(name)) throw new UsageError(`--store ${store} takes no --${name}`);
+    if (!reads.includes(name)) throw new UsageError(`--store ${store} takes no --${name}`);
   for (const name of builtIn.options)
     if (options[name] === undefined) throw new UsageError(`--store ${store} needs --${name}`);
   args.store = store;
-  for (const name of builtIn.options) args.storeArgs[name] = options[name]!;
+  for (const name of given) args.storeArgs[name] = options[name]!;
 }
 
 /** The kit, loaded on demand: it runs on fast-check, an optional peer, never loaded for `--help`. */

@@ -1,6 +1,6 @@
 /**
  * The tables the SQLite store keeps, by name: the sessions table (one row per session, the user index
- * as an indexed column) and the locks table (CC-5), with the statements that create them. The
+ * as an indexed column) and the locks table (CC-5), with the statements that create and drop them. The
  * layout is the PostgreSQL store's: the same columns, the same indexes, the same derived names.
  * `docs/sqlite.md` prints what {@link schemaSql} answers for the default name.
  *
@@ -75,4 +75,10 @@ CREATE TABLE IF NOT EXISTS ${names.locks} (
   owner TEXT NOT NULL,
   until REAL NOT NULL
 );`;
+}
+
+/** The statements that drop both tables (and with them the indexes). @internal */
+export function dropSql(names: Names): string {
+  return `DROP TABLE IF EXISTS ${names.locks};
+DROP TABLE IF EXISTS ${names.table};`;
 }

@@ -6,12 +6,13 @@
 import { memory } from './memory.js';
 import { postgres } from './postgres.js';
 import { redis } from './redis.js';
+import { sqlite } from './sqlite.js';
 import type { BuiltInStore, StoreOption } from './types.js';
 
 /** Every built-in store, by the name `--store` takes. */
-export const STORES: Readonly<Record<string, BuiltInStore>> = { memory, redis, postgres };
+export const STORES: Readonly<Record<string, BuiltInStore>> = { memory, redis, postgres, sqlite };
 
-/** Every option some built-in store reads (`--url`, ...). */
+/** Every option some built-in store reads (`--url`, `--file`). */
 export const STORE_OPTIONS: readonly StoreOption[] = [
-  ...new Set(Object.values(STORES).flatMap((store) => store.options)),
+  ...new Set(Object.values(STORES).flatMap((store) => [...store.options, ...(store.optional ?? [])])),
 ];

@@ -15,7 +15,7 @@ export type Adapter = Pick<ConformanceOptions, 'name' | 'factory' | 'supports'> 
 export type StoreArgs = Partial<Record<StoreOption, string>>;
 
 /** The options a built-in store may read besides `--store`. */
-export type StoreOption = 'url';
+export type StoreOption = 'url' | 'file';
 
 /** A built-in store of the command. */
 export interface BuiltInStore {
@@ -23,6 +23,8 @@ export interface BuiltInStore {
   readonly help: readonly string[];
   /** The options it reads (each required); any other store option is a usage error. */
   readonly options: readonly StoreOption[];
+  /** The options it reads when given (`--file`). */
+  readonly optional?: readonly StoreOption[];
   /**
    * Check its options and open it (connect, load the client installed).
    * @throws UsageError when an option is malformed, no client is installed, or the server cannot be
