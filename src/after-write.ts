@@ -33,15 +33,21 @@ export async function afterWrite(
     };
     await destroyAllByUser(deps.call, deps.store, userId, [written.sessionId], report, deps.pageSize);
   }
-  if (userId !== null && plan.enforceUserCap) await endOverCap(deps, userId, written.sessionId);
+  // LC-12: a concurrent login bound after this one may leave this one beyond the cap: it ends at once.
+  const capped =
+    userId !== null && plan.enforceUserCap && (await endOverCap(deps, userId, written.sessionId));
   for (const event of plan.audits) {
     deps.emit(event, written.sessionId, event === 'logged-out' ? (session.base?.userId ?? null) : userId);
   }
-  const cookie = cookieInstruction(session, written, plan.cookie, deps.now());
-  session.base = ended !== null ? null : written;
+  if (capped) deps.emit('revoked', written.sessionId, userId, 'user-cap');
+  const terminal: SessionState | null = capped ? 'destroyed' : ended;
+  const cookie = capped
+    ? ({ action: 'clear' } as const)
+    : cookieInstruction(session, written, plan.cookie, deps.now());
+  session.base = terminal !== null ? null : written;
   session.local = written;
   // LC-1: the terminal state the machine reached (expired or destroyed), else the live one.
-  session.state = ended ?? written.state;
+  session.state = terminal ?? written.state;
   if (session.secret !== null && plan.cookie === 'issue') session.credential = written.secretHash;
   session.ops = [];
   session.effects = [];

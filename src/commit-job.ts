@@ -27,6 +27,8 @@ export interface CommitDeps extends StoreAccess {
   pageSize: number;
   /** LC-12: runs after a login was written (`enforceUserCap`) and before (`refuse`). */
   userCap: { max: number; onExceed: 'end-oldest' | 'refuse' } | null;
+  /** LC-12 `refuse`: how long the per-user lock lives and how long a login waits for it. */
+  capLock: { ttl: number; wait: number };
 }
 
 /** @internal One waiting commit. */

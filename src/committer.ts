@@ -46,10 +46,23 @@ export class Committer {
    * @returns the cookie instruction.
    */
   async commit(session: Handle): Promise<CommitResult> {
-    if (session.base === null) return this.create(session);
+    if (session.base === null && (hasEnded(session.state) || session.ops.length === 0)) {
+      // SEC-6: a new session is kept only when there is something to keep.
+      return { cookie: session.deadToken ? { action: 'clear' } : { action: 'none' }, wrote: false };
+    }
     if (session.ops.length === 0) return { cookie: { action: 'none' }, wrote: false };
-    await refuseOverCap(this.deps, session);
-    const id = session.base.sessionId;
+    const release = await refuseOverCap(this.deps, session);
+    try {
+      return await (session.base === null
+        ? this.create(session)
+        : this.enqueue(session, session.base.sessionId));
+    } finally {
+      await release?.();
+    }
+  }
+
+  /** @internal CC-2: join the session's queue; the first to join runs it. */
+  private enqueue(session: Handle, id: string): Promise<CommitResult> {
     let queue = this.queues.get(id);
     return new Promise<CommitResult>((resolve, reject) => {
       if (queue === undefined) {
@@ -64,12 +77,8 @@ export class Committer {
     });
   }
 
-  /** @internal SEC-6, ID-4: a new session is kept only when there is something to keep. */
+  /** @internal ID-4: insert-if-absent, with a fresh id on a collision. */
   private async create(session: Handle): Promise<CommitResult> {
-    if (hasEnded(session.state) || session.ops.length === 0) {
-      return { cookie: session.deadToken ? { action: 'clear' } : { action: 'none' }, wrote: false };
-    }
-    await refuseOverCap(this.deps, session);
     const { store, now, call, maxSize } = this.deps;
     const record = { ...session.local, writeIds: [newWriteId()] };
     for (let attempt = 0; ; attempt++) {

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { SessionLocks } from '../spec/index.js';
 import type { StoreAccess } from './commit-job.js';
 import { SessionError } from './errors.js';
 import { nonNegative, positive } from './options.js';
@@ -29,29 +30,62 @@ export async function withLock<T>(
   fn: () => Promise<T>,
   opts: LockOptions = {},
 ): Promise<T> {
-  const { store, now, call } = deps;
-  const locks = store.locks;
-  if (!store.supports.locks || locks === undefined) {
+  const locks = deps.store.locks;
+  if (!deps.store.supports.locks || locks === undefined) {
     throw new SessionError('LOCK_UNAVAILABLE', 'this store does not support locks (supports.locks is false)');
   }
   const ttl = positive(opts.ttl ?? 10_000, 'ttl');
   const wait = nonNegative(opts.wait ?? 5_000, 'wait');
-  const name = `session:${session.id}`;
-  const owner = randomId(12);
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    if (await call('acquire', () => locks.acquire(name, owner, ttl, now()))) break;
-    if (Date.now() - started >= wait) {
-      throw new SessionError(
-        'LOCK_UNAVAILABLE',
-        `could not take the lock of session ${session.id} within ${wait} ms`,
-      );
-    }
-    await pause(Math.min(50, 2 ** Math.min(attempt, 6)));
+  const release = await acquire(deps, locks, `session:${session.id}`, { ttl, wait });
+  if (release === null) {
+    throw new SessionError(
+      'LOCK_UNAVAILABLE',
+      `could not take the lock of session ${session.id} within ${wait} ms`,
+    );
   }
   try {
     return await fn();
   } finally {
-    await call('release', () => locks.release(name, owner));
+    await release();
   }
+}
+
+/**
+ * @internal Hold the lock `name` when the store has locks (LC-12 `refuse`); the release never throws
+ * (a lock that could not be released expires after `ttl`).
+ * @returns the release; a no-op on a store without locks.
+ * @throws SessionError `CONFLICT` when another owner held the lock for the whole wait.
+ */
+export async function holdLock(
+  deps: StoreAccess,
+  name: string,
+  opts: { ttl: number; wait: number },
+): Promise<() => Promise<void>> {
+  const locks = deps.store.locks;
+  if (!deps.store.supports.locks || locks === undefined) return async () => {};
+  const release = await acquire(deps, locks, name, opts);
+  if (release === null) {
+    throw new SessionError('CONFLICT', `${name} stayed locked for ${opts.wait} ms; try again`);
+  }
+  return () => release().catch(() => undefined);
+}
+
+/** @internal Take `name`, polling with backoff for up to `wait` ms; `null` when the wait ran out. */
+async function acquire(
+  deps: StoreAccess,
+  locks: SessionLocks,
+  name: string,
+  { ttl, wait }: { ttl: number; wait: number },
+): Promise<(() => Promise<void>) | null> {
+  const { now, call } = deps;
+  const owner = randomId(12);
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    if (await call('acquire', () => locks.acquire(name, owner, ttl, now()))) break;
+    if (Date.now() - started >= wait) return null;
+    await pause(Math.min(50, 2 ** Math.min(attempt, 6)));
+  }
+  return async () => {
+    await call('release', () => locks.release(name, owner));
+  };
 }

@@ -133,29 +133,47 @@ describe('LC-10: credential change', () => {
 });
 
 describe('LC-12: per-user cap', () => {
-  it('LC-12: end-oldest ends the least recently seen session, not the oldest created', async () => {
+  it('LC-12: end-oldest ends the session bound earliest, even when it was seen most recently', async () => {
     const { manager, clock, events } = setup({ maxSessionsPerUser: 2, touchEvery: 0 });
     const first = await loggedIn(manager, 'alice');
     clock.advance(MIN);
     const second = await loggedIn(manager, 'alice');
     clock.advance(MIN);
-    // The first session is used again: the second is now the least recently seen.
+    // The first session is used again: seeing it does not make it bound any later.
     const touched = await manager.load(first.token);
     await touched.commit();
     clock.advance(MIN);
     const third = await loggedIn(manager, 'alice');
     expect((await manager.listSessions('alice')).map((x) => x.sessionId).sort()).toEqual(
-      [first.id, third.id].sort(),
+      [second.id, third.id].sort(),
     );
-    expect((await manager.load(second.token)).isNew).toBe(true);
+    expect((await manager.load(first.token)).isNew).toBe(true);
     expect(events.filter((e) => e.type === 'revoked').map((e) => [e.sessionId, e.reason])).toEqual([
-      [second.id, 'user-cap'],
+      [first.id, 'user-cap'],
     ]);
     // Re-authenticating an existing session is not a new one: nothing more is ended.
     const again = await manager.load(third.token);
     again.authenticate('alice');
     await again.commit();
     expect(await manager.listSessions('alice')).toHaveLength(2);
+  });
+
+  it('LC-12: by default a user keeps at most 100 live sessions (the earliest bound end); false turns the cap off', async () => {
+    const capped = setup();
+    const first = await loggedIn(capped.manager, 'alice');
+    for (let i = 0; i < 100; i++) {
+      capped.clock.advance(1);
+      await loggedIn(capped.manager, 'alice');
+    }
+    const left = await capped.manager.listSessions('alice');
+    expect(left).toHaveLength(100);
+    expect(left.map((x) => x.sessionId)).not.toContain(first.id);
+    const open = setup({ maxSessionsPerUser: false });
+    for (let i = 0; i < 101; i++) await loggedIn(open.manager, 'alice');
+    expect(await open.manager.listSessions('alice')).toHaveLength(101);
+    expect(() => createSessionManager({ store: open.store, maxSessionsPerUser: true as never })).toThrow(
+      /maxSessionsPerUser/,
+    );
   });
 
   it('LC-12: refuse throws USER_CAP_REACHED and writes nothing', async () => {
@@ -437,7 +455,10 @@ describe('SEC-4: audit events', () => {
     // revoked: by the user, by the cap
     const r1 = await loggedIn(manager, 'bob');
     keep(r1.token);
+    // LC-12: one millisecond apart, so the cap ends the first (equal times are ordered by session id).
+    clock.advance(1);
     keep((await loggedIn(manager, 'bob')).token);
+    clock.advance(1);
     keep((await loggedIn(manager, 'bob')).token);
     await catching(() => manager.revoke('bob'));
     // expired
@@ -617,6 +638,7 @@ describe('ST: the manager side of the store contract', () => {
     await loggedIn(manager, 'carol');
     await manager.revoke('carol');
     await loggedIn(manager, 'erin');
+    clock.advance(1);
     await loggedIn(manager, 'erin'); // the cap ends the first
     const kept = (await manager.listSessions('erin'))[0]!;
     await manager.revokeSession('erin', kept.sessionId);

@@ -13,6 +13,7 @@ import { type LockOptions, withLock } from './locks.js';
 import { nonNegative, positive, userCap } from './options.js';
 import type { Session, SessionHost } from './session.js';
 import { callStore } from './store-call.js';
+import { DEFAULT_SESSIONS_PER_USER } from './user-cap.js';
 import { USER_PAGE } from './user-pages.js';
 import { createUserSessions, type SessionPage, type SessionSummary } from './user-sessions.js';
 
@@ -37,8 +38,12 @@ export interface SessionManagerOptions {
   endOnReuse?: boolean;
   /** A touch is written once this fraction of the idle timeout has passed (PERF-1). Default 0.1. */
   touchEvery?: number;
-  /** Cap on live sessions per user (LC-12): a number (end the oldest) or `{ max, onExceed }`. */
-  maxSessionsPerUser?: number | { max: number; onExceed?: 'end-oldest' | 'refuse' };
+  /**
+   * Cap on live sessions per user (LC-12): a number (a login beyond it ends the sessions bound
+   * earliest), `{ max, onExceed: 'refuse' }` (a login beyond it is refused with `USER_CAP_REACHED`), or
+   * `false` for no cap. Default 100, ending the earliest bound.
+   */
+  maxSessionsPerUser?: number | { max: number; onExceed?: 'end-oldest' | 'refuse' } | false;
   /** Time source (injected in tests). Default the wall clock. */
   clock?: Clock;
   /** Receives audit events (SEC-4). */
@@ -152,7 +157,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     throw new TypeError('touchEvery must be a fraction between 0 and 1');
   const endOnReuse = options.endOnReuse ?? false;
   const storeTimeout = positive(options.storeTimeout ?? 2_000, 'storeTimeout');
-  const cap = userCap(options.maxSessionsPerUser);
+  const cap = userCap(options.maxSessionsPerUser, DEFAULT_SESSIONS_PER_USER);
   const pageSize = positive(options.userPageSize ?? USER_PAGE, 'userPageSize');
   if (!Number.isInteger(pageSize)) throw new TypeError('userPageSize must be a whole number');
   const onEvent = options.onEvent;
@@ -174,6 +179,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     attempts: positive(options.attempts ?? 10, 'attempts'),
     backoffMs: nonNegative(options.backoffMs ?? 2, 'backoffMs'),
     userCap: cap,
+    // LC-12 `refuse`: the lock covers a count and a write, each bounded by the store timeout.
+    capLock: { ttl: 4 * storeTimeout, wait: 4 * storeTimeout },
     pageSize,
   });
   const host: SessionHost = { now, config, commit: (handle) => committer.commit(handle) };

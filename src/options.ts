@@ -26,13 +26,16 @@ export function requireUserId(userId: unknown): asserts userId is string {
     throw new TypeError('userId must be a non-empty string');
 }
 
-/** @internal LC-12: the cap as the committer uses it, or `null` without one. */
+/** @internal LC-12: the cap as the committer uses it, or `null` when turned off (`false`). */
 export function userCap(
-  option: number | { max: number; onExceed?: 'end-oldest' | 'refuse' } | undefined,
+  option: number | { max: number; onExceed?: 'end-oldest' | 'refuse' } | false | undefined,
+  byDefault: number,
 ): { max: number; onExceed: 'end-oldest' | 'refuse' } | null {
-  if (option === undefined) return null;
-  const { max, onExceed = 'end-oldest' } = typeof option === 'number' ? { max: option } : option;
-  if (!Number.isInteger(max) || max < 1) throw new TypeError('maxSessionsPerUser must be a positive integer');
+  if (option === false) return null;
+  const { max, onExceed = 'end-oldest' } =
+    option === undefined ? { max: byDefault } : typeof option === 'number' ? { max: option } : option;
+  if (!Number.isInteger(max) || max < 1)
+    throw new TypeError('maxSessionsPerUser must be a positive integer, or false for no cap');
   if (onExceed !== 'end-oldest' && onExceed !== 'refuse') {
     throw new TypeError("maxSessionsPerUser.onExceed must be 'end-oldest' or 'refuse'");
   }

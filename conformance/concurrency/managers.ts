@@ -42,7 +42,14 @@ export function processes(
 ): Processes {
   const clock = createManualClock(T0);
   // Per-user operations one session per store call, so the scheduler interleaves their steps (CK-6).
-  const options = { clock, backoffMs: 0, storeTimeout: 60_000, userPageSize: 1 };
+  // No per-user cap (LC-12, a manager policy): the programs race exactly the store calls they name.
+  const options = {
+    clock,
+    backoffMs: 0,
+    storeTimeout: 60_000,
+    userPageSize: 1,
+    maxSessionsPerUser: false as const,
+  };
   const managers = Array.from({ length: count }, (_, i) =>
     createSessionManager({
       store: scheduledStore(recorder.wrap(store, `m${i}`), scheduler, `m${i}`),

@@ -69,6 +69,8 @@ export class LifecycleDriver {
       freshFor: POLICY.freshFor,
       touchEvery: POLICY.touchEvery,
       rotationGrace: config.rotationGrace,
+      // The machine's lifecycle only: the per-user cap (LC-12) is a manager policy the oracle does not model.
+      maxSessionsPerUser: false as const,
     };
     this.managers = {
       keep: createSessionManager({ ...options, endOnReuse: false }),

@@ -18,7 +18,7 @@ const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
 if (client.status !== 'ready') await once(client, 'ready');
 const manager = createSessionManager({
   store: createRedisStore({ client, prefix: 'myapp:sess' }),
-  maxSessionsPerUser: 5, // a sixth login ends the least recently seen session
+  maxSessionsPerUser: 5, // a sixth login ends the session bound earliest
 });
 
 // Expired records disappear by themselves (Redis TTLs); purge also removes their user-index entries.

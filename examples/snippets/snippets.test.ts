@@ -18,6 +18,7 @@ const DOCS = [
   'docs/sqlite.md',
   'docs/postgres.md',
   'docs/guides/writing-an-integration.md',
+  'docs/concurrency.md',
 ];
 
 /** Relative source imports of the snippets, and the package subpath a user writes instead. */
