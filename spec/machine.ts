@@ -12,12 +12,7 @@ import { assign, type ParameterizedObject, type StateMachine, setup } from 'xsta
 import type { AuditEventType } from './audit.js';
 import { graceOpen, idleDeadline } from './rules.js';
 
-/** The live states of a session (LC-1). */
-export type LiveState = 'anonymous' | 'authenticated';
-/** The terminal states of a session (LC-1): no transition leaves them. */
-export type TerminalState = 'expired' | 'destroyed';
-/** Every state of the lifecycle machine (LC-1). */
-export type SessionState = LiveState | TerminalState;
+export type { LiveState, SessionState, TerminalState } from './states.js';
 
 /**
  * What the machine knows of a session: the lifecycle part of a stored record (no application data).

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { LiveState } from './machine.js';
+import type { LiveState } from './states.js';
 
 /** A JSON value, as `JSON.parse` returns it (ST-6). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

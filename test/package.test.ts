@@ -40,6 +40,7 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 const SOURCES: Record<string, string> = {
   '.': '../src/index.js',
   './spec': '../spec/index.js',
+  './store': '../spec/contract.js',
   './conformance': '../conformance/index.js',
   './conformance/vitest': '../conformance/vitest.js',
   './adapters/memory': '../adapters/memory/index.js',
@@ -392,6 +393,23 @@ describe('installed into an empty project (npm install <tarball>)', () => {
       expect(keys, name).toEqual(consumer.modules[name]);
   });
 
+  it('the store types (sessionspec/store) and the memory store check without skipLibCheck under exactOptionalPropertyTypes: they never reach the machine or xstate', () => {
+    writeFileSync(join(project, 'store-app.mts'), STORE_APP);
+    // No Node types either: a store author's project may have none.
+    const config = JSON.parse(tsconfig('nodenext', 'nodenext', 'store-app.mts', false));
+    config.compilerOptions.types = [];
+    writeFileSync(join(project, 'tsconfig.store.json'), JSON.stringify(config));
+    const tsc = run(project, process.execPath, [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'tsconfig.store.json',
+      '--listFiles',
+    ]);
+    expect(tsc.stderr).toBe('');
+    expect(tsc.stdout.split('\n').filter((line) => /error TS|xstate/.test(line))).toEqual([]);
+    expect(tsc.status).toBe(0);
+  }, 300_000);
+
   it('the installed package works: a manager on the memory store stores a session and asks for its cookie', () => {
     expect(consumer.cookie).toBe('set');
   });
@@ -438,11 +456,32 @@ export function userOf(record: SessionRecord): string | null {
 }
 `;
 
+/** A store written against \`sessionspec/store\` alone, beside the memory store, as a store author writes it. */
+const STORE_APP = `
+import type { ReadResult, SessionRecord, SessionStore, WriteResult } from 'sessionspec/store';
+import { STORE_CONTRACT, writeIdOf } from 'sessionspec/store';
+import { createMemoryStore } from 'sessionspec/adapters/memory';
+
+const inner: SessionStore = createMemoryStore();
+export const contract: 2 = STORE_CONTRACT;
+export async function read(id: string): Promise<ReadResult> {
+  return inner.read(id, Date.now());
+}
+export async function write(next: SessionRecord, base: SessionRecord): Promise<WriteResult> {
+  return inner.write(next, writeIdOf(base), Date.now(), JSON.stringify(next));
+}
+`;
+
 /**
- * Compiler settings an application may use: every strict flag. `skipLibCheck` stays on: xstate's own
- * declarations, which the machine's types reach, do not check under `exactOptionalPropertyTypes`.
+ * Compiler settings an application may use: every strict flag. \`skipLibCheck\` stays on where the
+ * machine's types are reached: xstate's own declarations do not check under \`exactOptionalPropertyTypes\`.
  */
-function tsconfig(module: 'nodenext' | 'commonjs', resolution: 'nodenext' | 'node10', file: string): string {
+function tsconfig(
+  module: 'nodenext' | 'commonjs',
+  resolution: 'nodenext' | 'node10',
+  file: string,
+  skipLibCheck = true,
+): string {
   return JSON.stringify({
     compilerOptions: {
       module,
@@ -451,7 +490,7 @@ function tsconfig(module: 'nodenext' | 'commonjs', resolution: 'nodenext' | 'nod
       strict: true,
       exactOptionalPropertyTypes: true,
       noUncheckedIndexedAccess: true,
-      skipLibCheck: true,
+      skipLibCheck,
       noEmit: true,
       types: ['node'],
     },

@@ -17,8 +17,8 @@ import type {
   UserPage,
   UserStep,
   WriteResult,
-} from '../../src/index.js';
-import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../src/index.js';
+} from '../../spec/contract.js';
+import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../spec/contract.js';
 import { type IdPage, UserIndex } from './user-index.js';
 
 /** Options of {@link createMemoryStore}. */

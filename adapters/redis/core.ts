@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { PageRequest } from '../../src/index.js';
+import type { PageRequest } from '../../spec/contract.js';
 import { bounded } from '../shared/bounded.js';
 import type { RedisDriver } from './driver.js';
 import type { KeyLayout } from './keys.js';

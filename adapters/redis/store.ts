@@ -19,8 +19,8 @@ import type {
   UserPage,
   UserStep,
   WriteResult,
-} from '../../src/index.js';
-import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../src/index.js';
+} from '../../spec/contract.js';
+import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../spec/contract.js';
 import { cluster, splitField } from './cluster.js';
 import { type CoreSettings, redisCore, scanStepOf } from './core.js';
 import { driverFor, type RedisClient } from './driver.js';

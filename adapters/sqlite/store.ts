@@ -19,8 +19,8 @@ import type {
   UserPage,
   UserStep,
   WriteResult,
-} from '../../src/index.js';
-import { readResultOf, STORE_CONTRACT } from '../../src/index.js';
+} from '../../spec/contract.js';
+import { readResultOf, STORE_CONTRACT } from '../../spec/contract.js';
 import { CORRUPT_RECORD, columnsOf, contentsOf, liveRecords, pageOf } from '../shared/rows.js';
 import { openDatabase, type SqliteDatabase, type SqliteStatement } from './database.js';
 import { DEFAULT_TABLE, namesOf, schemaSql } from './schema.js';
