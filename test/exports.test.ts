@@ -208,6 +208,16 @@ const EXPECTED: Record<string, string[]> = {
     'RedisStoreOptions',
     'createRedisStore',
   ],
+  './adapters/sqlite': [
+    'SqliteConnectionOptions',
+    'SqliteDatabase',
+    'SqliteFileOptions',
+    'SqliteStatement',
+    'SqliteStore',
+    'SqliteStoreOptions',
+    'createSqliteStore',
+    'sqliteSchemaSql',
+  ],
   './adapters/postgres': [
     'DEFAULT_TABLE',
     'PgClient',
@@ -220,16 +230,6 @@ const EXPECTED: Record<string, string[]> = {
     'createPostgresStore',
     'dropPostgresSchema',
     'postgresSchemaSql',
-  ],
-  './adapters/sqlite': [
-    'SqliteConnectionOptions',
-    'SqliteDatabase',
-    'SqliteFileOptions',
-    'SqliteStatement',
-    'SqliteStore',
-    'SqliteStoreOptions',
-    'createSqliteStore',
-    'sqliteSchemaSql',
   ],
   './express': [
     'CrossSiteOptions',

@@ -17,8 +17,8 @@ import type {
   UserPage,
   UserStep,
   WriteResult,
-} from '../../src/index.js';
-import { readResultOf, STORE_CONTRACT } from '../../src/index.js';
+} from '../../spec/contract.js';
+import { readResultOf, STORE_CONTRACT } from '../../spec/contract.js';
 import { bounded } from '../shared/bounded.js';
 import { CORRUPT_RECORD, columnsOf, contentsOf, liveRecords, pageOf } from '../shared/rows.js';
 import { driverFor, type PostgresClient, type Rows, type SqlDriver } from './driver.js';

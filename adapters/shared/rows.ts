@@ -5,8 +5,8 @@
  *
  * @packageDocumentation
  */
-import type { PageRequest, SessionRecord, StoreContents } from '../../src/index.js';
-import { decodeRecord, writeIdOf } from '../../src/index.js';
+import type { PageRequest, SessionRecord, StoreContents } from '../../spec/contract.js';
+import { decodeRecord, writeIdOf } from '../../spec/contract.js';
 
 /** What `inspection.corrupt` stores: not JSON (SEC-3). @internal */
 export const CORRUPT_RECORD = '{"format":2,"sessionId":';
