@@ -194,7 +194,14 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
   // them: the server and each of its children are signalled by id.
   const group = (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    for (const pid of [child.pid!, ...childrenOf(child.pid!)]) process.kill(pid, signal);
+    for (const pid of [child.pid!, ...childrenOf(child.pid!)]) {
+      try {
+        process.kill(pid, signal);
+      } catch (error) {
+        // A backend that ended since it was listed.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
   };
   const halt = async (signal: 'SIGINT' | 'SIGQUIT' = 'SIGINT') => {
     group('SIGCONT');

@@ -14,16 +14,26 @@ import { isPostgresJs, postgresJsDriver } from './drivers/postgres-js.js';
  * rather than imported, so the store's types never require a client the application did not install.
  */
 export interface PgClient {
-  /** Run a statement with `$1`-style parameters; without them, a script of several statements. */
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  /**
+   * Run a statement with `$1`-style parameters (with a `name`: prepared once per connection); given
+   * only text, a script of several statements.
+   */
+  query(
+    query: string | { text: string; values?: unknown[]; name?: string },
+    values?: unknown[],
+  ): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
 /** A postgres.js (`postgres`) client made by `postgres(url, options)`: the part the store uses. */
 export interface PostgresJsClient {
-  /** Run a statement given as text, with `$1`-style parameters (`.simple()`: a script, without). */
+  /**
+   * Run a statement given as text, with `$1`-style parameters (`prepare`: prepared once per
+   * connection; `.simple()`: a script, without parameters).
+   */
   unsafe(
     query: string,
     parameters?: never[],
+    options?: { prepare?: boolean },
   ): PromiseLike<ArrayLike<unknown> & { count: number | null }> & { simple(): PromiseLike<unknown> };
 }
 
@@ -40,8 +50,11 @@ export interface Rows {
 export interface SqlDriver {
   /** `'pg'` or `'postgres'`, for messages. */
   readonly name: string;
-  /** One statement with `$1`-style parameters, in its own transaction. */
-  query(text: string, values: readonly unknown[]): Promise<Rows>;
+  /**
+   * One statement with `$1`-style parameters, in its own transaction; with a `name`, prepared once per
+   * connection (parsed and planned once, not at every call).
+   */
+  query(text: string, values: readonly unknown[], name?: string): Promise<Rows>;
   /**
    * Several statements without parameters, sent as one simple-protocol query: PostgreSQL runs them
    * as one implicit transaction, rolled back whole when one fails.

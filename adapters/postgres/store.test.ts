@@ -45,6 +45,7 @@ describe('options', () => {
     ['a schema name with a dot', { schema: 'a.b' }],
     ['a statement timeout of 0', { statementTimeoutMs: 0 }],
     ['a purge batch of 1.5', { purgeBatch: 1.5 }],
+    ['prepare given as a string', { prepare: 'yes' as unknown as boolean }],
   ])('refuses %s with a TypeError', (_label, options) => {
     expect(() => createPostgresStore({ client: pool, ...options })).toThrow(TypeError);
   });

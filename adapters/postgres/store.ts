@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { createHash } from 'node:crypto';
 import type {
   CreateResult,
   PageRequest,
@@ -50,6 +51,13 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number | false;
   /** How many expired records one purge statement removes at most (ST-2). Defaults to 500. */
   purgeBatch?: number;
+  /**
+   * Prepare each statement once per connection (node-postgres: named statements; postgres.js:
+   * `prepare: true`), so the server parses and plans it once rather than at every call. Turn it off
+   * behind a pooler that does not keep prepared statements (PgBouncer before 1.21 in transaction
+   * mode). Defaults to `true`.
+   */
+  prepare?: boolean;
 }
 
 /** A PostgreSQL store: a {@link SessionStore} with locks and inspection always present. */
@@ -97,9 +105,23 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const timeout = timeoutOf('createPostgresStore', options.statementTimeoutMs);
   const purgeBatch = options.purgeBatch ?? DEFAULT_PURGE_BATCH;
   checkPositive('createPostgresStore', 'purgeBatch', purgeBatch);
+  const prepare = options.prepare ?? true;
+  if (typeof prepare !== 'boolean') throw new TypeError('createPostgresStore: `prepare` must be a boolean');
   const sql = statementsFor(names);
+  // A prepared statement's name: the same text gets the same name on every connection and in every
+  // store instance; another table's statements differ in text, so in name.
+  const statementNames = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    if (!prepare) return undefined;
+    let name = statementNames.get(text);
+    if (name === undefined) {
+      name = `sessionspec_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      statementNames.set(text, name);
+    }
+    return name;
+  };
   const query = (what: string, text: string, values: readonly unknown[]): Promise<Rows> =>
-    bounded(`sessionspec postgres: ${what}`, timeout, driver.query(text, values));
+    bounded(`sessionspec postgres: ${what}`, timeout, driver.query(text, values, nameOf(text)));
 
   return {
     supports: { contract: STORE_CONTRACT, locks: true, inspection: true, userIndex: 'exact' },

@@ -29,7 +29,8 @@ export function tablesPerNamespace(client: PostgresClient): StoreFactory {
   const open = new Map<string, number>();
   return async ({ namespace }) => {
     const names = { client, table: namespace };
-    const store = createPostgresStore(names);
+    // Every run has tables of its own: statements prepared per table would pile up on each connection.
+    const store = createPostgresStore({ ...names, prepare: false });
     if (!open.has(namespace)) await createPostgresSchema(names);
     open.set(namespace, (open.get(namespace) ?? 0) + 1);
     return {

@@ -15,14 +15,18 @@ export function isPg(client: unknown): client is PgClient {
 
 /**
  * The driver over a node-postgres pool or client. With parameters `query` uses the extended protocol
- * (one statement); without, the simple protocol, which takes a script.
+ * (one statement, a named one is prepared once per connection); without, the simple protocol, which
+ * takes a script.
  * @internal
  */
 export function pgDriver(client: PgClient): SqlDriver {
   return {
     name: 'pg',
-    async query(text, values) {
-      const result = await client.query(text, values as unknown[]);
+    async query(text, values, name) {
+      const result = await client.query(
+        name === undefined ? text : { name, text, values: values as unknown[] },
+        name === undefined ? (values as unknown[]) : undefined,
+      );
       return { rows: result.rows as Record<string, unknown>[], count: result.rowCount ?? 0 };
     },
     async script(text) {

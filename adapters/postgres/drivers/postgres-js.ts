@@ -21,8 +21,8 @@ export function isPostgresJs(client: unknown): client is PostgresJsClient {
 export function postgresJsDriver(client: PostgresJsClient): SqlDriver {
   return {
     name: 'postgres',
-    async query(text, values) {
-      const result = await client.unsafe(text, values as never[]);
+    async query(text, values, name) {
+      const result = await client.unsafe(text, values as never[], { prepare: name !== undefined });
       return { rows: Array.from(result) as Record<string, unknown>[], count: result.count ?? 0 };
     },
     async script(text) {
