@@ -10,6 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -545,4 +546,70 @@ describe.each([['5'], ['6']])('installed beside ioredis@%s, without flags', (maj
     // The compiler reads the Node, ioredis and sessionspec declarations: seconds alone, minutes on a busy machine.
     300_000,
   );
+});
+
+/** An application on the installed package and the installed better-sqlite3, as docs/sqlite.md writes it. */
+const SQLITE_APP = `
+import { readFileSync } from 'node:fs';
+import { createSessionManager } from 'sessionspec';
+import { createSqliteStore } from 'sessionspec/adapters/sqlite';
+
+const first = createSessionManager({ store: createSqliteStore({ file: 'sessions.db' }) });
+const session = await first.load(undefined);
+session.set('cart', ['sku-1']);
+const { cookie } = await session.commit();
+await first.close();
+// A restart: a new store on the same file.
+const second = createSessionManager({ store: createSqliteStore({ file: 'sessions.db' }) });
+const cart = (await second.load(cookie.action === 'set' ? cookie.token : undefined)).get('cart');
+await second.close();
+const { version } = JSON.parse(readFileSync('node_modules/better-sqlite3/package.json', 'utf8'));
+process.stdout.write(JSON.stringify({ cart, betterSqlite3: version }));
+`;
+
+describe('installed beside better-sqlite3', () => {
+  it.each([['12'], ['13']])(
+    'npm resolves the package beside better-sqlite3@%s without flags that loosen peer checks (no ERESOLVE)',
+    (major) => {
+      const dir = newProject(`better-sqlite3-${major}-resolve`);
+      // A dry run resolves the tree as a real install does, without building better-sqlite3 (13.x
+      // needs Node 22 to build and run).
+      const result = run(dir, 'npm', [
+        'install',
+        '--dry-run',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        tarball,
+        `better-sqlite3@${major}`,
+      ]);
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/ERESOLVE|peer dep/i);
+      expect(result.status).toBe(0);
+    },
+    300_000,
+  );
+
+  it('the SQLite store of the installed package keeps a session across a restart, on better-sqlite3 12', () => {
+    const dir = newProject('better-sqlite3-12');
+    const version = installedVersion('better-sqlite3');
+    // Its native module is copied from this checkout's install of the same version instead of being
+    // compiled again (minutes of CPU): scripts are off for this install only.
+    const installed = run(dir, 'npm', [
+      'install',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      tarball,
+      `better-sqlite3@${version}`,
+    ]);
+    expect(installed.status, installed.stderr).toBe(0);
+    cpSync(join(root, 'node_modules/better-sqlite3/build'), join(dir, 'node_modules/better-sqlite3/build'), {
+      recursive: true,
+    });
+    writeFileSync(join(dir, 'app.mjs'), SQLITE_APP);
+    const result = run(dir, process.execPath, ['app.mjs']);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ cart: ['sku-1'], betterSqlite3: version });
+  }, 300_000);
 });
