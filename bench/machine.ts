@@ -1,6 +1,6 @@
 /**
- * The facts a figure means nothing without: the machine, the runtime, Redis and the versions of every
- * library measured.
+ * The facts a figure means nothing without: the machine, the runtime, Redis, PostgreSQL and the
+ * versions of every library measured.
  *
  * @packageDocumentation
  */
@@ -18,6 +18,8 @@ export interface MachineFacts {
   loadAverage: number;
   node: string;
   redis: string;
+  /** PostgreSQL's `server_version`. */
+  postgres: string;
   date: string;
   packages: Record<string, string>;
 }
@@ -31,6 +33,8 @@ const PACKAGES = [
   '@fastify/session',
   '@fastify/cookie',
   'ioredis',
+  'connect-pg-simple',
+  'pg',
   'autocannon',
 ];
 
@@ -61,9 +65,10 @@ function versionOf(name: string): string {
 /**
  * Collect the facts.
  * @param redis - a client of the benchmark's Redis.
+ * @param postgresVersion - the benchmark PostgreSQL's `server_version`.
  * @returns the facts.
  */
-export async function machineFacts(redis: Redis): Promise<MachineFacts> {
+export async function machineFacts(redis: Redis, postgresVersion: string): Promise<MachineFacts> {
   const info = await redis.info('server');
   const list = cpus();
   return {
@@ -73,6 +78,7 @@ export async function machineFacts(redis: Redis): Promise<MachineFacts> {
     loadAverage: loadavg()[0]!,
     node: process.version,
     redis: /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? '?',
+    postgres: postgresVersion,
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     packages: Object.fromEntries(PACKAGES.map((name) => [name, versionOf(name)])),
   };

@@ -171,6 +171,7 @@ export function renderReport(results: BenchResults): string {
         ['memory', `${facts.memoryGiB} GiB`],
         ['Node.js', facts.node],
         ['Redis', `${facts.redis} on 127.0.0.1, no persistence`],
+        ['PostgreSQL', `${facts.postgres} on 127.0.0.1, fsync and synchronous_commit off`],
         ...Object.entries(facts.packages).map(([name, version]) => [name, version]),
         ['command', `\`${results.command}\``],
         [
@@ -210,7 +211,10 @@ export function renderReport(results: BenchResults): string {
         'commits (two round trips on Redis: a read script and a compare-and-set script); "load only" loads ' +
         'and commits nothing (one round trip). The raw ioredis rows are the ceiling on the same Redis, ' +
         'including the JSON decode and encode any session needs: `GET` + `SET`, `GET` + one `EVALSHA` of a ' +
-        'minimal compare-and-set script (the least a safe write costs), and a bare `GET`. CPU is this ' +
+        'minimal compare-and-set script (the least a safe write costs), and a bare `GET`. On PostgreSQL ' +
+        '"load + save" is a read and one compare-and-set statement; the peer row is connect-pg-simple\'s ' +
+        '`get` + `set` (no condition: last writer wins), the raw row a `SELECT` + `UPDATE` of a JSON text ' +
+        'column on node-postgres, the same pool settings for all three. CPU is this ' +
         "process's time per operation (Redis' own is not counted); \"by CPU\" ratios are the raw row's CPU " +
         "over the manager's.",
     );
@@ -237,6 +241,8 @@ export function renderReport(results: BenchResults): string {
           [`${STORE_OPS.redisSave} / ${STORE_OPS.rawCas}`, STORE_OPS.redisSave, STORE_OPS.rawCas],
           [`${STORE_OPS.redisSave} / ${STORE_OPS.rawGetSet}`, STORE_OPS.redisSave, STORE_OPS.rawGetSet],
           [`${STORE_OPS.redisLoad} / ${STORE_OPS.rawGet}`, STORE_OPS.redisLoad, STORE_OPS.rawGet],
+          [`${STORE_OPS.postgresSave} / ${STORE_OPS.pgSimple}`, STORE_OPS.postgresSave, STORE_OPS.pgSimple],
+          [`${STORE_OPS.postgresSave} / ${STORE_OPS.rawPg}`, STORE_OPS.postgresSave, STORE_OPS.rawPg],
         ].map(([label, a, b]) => [
           label!,
           ...[1, 50].map((c) => formatRatio(storeMedian(results, a!, c), storeMedian(results, b!, c))),
@@ -424,7 +430,8 @@ export function renderReport(results: BenchResults): string {
   out.push('## Reproduce');
   out.push('');
   out.push(
-    '`npm run bench` starts its own Redis (`redis-server` from PATH) and one server process per variant, ' +
+    "`npm run bench` starts its own Redis (`redis-server` from PATH), its own PostgreSQL (Debian's " +
+      '`postgresql` package) and one server process per variant, ' +
       'and stops them all at the end; `--quick` is a smoke run of a minute or two that prints the tables ' +
       'and exits 1 if sessionspec lost an update or resurrected a session. `--only a,b` picks variants, ' +
       '`--skip store,http,contention,memory` drops parts, `--rounds`, `--seconds` and `--connections` ' +

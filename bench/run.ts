@@ -4,8 +4,8 @@
  *   npm run bench                 3 rounds x 5 s per HTTP figure; writes docs/benchmarks.md
  *   npm run bench -- --quick      a smoke test in a minute or two; prints only
  *
- * It starts its own Redis (redis-server from PATH) and one server process per HTTP variant, and stops
- * them all at the end. The exit code is 1 when a sessionspec variant lost an update or resurrected a
+ * It starts its own Redis (redis-server from PATH), its own PostgreSQL (Debian's postgresql package)
+ * and one server process per HTTP variant, and stops them all at the end. The exit code is 1 when a sessionspec variant lost an update or resurrected a
  * session: the only thing a quick run judges.
  *
  * @packageDocumentation
@@ -13,7 +13,9 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { startPostgresServer } from '../test/postgres-server.js';
 import { startRedisServer } from '../test/redis-server.js';
+import { pgPool } from './http/backends.js';
 import { countLostUpdates, countResurrections } from './http/contention.js';
 import { load, type Scenario } from './http/load.js';
 import { type RunningServer, startServer } from './http/spawn.js';
@@ -35,12 +37,13 @@ if (unknown.length > 0)
 const runs = (part: string) => !options.skip.includes(part);
 
 const redis = await startRedisServer();
+const postgres = await startPostgresServer();
 const servers = new Map<Variant, RunningServer>();
-// Whatever happens, no server or Redis outlives the run.
+// Whatever happens, no server, Redis or PostgreSQL outlives the run.
 const stopAll = async () => {
   await Promise.allSettled([...servers.values()].map((s) => s.stop()));
   servers.clear();
-  await redis.stop();
+  await Promise.allSettled([redis.stop(), postgres.stop()]);
 };
 process.once('SIGINT', () => {
   void stopAll().then(() => process.exit(130));
@@ -49,12 +52,23 @@ process.once('SIGINT', () => {
 try {
   const client = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: true });
   await client.connect();
-  const facts = await machineFacts(client);
+  const pool = pgPool(postgres.url);
+  const { rows } = await pool.query('SHOW server_version');
+  await pool.end();
+  const facts = await machineFacts(client, String(rows[0]?.server_version ?? '?'));
   client.disconnect();
-  progress(`sessionspec benchmark: ${facts.cores} x ${facts.cpu}, Node ${facts.node}, Redis ${facts.redis}`);
+  progress(
+    `sessionspec benchmark: ${facts.cores} x ${facts.cpu}, Node ${facts.node}, Redis ${facts.redis}, PostgreSQL ${facts.postgres}`,
+  );
 
   const store = runs('store')
-    ? await runStoreLevel({ redisPort: redis.port, ms: options.storeMs, rounds: options.rounds, progress })
+    ? await runStoreLevel({
+        redisPort: redis.port,
+        postgresUrl: postgres.url,
+        ms: options.storeMs,
+        rounds: options.rounds,
+        progress,
+      })
     : [];
 
   const http: HttpFigure[] = [];
@@ -62,7 +76,7 @@ try {
   if (runs('http') || runs('contention')) {
     progress(`starting ${variants.length} server processes`);
     for (const variant of variants)
-      servers.set(variant, await startServer(variant, redis.port, options.cpuProfDir));
+      servers.set(variant, await startServer(variant, redis.port, postgres.url, options.cpuProfDir));
   }
   if (runs('http')) {
     const monitor = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: true });

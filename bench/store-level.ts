@@ -1,16 +1,19 @@
 /**
- * Store-level figures (PERF-2, PERF-3): sessions loaded and saved through the manager on the memory and
- * Redis adapters, beside the physical ceiling measured in the same run on the same Redis: raw ioredis
- * `GET` + `SET`, `GET` + one `EVALSHA` compare-and-set, and a bare `GET`. Every figure holds a 1 KiB
- * JSON payload per session, one session (or key) per concurrent worker.
+ * Store-level figures (PERF-2, PERF-3): sessions loaded and saved through the manager on the memory,
+ * Redis and PostgreSQL adapters, beside the physical ceiling measured in the same run on the same
+ * servers: raw ioredis `GET` + `SET`, `GET` + one `EVALSHA` compare-and-set, a bare `GET`; raw
+ * node-postgres `SELECT` + `UPDATE`; and the peer, connect-pg-simple's `get` + `set`. Every figure
+ * holds a 1 KiB JSON payload per session, one session (or key) per concurrent worker.
  *
  * @packageDocumentation
  */
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import type pg from 'pg';
 import { createSessionManager, type SessionManager } from 'sessionspec';
 import { createMemoryStore } from 'sessionspec/adapters/memory';
 import { createRedisStore } from 'sessionspec/adapters/redis';
+import { connectPgStore, pgPool, postgresStore } from './http/backends.js';
 import { PAYLOAD } from './payload.js';
 import { type Summary, summarise } from './stats.js';
 
@@ -36,6 +39,10 @@ export const STORE_OPS = {
   rawGetSet: 'raw ioredis GET + SET',
   rawCas: 'raw ioredis GET + EVALSHA CAS',
   rawGet: 'raw ioredis GET',
+  postgresSave: 'manager, PostgreSQL: load + save',
+  postgresLoad: 'manager, PostgreSQL: load only',
+  pgSimple: 'connect-pg-simple get + set',
+  rawPg: 'raw node-postgres SELECT + UPDATE',
 } as const;
 
 /** A compare-and-set on a `<version>|<json>` string: the least a safe write can cost in one round trip. */
@@ -63,7 +70,10 @@ async function seed(manager: SessionManager, n: number): Promise<string[]> {
 }
 
 /** @internal The manager's two request shapes on one store. */
-function managerOps(label: 'memory' | 'Redis', makeManager: () => SessionManager): Op[] {
+function managerOps(
+  label: 'memory' | 'Redis' | 'PostgreSQL',
+  makeManager: () => SessionManager | Promise<SessionManager>,
+): Op[] {
   const save = async (manager: SessionManager, token: string) => {
     const session = await manager.load(token);
     session.update('n', (n) => ((n as number | undefined) ?? 0) + 1);
@@ -78,14 +88,72 @@ function managerOps(label: 'memory' | 'Redis', makeManager: () => SessionManager
   const op = (name: string, fn: typeof save): Op => ({
     name,
     async prepare(concurrency) {
-      const manager = makeManager();
+      const manager = await makeManager();
       const tokens = await seed(manager, concurrency);
       return { run: (w) => fn(manager, tokens[w]!) };
     },
   });
-  return label === 'memory'
-    ? [op(STORE_OPS.memorySave, save), op(STORE_OPS.memoryLoad, load)]
-    : [op(STORE_OPS.redisSave, save), op(STORE_OPS.redisLoad, load)];
+  const names: Record<typeof label, readonly [string, string]> = {
+    memory: [STORE_OPS.memorySave, STORE_OPS.memoryLoad],
+    Redis: [STORE_OPS.redisSave, STORE_OPS.redisLoad],
+    PostgreSQL: [STORE_OPS.postgresSave, STORE_OPS.postgresLoad],
+  };
+  const [saveName, loadName] = names[label];
+  return [op(saveName, save), op(loadName, load)];
+}
+
+/**
+ * @internal The PostgreSQL peer and ceiling on the same server: connect-pg-simple's `get` + `set` (what
+ * express-session does for a request that changes the session), and raw node-postgres `SELECT` +
+ * `UPDATE` of a JSON text column (two round trips, no condition: the least any session can cost).
+ */
+function postgresOps(pool: pg.Pool): Op[] {
+  let generation = 0;
+  const cookie = () => ({ originalMaxAge: TTL_MS, expires: new Date(Date.now() + TTL_MS), httpOnly: true });
+  return [
+    {
+      name: STORE_OPS.pgSimple,
+      async prepare(concurrency) {
+        generation += 1;
+        const store = connectPgStore(pool);
+        const call = <T>(run: (done: (error: unknown, value?: T) => void) => void) =>
+          new Promise<T | undefined>((resolve, reject) =>
+            run((error, value) => (error ? reject(error) : resolve(value))),
+          );
+        const ids = Array.from({ length: concurrency }, (_, w) => `bench-${generation}-${w}`);
+        for (const id of ids)
+          await call((done) => store.set(id, { cookie: cookie(), payload: PAYLOAD, n: 0 } as never, done));
+        return {
+          async run(w) {
+            const id = ids[w]!;
+            const data = (await call<{ n: number }>((done) => store.get(id, done as never)))!;
+            data.n += 1;
+            await call((done) => store.set(id, data as never, done));
+          },
+        };
+      },
+    },
+    {
+      name: STORE_OPS.rawPg,
+      async prepare(concurrency) {
+        generation += 1;
+        const table = `bench_raw_${generation}`;
+        await pool.query(`CREATE TABLE "${table}" (id text PRIMARY KEY, data text NOT NULL)`);
+        const value = JSON.stringify({ payload: PAYLOAD, n: 0 });
+        const ids = Array.from({ length: concurrency }, (_, w) => `raw-${w}`);
+        for (const id of ids) await pool.query(`INSERT INTO "${table}" VALUES ($1, $2)`, [id, value]);
+        return {
+          async run(w) {
+            const id = ids[w]!;
+            const { rows } = await pool.query(`SELECT data FROM "${table}" WHERE id = $1`, [id]);
+            const data = JSON.parse(rows[0].data) as { n: number };
+            data.n += 1;
+            await pool.query(`UPDATE "${table}" SET data = $2 WHERE id = $1`, [id, JSON.stringify(data)]);
+          },
+        };
+      },
+    },
+  ];
 }
 
 /** @internal The raw ioredis ceiling: what any Redis-backed session must at least do. */
@@ -189,12 +257,15 @@ async function throughput(
  */
 export async function runStoreLevel(options: {
   redisPort: number;
+  postgresUrl: string;
   ms: number;
   rounds: number;
   progress(line: string): void;
 }): Promise<StoreFigure[]> {
   const client = new Redis({ port: options.redisPort, host: '127.0.0.1', lazyConnect: true });
   await client.connect();
+  // One pool for every PostgreSQL figure, sessionspec's, the peer's and the raw one alike.
+  const pool = pgPool(options.postgresUrl);
   let prefix = 0;
   const ops: Op[] = [
     ...managerOps('memory', () => createSessionManager({ store: createMemoryStore() })),
@@ -202,6 +273,10 @@ export async function runStoreLevel(options: {
       createSessionManager({ store: createRedisStore({ client, prefix: `bench:store:${++prefix}` }) }),
     ),
     ...rawOps(client),
+    ...managerOps('PostgreSQL', async () =>
+      createSessionManager({ store: await postgresStore(pool, `bench_store_${++prefix}`) }),
+    ),
+    ...postgresOps(pool),
   ];
   const samples = new Map<string, { rate: number[]; cpu: number[] }>();
   try {
@@ -224,6 +299,7 @@ export async function runStoreLevel(options: {
     }
   } finally {
     client.disconnect();
+    await pool.end();
   }
   return [...samples].map(([key, sample]) => {
     const [op, concurrency] = key.split('\u0000') as [string, string];

@@ -1,13 +1,17 @@
 /**
- * The stores behind the server variants, each connected to the benchmark's Redis.
+ * The stores behind the server variants, each connected to the benchmark's Redis or PostgreSQL.
  *
  * @packageDocumentation
  */
+import connectPgSimple from 'connect-pg-simple';
 import { RedisStore } from 'connect-redis';
+import session from 'express-session';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { createClient } from 'redis';
 import { createSessionManager, type SessionManager } from 'sessionspec';
 import { createMemoryStore } from 'sessionspec/adapters/memory';
+import { createPostgresSchema, createPostgresStore, type PostgresStore } from 'sessionspec/adapters/postgres';
 import { createRedisStore } from 'sessionspec/adapters/redis';
 
 /** The secret the peer libraries sign their cookies with. */
@@ -31,6 +35,33 @@ export async function ioredis(port: number): Promise<Redis> {
 }
 
 /**
+ * A node-postgres pool on the benchmark's PostgreSQL, with the settings `docs/postgres.md` recommends.
+ * @param url - the server's URL.
+ * @returns the pool; the benchmark's 50 connections share its 10 connections.
+ */
+export function pgPool(url: string): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 2_000,
+    statement_timeout: 2_000,
+  });
+  pool.on('error', () => {});
+  return pool;
+}
+
+/**
+ * The sessionspec PostgreSQL store in table `table`, created if absent.
+ * @param client - a pool from {@link pgPool}.
+ * @param table - the table.
+ * @returns the store.
+ */
+export async function postgresStore(client: pg.Pool, table: string): Promise<PostgresStore> {
+  await createPostgresSchema({ client, table });
+  return createPostgresStore({ client, table });
+}
+
+/**
  * A sessionspec manager with default policy on the memory adapter or on Redis.
  * @param kind - which store.
  * @param port - the Redis port.
@@ -45,6 +76,34 @@ export async function sessionspecManager(
   const store =
     kind === 'memory' ? createMemoryStore() : createRedisStore({ client: await ioredis(port), prefix });
   return createSessionManager({ store });
+}
+
+/**
+ * A sessionspec manager with default policy on PostgreSQL.
+ * @param url - the server's URL.
+ * @param table - the sessions table, created if absent.
+ * @returns the manager.
+ */
+export async function postgresManager(url: string, table: string): Promise<SessionManager> {
+  return createSessionManager({ store: await postgresStore(pgPool(url), table) });
+}
+
+/** Where the benchmark's servers are. */
+export interface Backend {
+  readonly redisPort: number;
+  readonly postgresUrl: string;
+}
+
+/**
+ * connect-pg-simple, the PostgreSQL store express-session's documentation lists, on a node-postgres
+ * pool like sessionspec's, its table created by itself. One table for every figure: it names its
+ * primary key `session_pkey` whatever the table, so a second table of its own cannot be created.
+ * @param pool - a pool from {@link pgPool}.
+ * @returns the store.
+ */
+export function connectPgStore(pool: pg.Pool): session.Store {
+  const PgStore = connectPgSimple(session);
+  return new PgStore({ pool, tableName: 'bench_pgsimple_sessions', createTableIfMissing: true });
 }
 
 /**

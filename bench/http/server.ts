@@ -1,6 +1,6 @@
 /**
  * One server variant in its own process, forked by the benchmark: `BENCH_VARIANT` names the variant,
- * `BENCH_REDIS_PORT` the Redis to use. It listens on a free port of 127.0.0.1 and reports it to the
+ * `BENCH_REDIS_PORT` the Redis to use, `BENCH_POSTGRES_URL` the PostgreSQL. It listens on a free port of 127.0.0.1 and reports it to the
  * parent (`{ port }` over the IPC channel, and `port=<n>` on stdout); SIGTERM ends it cleanly, so a
  * `--cpu-prof` profile is written.
  *
@@ -17,6 +17,7 @@ import { VARIANTS, type Variant } from './variants.js';
 
 const variant = process.env.BENCH_VARIANT as Variant;
 const port = Number(process.env.BENCH_REDIS_PORT);
+const postgresUrl = process.env.BENCH_POSTGRES_URL ?? '';
 if (!VARIANTS.includes(variant)) throw new TypeError(`BENCH_VARIANT must be one of ${VARIANTS.join(', ')}`);
 
 const gates = new Gates();
@@ -38,7 +39,9 @@ async function build(): Promise<Server> {
     case 'express-session-redis':
     case 'sessionspec-express-memory':
     case 'sessionspec-express-redis':
-      return serve(expressApp(variant, port, gates));
+    case 'express-session-postgres':
+    case 'sessionspec-express-postgres':
+      return serve(expressApp(variant, { redisPort: port, postgresUrl }, gates));
     default:
       return fastifyServer(variant, port, gates);
   }

@@ -26,6 +26,7 @@ const SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
  * Fork the server script for `variant` and wait for its port.
  * @param variant - the variant.
  * @param redisPort - the Redis it uses.
+ * @param postgresUrl - the PostgreSQL it uses.
  * @param cpuProfDir - write a CPU profile of the process there, or `null`.
  * @returns the running server.
  * @throws Error when the process exits or stays silent for 30 seconds before reporting its port.
@@ -33,6 +34,7 @@ const SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
 export async function startServer(
   variant: Variant,
   redisPort: number,
+  postgresUrl: string,
   cpuProfDir: string | null,
 ): Promise<RunningServer> {
   const execArgv = ['--import', 'tsx'];
@@ -44,6 +46,7 @@ export async function startServer(
       ...process.env,
       BENCH_VARIANT: variant,
       BENCH_REDIS_PORT: String(redisPort),
+      BENCH_POSTGRES_URL: postgresUrl,
       NODE_ENV: 'production',
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

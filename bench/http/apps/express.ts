@@ -1,5 +1,6 @@
 /**
- * Express 5 variants: bare, with express-session (MemoryStore or connect-redis), with sessionspec.
+ * Express 5 variants: bare, with express-session (MemoryStore, connect-redis or connect-pg-simple), with
+ * sessionspec (memory, Redis or PostgreSQL).
  *
  * @packageDocumentation
  */
@@ -7,7 +8,15 @@ import type { RequestListener } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import { sessionMiddleware, sessionOf } from 'sessionspec/express';
-import { connectRedisStore, PEER_SECRET, sessionspecManager } from '../backends.js';
+import {
+  type Backend,
+  connectPgStore,
+  connectRedisStore,
+  PEER_SECRET,
+  pgPool,
+  postgresManager,
+  sessionspecManager,
+} from '../backends.js';
 import {
   type Gates,
   NotFound,
@@ -23,21 +32,24 @@ type Variant =
   | 'express-session-memory'
   | 'express-session-redis'
   | 'sessionspec-express-memory'
-  | 'sessionspec-express-redis';
+  | 'sessionspec-express-redis'
+  | 'express-session-postgres'
+  | 'sessionspec-express-postgres';
 
 /**
  * Build the Express application of a variant.
  * @param variant - which one.
- * @param port - the Redis port.
+ * @param backend - the Redis port and the PostgreSQL URL.
  * @param gates - the logout race's rendezvous points.
  * @returns the application as a request listener.
  */
-export async function expressApp(variant: Variant, port: number, gates: Gates): Promise<RequestListener> {
+export async function expressApp(variant: Variant, backend: Backend, gates: Gates): Promise<RequestListener> {
+  const port = backend.redisPort;
   const app = express();
   let route: (req: Request) => Promise<string>;
   if (variant === 'express') {
     route = async (req) => statelessRoute(target(req.url));
-  } else if (variant === 'express-session-memory' || variant === 'express-session-redis') {
+  } else if (variant.startsWith('express-session-')) {
     // The options express-session's documentation recommends; a secure cookie would never be set on
     // plain HTTP.
     app.use(
@@ -46,6 +58,9 @@ export async function expressApp(variant: Variant, port: number, gates: Gates): 
         resave: false,
         saveUninitialized: false,
         ...(variant === 'express-session-redis' ? { store: await connectRedisStore(port, 'bench:es:') } : {}),
+        ...(variant === 'express-session-postgres'
+          ? { store: connectPgStore(pgPool(backend.postgresUrl)) }
+          : {}),
       }),
     );
     route = (req) => {
@@ -62,8 +77,15 @@ export async function expressApp(variant: Variant, port: number, gates: Gates): 
       return peerRoute(target(req.url), peer, gates);
     };
   } else {
-    const kind = variant === 'sessionspec-express-memory' ? 'memory' : 'redis';
-    app.use(sessionMiddleware({ manager: await sessionspecManager(kind, port, 'bench:express') }));
+    const manager =
+      variant === 'sessionspec-express-postgres'
+        ? await postgresManager(backend.postgresUrl, 'bench_express_sessions')
+        : await sessionspecManager(
+            variant === 'sessionspec-express-memory' ? 'memory' : 'redis',
+            port,
+            'bench:express',
+          );
+    app.use(sessionMiddleware({ manager }));
     route = (req) => sessionspecRoute(target(req.url), sessionOf(req), gates);
   }
   const handle = (req: Request, res: Response, next: NextFunction) => {
