@@ -217,7 +217,7 @@ describe('authentication', () => {
     expect(r.ctx.createdAt).toBe(before.createdAt);
   });
 
-  it('LC-3, LC-8: authenticating as the bound user again refreshes and rotates, keeping bucket and policy', () => {
+  it('LC-3, LC-8: authenticating as the bound user again refreshes, rotates, keeps the bucket and applies its policy', () => {
     const before = context('authenticated');
     const r = step('authenticated', before, authenticate(1_500, { userId: 'u1' }));
     expect(r.value).toBe('authenticated');
@@ -230,6 +230,10 @@ describe('authentication', () => {
       authenticatedAt: 1_500,
       freshUntil: 1_800,
       lastSeenAt: 1_500,
+      // The options it was given (`persistent`, the timeouts) apply, from now (NIST SP 800-63B-4 §5.2).
+      idleTimeout: 3_000,
+      persistent: true,
+      absoluteDeadline: 21_500,
     });
   });
 
@@ -402,7 +406,7 @@ describe('lifetime', () => {
     expect(other.effects).toEqual(['issueToken']);
   });
 
-  it('LC-7: authentication starts a new policy from its instant (login and user switch), re-authentication does not', () => {
+  it('LC-7, LC-8: authentication starts a new policy from its instant; re-authentication restarts the one in force', () => {
     const login = step('anonymous', context('anonymous'), authenticate(5_000));
     expect(login.ctx.absoluteDeadline).toBe(25_000);
     expect(login.ctx.idleTimeout).toBe(3_000);
@@ -411,14 +415,19 @@ describe('lifetime', () => {
     const sw = step('authenticated', context('authenticated'), authenticate(5_000, { userId: 'u3' }));
     expect(sw.ctx.absoluteDeadline).toBe(25_000);
     const same = step('authenticated', context('authenticated'), authenticate(5_000, { userId: 'u1' }));
-    expect(same.ctx.absoluteDeadline).toBe(ABSOLUTE);
-    const reauth = step('authenticated', context('authenticated'), {
-      type: 'reauthenticate',
-      now: 5_000,
-      secretHash: 'h-r',
-      freshFor: 300,
-    });
-    expect(reauth.ctx.absoluteDeadline).toBe(ABSOLUTE);
+    expect(same.ctx.absoluteDeadline).toBe(25_000);
+    // NIST SP 800-63B-4 §5.2: reauthentication resets the idle and the overall timeout. The policy in
+    // force ran from the last authentication (500) to the deadline (ABSOLUTE): it runs again from now.
+    for (const type of ['reauthenticate', 'changeCredential'] as const) {
+      const again = step('authenticated', context('authenticated'), {
+        type,
+        now: 5_000,
+        secretHash: 'h-r',
+        freshFor: 300,
+      });
+      expect(again.ctx.absoluteDeadline, type).toBe(5_000 + ABSOLUTE - 500);
+      expect(again.ctx.lastSeenAt, type).toBe(5_000);
+    }
   });
 });
 

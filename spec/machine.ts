@@ -293,10 +293,20 @@ export const sessionMachine = setup({
         persistent: e.persistent,
       };
     }),
-    /** LC-8: the authentication is fresh again. */
-    refreshAuthentication: assign(({ event }) => {
-      const e = event as ReauthenticateEvent | ChangeCredentialEvent;
-      return { authenticatedAt: e.now, freshUntil: e.now + e.freshFor, lastSeenAt: e.now };
+    /**
+     * LC-8: the authentication is fresh again, and (NIST SP 800-63B-4 §5.2) both timeouts start over: the
+     * idle one from now, the absolute one with the length in force since the last authentication (a
+     * same-user `authenticate` brings its own policy, which it applies, LC-3).
+     */
+    refreshAuthentication: assign(({ context, event }) => {
+      const e = event as AuthenticateEvent | ReauthenticateEvent | ChangeCredentialEvent;
+      const fresh = { authenticatedAt: e.now, freshUntil: e.now + e.freshFor, lastSeenAt: e.now };
+      if (e.type === 'authenticate') {
+        const { idleTimeout, persistent } = e;
+        return { ...fresh, idleTimeout, persistent, absoluteDeadline: e.now + e.absoluteTimeout };
+      }
+      const length = context.absoluteDeadline - (context.authenticatedAt ?? context.createdAt);
+      return { ...fresh, absoluteDeadline: e.now + length };
     }),
     /** LC-5: no user any more. */
     unbindUser: assign({ userId: null, authenticatedAt: null, freshUntil: null }),

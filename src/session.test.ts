@@ -589,6 +589,26 @@ describe('each lifecycle rule where the session uses it', () => {
     expect(((await memory.read(id, clock.now())) as SessionRecord).expiresAt).toBe(start + HOUR);
   });
 
+  it('LC-8 (NIST SP 800-63B-4 §5.2): reauthenticate restarts both timeouts; authenticate as the same user applies its options', async () => {
+    const { manager, clock } = setup({ idleTimeout: 40 * MIN, absoluteTimeout: HOUR });
+    const { token } = await loggedIn(manager, 'u1');
+    const login = clock.now();
+    clock.set(login + 35 * MIN);
+    const s = await manager.load(token);
+    s.reauthenticate();
+    const next = tokenOf(await s.commit());
+    // The hour runs again from the re-authentication (to 95 min), not from the login (60 min).
+    expect(s.expiresAt).toBe(login + 75 * MIN);
+    clock.set(login + 70 * MIN);
+    const later = await manager.load(next);
+    expect(later.userId).toBe('u1');
+    // The same user again, as "remember me": it applies, with its own timeouts, from now.
+    later.authenticate('u1', { persistent: true, idleTimeout: 20 * MIN, absoluteTimeout: 2 * HOUR });
+    const { cookie } = await later.commit();
+    expect(cookie).toMatchObject({ action: 'set', maxAge: 20 * 60 });
+    expect(later.expiresAt).toBe(login + 70 * MIN + 20 * MIN);
+  });
+
   it('LC-7: a touch re-sends a persistent cookie (same token, Max-Age follows the new expiry), never a browser-session one', async () => {
     const { manager, clock } = setup({ idleTimeout: 10 * MIN, absoluteTimeout: HOUR, touchEvery: 0.1 });
     const persistent = await loggedIn(manager, 'u1', { persistent: true });
