@@ -26,6 +26,14 @@ export interface BenchOptions {
   contentionDelayMs: number;
   /** Logout-versus-in-flight trials per variant. */
   raceTrials: number;
+  /** Logins of a session another process keeps writing (progress under contention). */
+  loginTrials: number;
+  /** Connections writing that session meanwhile. */
+  loginWriters: number;
+  /** Increments of one session through two processes. */
+  sharedIncrements: number;
+  /** Connections per process sending them. */
+  sharedConnections: number;
   /** Sessions created for the memory figures. */
   memorySessions: number;
   /** Only these HTTP variants (all when empty). */
@@ -100,6 +108,10 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     contentionRequests: 20,
     contentionDelayMs: 5,
     raceTrials: quick ? 3 : 10,
+    loginTrials: quick ? 5 : 20,
+    loginWriters: 16,
+    sharedIncrements: quick ? 1_000 : 10_000,
+    sharedConnections: 10,
     memorySessions: quick ? 1_000 : 10_000,
     only: list('only'),
     skip: list('skip'),

@@ -6,6 +6,7 @@
  */
 import type { LostUpdates, Resurrections } from './http/contention.js';
 import type { Scenario } from './http/load.js';
+import type { BlockedLogins, SharedIncrements } from './http/progress.js';
 import { DESCRIPTIONS, isSessionspec, PAIRS, type Variant } from './http/variants.js';
 import type { MachineFacts } from './machine.js';
 import type { MemoryFigure } from './memory/index.js';
@@ -35,6 +36,13 @@ export interface ContentionFigure {
   races: Resurrections;
 }
 
+/** Progress under contention (CC-2): two processes of one variant on one Redis. */
+export interface ProgressFigure {
+  variant: Variant;
+  logins: BlockedLogins;
+  increments: SharedIncrements;
+}
+
 /** Everything one run measured. */
 export interface BenchResults {
   options: BenchOptions;
@@ -43,6 +51,7 @@ export interface BenchResults {
   store: StoreFigure[];
   http: HttpFigure[];
   contention: ContentionFigure[];
+  progress: ProgressFigure[];
   memory: MemoryFigure[];
   seconds: number;
 }
@@ -134,6 +143,24 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     target: '0',
     measured: ours.length === 0 ? 'not measured' : `${lost} lost, ${resurrected} resurrected`,
     met: ours.length === 0 ? null : lost === 0 && resurrected === 0,
+  });
+  // CC-2: progress under contention, at most 1 of 20 logins and 1 of 10,000 increments refused.
+  const headway = results.progress[0];
+  checks.push({
+    what: 'logins of a session another process keeps writing, answered CONFLICT',
+    target: '<= 1 in 20',
+    measured:
+      headway === undefined ? 'not measured' : `${headway.logins.conflicts} of ${headway.logins.trials}`,
+    met: headway === undefined ? null : headway.logins.conflicts * 20 <= headway.logins.trials,
+  });
+  checks.push({
+    what: 'increments of one session through two processes, answered CONFLICT',
+    target: '<= 1 in 10,000',
+    measured:
+      headway === undefined
+        ? 'not measured'
+        : `${headway.increments.conflicts} of ${formatCount(headway.increments.attempted)}`,
+    met: headway === undefined ? null : headway.increments.conflicts * 10_000 <= headway.increments.attempted,
   });
   return checks;
 }
@@ -399,6 +426,42 @@ export function renderReport(results: BenchResults): string {
             `${c.races.inFlightAccepted} of ${c.races.trials}`,
           ];
         }),
+      ),
+    );
+    out.push('');
+  }
+
+  if (results.progress.length > 0) {
+    out.push('## Progress under contention');
+    out.push('');
+    out.push(
+      `Two processes of one variant on one Redis (CC-2). Logins: ${options.loginTrials} times, a new ` +
+        `session whose cookie ${options.loginWriters} connections keep sending increments with to the ` +
+        'first process (each sends its next as soon as the previous is answered); once they are under ' +
+        'way, a login with the same cookie goes to the second process. Increments: one session, ' +
+        `${formatCount(options.sharedIncrements)} increments over ${options.sharedConnections} connections ` +
+        'to each process. CONFLICT = answered 409 because the compare-and-set attempts ran out.',
+    );
+    out.push('');
+    out.push(
+      table(
+        [
+          'variant',
+          'logins CONFLICT',
+          'login median / slowest',
+          'increments CONFLICT',
+          'increments lost',
+          'increments/s',
+        ],
+        results.progress.map((p) => [
+          `\`${p.variant}\``,
+          `${p.logins.conflicts} of ${p.logins.trials}${p.logins.failed > 0 ? ` (${p.logins.failed} failed)` : ''}`,
+          `${p.logins.medianMs} ms / ${p.logins.maxMs} ms`,
+          `${p.increments.conflicts} of ${formatCount(p.increments.attempted)}` +
+            (p.increments.failed > 0 ? ` (${p.increments.failed} failed)` : ''),
+          `${p.increments.lost} of ${formatCount(p.increments.succeeded)}`,
+          formatCount(p.increments.perSecond),
+        ]),
       ),
     );
     out.push('');

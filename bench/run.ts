@@ -18,12 +18,19 @@ import { startRedisServer } from '../test/redis-server.js';
 import { pgPool } from './http/backends.js';
 import { countLostUpdates, countResurrections } from './http/contention.js';
 import { load, type Scenario } from './http/load.js';
+import { countBlockedLogins, countSharedIncrements } from './http/progress.js';
 import { type RunningServer, startServer } from './http/spawn.js';
 import { hasSessions, isSessionspec, VARIANTS, type Variant } from './http/variants.js';
 import { machineFacts } from './machine.js';
 import { runMemory } from './memory/index.js';
 import { parseOptions } from './options.js';
-import { type BenchResults, type ContentionFigure, type HttpFigure, renderReport } from './report.js';
+import {
+  type BenchResults,
+  type ContentionFigure,
+  type HttpFigure,
+  type ProgressFigure,
+  renderReport,
+} from './report.js';
 import { summarise } from './stats.js';
 import { runStoreLevel } from './store-level.js';
 
@@ -163,6 +170,32 @@ try {
       );
     }
   }
+  const headway: ProgressFigure[] = [];
+  const twice: Variant = 'sessionspec-node-redis';
+  if (runs('contention') && servers.has(twice)) {
+    // CC-2: two processes of one variant on one Redis, the second started for these figures only.
+    const began = performance.now();
+    const second = await startServer(twice, redis.port, options.cpuProfDir);
+    try {
+      const urls = [servers.get(twice)!.url, second.url] as const;
+      const logins = await countBlockedLogins(urls[0], urls[1], {
+        trials: options.loginTrials,
+        writers: options.loginWriters,
+      });
+      const increments = await countSharedIncrements(urls, {
+        total: options.sharedIncrements,
+        connections: options.sharedConnections,
+      });
+      headway.push({ variant: twice, logins, increments });
+      progress(
+        `progress ${twice}: ${logins.conflicts} of ${logins.trials} logins CONFLICT ` +
+          `(median ${logins.medianMs} ms), ${increments.conflicts} of ${increments.attempted} ` +
+          `increments CONFLICT, ${increments.lost} lost, in ${((performance.now() - began) / 1000).toFixed(1)} s`,
+      );
+    } finally {
+      await second.stop();
+    }
+  }
   await Promise.allSettled([...servers.values()].map((s) => s.stop()));
   servers.clear();
 
@@ -178,6 +211,7 @@ try {
     store,
     http,
     contention,
+    progress: headway,
     memory,
     seconds: (performance.now() - started) / 1000,
   };
@@ -187,9 +221,10 @@ try {
     writeFileSync(options.out, `${report}\n`);
     progress(`written to ${options.out}`);
   }
-  const broken = contention.filter(
-    (c) => isSessionspec(c.variant) && (c.lost.lost > 0 || c.races.resurrected > 0),
-  );
+  const broken = [
+    ...contention.filter((c) => isSessionspec(c.variant) && (c.lost.lost > 0 || c.races.resurrected > 0)),
+    ...headway.filter((p) => p.increments.lost > 0),
+  ];
   if (broken.length > 0) {
     progress(
       `FAIL: sessionspec lost updates or resurrected sessions in ${broken.map((c) => c.variant).join(', ')}`,

@@ -57,7 +57,9 @@ export async function writeBatch(
       for (const job of live) job.error = error;
       return settleErrors(batch);
     }
-    const outcome = await compareAndSet(deps, written, next, encoded, base, attempts);
+    const outcome = await compareAndSet(deps, written, next, encoded, base, attempts, () =>
+      pause(backoff(deps.backoffMs, attempt)),
+    );
     if (outcome.kind === 'ok') {
       queue.latest = outcome.record;
       written.remember(outcome.record);
@@ -79,7 +81,6 @@ export async function writeBatch(
         cause: outcome.fault,
       });
     }
-    if (outcome.kind === 'conflict') await pause(backoff(deps.backoffMs, attempt));
   }
   deps.emit('conflict', id, base.userId, `${deps.attempts} attempts`);
   throw new SessionError(

@@ -7,6 +7,7 @@ import {
   prng,
   stored,
   T0,
+  tokenOf,
   turns,
   type WrappedStore,
   wrapStore,
@@ -503,5 +504,40 @@ describe('CC-6: a write made with the grace secret that meets a conflict (the cr
     open();
     expect(isSessionError(await save.catch((e: unknown) => e), 'SESSION_GONE')).toBe(true);
     expect((await readRecord(memory, id))!.browser['from-grace']).toBeUndefined();
+  });
+});
+
+describe('CC-2: progress under contention', () => {
+  it('CC-2: a login goes through while another manager keeps writing the session (the backoff comes before the re-read, not between it and the write)', async () => {
+    const { managers } = cluster(2, () => undefined, { backoffMs: 1 });
+    const [writer, login] = managers as [SessionManager, SessionManager];
+    const { token } = await stored(writer, { n: 0 });
+    let writing = true;
+    let writes = 0;
+    // The other process: a data write at every turn of the event loop, as a busy queue writes.
+    const other = (async () => {
+      while (writing) {
+        const session = await writer.load(token);
+        if (session.isNew) return; // the login rotated the secret away
+        session.update('n', (n) => (n as number) + 1);
+        await session.commit().then(
+          () => (writes += 1),
+          () => undefined,
+        );
+        await turns(1);
+      }
+    })();
+    const session = await login.load(token);
+    session.authenticate('alice');
+    await turns(3); // the other process writes after this request loaded
+    const result = await session.commit().finally(() => {
+      writing = false;
+    });
+    await other;
+    expect(result.cookie.action).toBe('set');
+    expect(writes).toBeGreaterThan(0);
+    const after = await login.load(tokenOf(result));
+    expect(after.userId).toBe('alice');
+    expect(after.get('n')).toBe(writes);
   });
 });

@@ -21,6 +21,9 @@ export type WriteOutcome =
 /**
  * @internal One compare-and-set of `next` over `base`.
  * @param attempts - the write ids of every attempt of this batch (CC-7).
+ * @param backoff - CC-2: on a conflict, the pause before the fresh record is read. It comes before the
+ *   read, never between the read and the next write: a record read and then left while pausing is
+ *   stale by the time it is written over, so a busy writer elsewhere would win every retry.
  * @throws SessionError `INDETERMINATE` when a fault leaves the outcome unknown for good.
  */
 export async function compareAndSet(
@@ -30,6 +33,7 @@ export async function compareAndSet(
   encoded: string,
   base: SessionRecord,
   attempts: readonly string[],
+  backoff: () => Promise<void>,
 ): Promise<WriteOutcome> {
   const { store, now } = deps;
   let result: Awaited<ReturnType<SessionStore['write']>>;
@@ -41,6 +45,7 @@ export async function compareAndSet(
   }
   if (result === 'ok') return { kind: 'ok', record: next };
   if (result !== 'conflict') return { kind: 'gone' };
+  await backoff();
   const fresh = await readLive(deps, written, next.sessionId);
   if (fresh === null) return { kind: 'gone' };
   // CC-7: the conflict may be an earlier attempt of ours whose reply was lost and that landed late.

