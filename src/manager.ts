@@ -96,12 +96,16 @@ export interface SessionManager {
    */
   listSessions(userId: string, page: { limit: number; cursor?: string | null }): Promise<SessionPage>;
   /**
-   * End every session of the user except `except` ("log out everywhere", LC-9).
+   * End every session of the user except `except` ("log out everywhere", LC-9). Administrative: it
+   * trusts its caller to have authorised acting on `userId` (an account lock-out, an admin page). A
+   * user ending their own other devices uses `session.revokeOthers()`, which refuses a request that
+   * presented the previous secret (CC-6).
    * @returns the ended session ids.
    */
   revoke(userId: string, options?: { except?: string | readonly string[] }): Promise<string[]>;
   /**
-   * End one session of the user (LC-9).
+   * End one session of the user (LC-9). Administrative, like {@link SessionManager.revoke}; a user
+   * ending one of their own devices uses `session.revokeSession(sessionId)`.
    * @returns whether it existed and belonged to the user.
    */
   revokeSession(userId: string, sessionId: string): Promise<boolean>;
@@ -183,11 +187,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     capLock: { ttl: 4 * storeTimeout, wait: 4 * storeTimeout },
     pageSize,
   });
-  const host: SessionHost = { now, config, commit: (handle) => committer.commit(handle) };
+  const users = createUserSessions(deps, pageSize);
+  const host: SessionHost = { now, config, commit: (handle) => committer.commit(handle), users };
 
   return {
     load: createLoader(deps, committer, host, { ...config, touchEvery, endOnReuse }),
-    ...createUserSessions(deps, pageSize),
+    ...users,
     withLock: (session, fn, opts) => withLock(deps, session, fn, opts),
     purgeExpired: () => call('purgeExpired', () => store.purgeExpired(now())),
     close: async () => {

@@ -2,23 +2,11 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loggedIn, setup, stored, T0, tokenOf } from '../test/stores.js';
-import { isSessionError, type SessionRecord } from './index.js';
+import { expectCode, loggedIn, setup, stored, T0, tokenOf } from '../test/stores.js';
+import type { SessionRecord } from './index.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-/** Expect `fn` to throw (or reject with) a SessionError of `code`. */
-async function expectCode(fn: () => unknown, code: string): Promise<void> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isSessionError(caught), `expected SessionError ${code}, got ${String(caught)}`).toBe(true);
-  expect((caught as { code: string }).code).toBe(code);
-}
 
 describe('lifecycle through the session handle', () => {
   it('LC-1: an ended session is terminal: every later change or lifecycle call fails with SESSION_GONE', async () => {

@@ -21,6 +21,7 @@ import { assertJson, cloneJson, getOwn } from './json.js';
 import { accepts, isFresh } from './lifecycle.js';
 import { applyPatch, type BucketName, type Op, type Updater } from './patch.js';
 import { hashSecret, newSecret } from './token.js';
+import type { SessionSummary, UserSessions } from './user-sessions.js';
 
 /** What the HTTP layer must do with the cookie after a commit. */
 export type CookieInstruction =
@@ -68,6 +69,8 @@ export interface SessionHost {
     readonly maxSize: number;
   };
   commit(handle: Handle): Promise<CommitResult>;
+  /** The manager's per-user calls, which the session-scoped ones narrow to the bound user (LC-9). */
+  readonly users: Pick<UserSessions, 'listSessions' | 'revoke' | 'revokeSession'>;
 }
 
 /** @internal How a handle starts. */
@@ -207,9 +210,12 @@ export class Session {
   get usedGraceSecret(): boolean {
     return this.#handle.grace;
   }
-  /** LC-8: the last authentication is recent enough for a sensitive operation. */
+  /**
+   * LC-8: the last authentication is recent enough for a sensitive operation. Never on a request that
+   * presented the previous secret (CC-6: a grace request holds no privilege).
+   */
   get isFresh(): boolean {
-    return isFresh(this.#handle.local, this.#host.now());
+    return !this.#handle.grace && isFresh(this.#handle.local, this.#host.now());
   }
   /** When the session stops being readable, unless touched (LC-7). */
   get expiresAt(): number {
@@ -360,6 +366,51 @@ export class Session {
   }
 
   /**
+   * LC-9: the bound user's live sessions, this one included (`sessionId === session.id`), read from
+   * the store now.
+   * @returns the sessions, each with its labels and never a hash.
+   * @throws SessionError `NOT_AUTHENTICATED` without a bound user, `GRACE_CREDENTIAL` on a request that
+   *   presented the previous secret (CC-6), `SESSION_GONE` once ended, `STORE_UNAVAILABLE`.
+   */
+  async listSessions(): Promise<SessionSummary[]> {
+    return this.#host.users.listSessions(this.#privileged('listSessions'));
+  }
+
+  /**
+   * LC-9: end every other session of the bound user ("log out other devices"); this one stays.
+   * @returns the ended session ids.
+   * @throws SessionError as {@link Session.listSessions}.
+   * @example
+   * ```ts
+   * app.post('/sessions/end-others', async (req, res) => {
+   *   await req.session.revokeOthers();
+   *   res.redirect(303, '/sessions');
+   * });
+   * ```
+   */
+  async revokeOthers(): Promise<string[]> {
+    return this.#host.users.revoke(this.#privileged('revokeOthers'), { except: this.id });
+  }
+
+  /**
+   * LC-9: end one other session of the bound user, by id ("log out that device"); a session of
+   * another user is left alone.
+   * @returns whether it existed and belonged to the bound user.
+   * @throws TypeError for this session's own id (end it with `destroy()` or `logout()`).
+   * @throws SessionError as {@link Session.listSessions}.
+   */
+  async revokeSession(sessionId: string): Promise<boolean> {
+    if (typeof sessionId !== 'string')
+      throw new TypeError('revokeSession(sessionId): sessionId must be a string');
+    if (sessionId === this.id) {
+      throw new TypeError(
+        'revokeSession(sessionId) ends other sessions; end this one with destroy() or logout()',
+      );
+    }
+    return this.#host.users.revokeSession(this.#privileged('revokeSession'), sessionId);
+  }
+
+  /**
    * An anti-forgery token bound to this session's current secret, for a form or a header, when an
    * application wants one beside the cross-site check (SEC-7). It changes whenever the secret rotates
    * (login, logout, re-authentication, `rotate()`), so render it after those calls. A new session is
@@ -472,6 +523,29 @@ export class Session {
     handle.ops.push(op);
   }
 
+  /** @internal CC-6: a request that presented the previous secret makes no lifecycle or per-user call. */
+  #refuseGrace(): void {
+    if (this.#handle.grace) {
+      throw new SessionError(
+        'GRACE_CREDENTIAL',
+        'this request presented the previous secret inside its grace window; lifecycle calls need the current one',
+      );
+    }
+  }
+
+  /**
+   * @internal LC-9, CC-6: the bound user of a live session whose request presented the current secret.
+   * @returns the user id the per-user call is narrowed to.
+   */
+  #privileged(call: string): string {
+    if (hasEnded(this.#handle.state)) throw new SessionError('SESSION_GONE', `session ${this.id} has ended`);
+    const userId = this.#handle.local.userId;
+    if (userId === null)
+      throw new SessionError('NOT_AUTHENTICATED', `${call}() needs an authenticated session`);
+    this.#refuseGrace();
+    return userId;
+  }
+
   /**
    * @internal A lifecycle call: `callDecision` says whether it steps the machine, is ignored (and
    * writes nothing, SEC-6) or fails; the machine decides the rest, with a new secret when it rotates.
@@ -488,12 +562,7 @@ export class Session {
     if (decision === 'not-authenticated') {
       throw new SessionError('NOT_AUTHENTICATED', `${type}() needs an authenticated session`);
     }
-    if (handle.grace) {
-      throw new SessionError(
-        'GRACE_CREDENTIAL',
-        'this request presented the previous secret inside its grace window; lifecycle calls need the current one',
-      );
-    }
+    this.#refuseGrace();
     const secret = rotates ? newSecret() : null;
     const hash = secret === null ? '' : hashSecret(secret);
     this.#record({ kind: 'event', event: make(this.#host.now(), hash) });

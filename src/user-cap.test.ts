@@ -4,12 +4,9 @@
  * manager's matching operation has answered, so the worst interleaving happens every time.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../adapters/memory/index.js';
-import { createRedisStore } from '../adapters/redis/index.js';
-import { type RedisServer, startRedisServer } from '../test/redis-server.js';
-import { type StoreOp, turns, wrapStore } from '../test/stores.js';
+import { onRealRedis, type StoreOp, turns, wrapStore } from '../test/stores.js';
 import type { SessionStore } from './index.js';
 import { type CommitResult, createManualClock, createSessionManager, isSessionError } from './index.js';
 import type { SessionManagerOptions } from './manager.js';
@@ -121,23 +118,10 @@ capRaces('memory', () => {
   return () => memory;
 });
 
-describe('on a real Redis', () => {
-  let server: RedisServer;
-  const clients: Redis[] = [];
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    for (const client of clients) client.disconnect();
-    await server.stop();
-  });
+onRealRedis((connect) =>
   capRaces('Redis', () => {
     const prefix = `cap${randomBytes(4).toString('hex')}`;
     // Each manager has its own connection, as two processes would.
-    return () => {
-      const client = new Redis(server.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
-      clients.push(client);
-      return createRedisStore({ client, prefix });
-    };
-  });
-});
+    return () => connect(prefix);
+  }),
+);

@@ -7,16 +7,21 @@
  * @internal
  * @packageDocumentation
  */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createMemoryStore, type MemoryStore } from '../adapters/memory/index.js';
+import { createRedisStore } from '../adapters/redis/index.js';
 import {
   createManualClock,
   createSessionManager,
+  isSessionError,
   type ManualClock,
   type SessionAuditEvent,
   type SessionManager,
   type SessionManagerOptions,
   type SessionStore,
 } from '../src/index.js';
+import { type RedisServer, startRedisServer } from './redis-server.js';
 
 /** The core operations of a store. */
 export type StoreOp =
@@ -189,4 +194,39 @@ export async function loggedIn(
   session.authenticate(userId, options);
   const token = tokenOf(await session.commit());
   return { token, id: session.id };
+}
+
+/** Expect `fn` to throw (or reject with) a SessionError of `code`. */
+export async function expectCode(fn: () => unknown, code: string): Promise<void> {
+  let caught: unknown;
+  try {
+    await fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(isSessionError(caught), `expected SessionError ${code}, got ${String(caught)}`).toBe(true);
+  expect((caught as { code: string }).code).toBe(code);
+}
+
+/**
+ * Register tests against a real Redis started for them (and stopped after): `register` receives a
+ * function that opens a store on its own connection under a key prefix, as one process would.
+ */
+export function onRealRedis(register: (connect: (prefix: string) => SessionStore) => void): void {
+  describe('on a real Redis', () => {
+    let server: RedisServer;
+    const clients: Redis[] = [];
+    beforeAll(async () => {
+      server = await startRedisServer();
+    });
+    afterAll(async () => {
+      for (const client of clients) client.disconnect();
+      await server.stop();
+    });
+    register((prefix) => {
+      const client = new Redis(server.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+      clients.push(client);
+      return createRedisStore({ client, prefix });
+    });
+  });
 }

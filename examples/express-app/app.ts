@@ -144,7 +144,7 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/sessions', async (req, res) => {
     const s = req.session;
     if (!s.isAuthenticated) return void res.redirect(303, '/');
-    const list = await manager.listSessions(s.userId!);
+    const list = await s.listSessions();
     const rows = list
       .sort((a, b) => a.createdAt - b.createdAt)
       .map((x) => {
@@ -168,13 +168,13 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   app.post('/sessions/end-others', async (req, res) => {
-    if (req.session.isAuthenticated) await manager.revoke(req.session.userId!, { except: req.session.id });
+    if (req.session.isAuthenticated) await req.session.revokeOthers();
     res.redirect(303, '/sessions');
   });
 
   app.post('/sessions/:id/end', async (req, res) => {
     // LC-9: only a session of the same user can be ended (revokeSession checks the owner).
-    if (req.session.isAuthenticated) await manager.revokeSession(req.session.userId!, String(req.params.id));
+    if (req.session.isAuthenticated) await req.session.revokeSession(String(req.params.id));
     res.redirect(303, '/sessions');
   });
 

@@ -73,20 +73,21 @@ app.post('/confirm-password', async (req, res) => {
   res.redirect(303, '/password');
 });
 
-// A user's sessions, "log out this one" and "log out everywhere else".
+// A user's sessions, "log out this one" and "log out everywhere else". The session-scoped calls act on
+// the bound user only, and refuse a request that presented the previous secret (CC-6).
 app.get('/sessions', async (req, res) => {
   if (!req.session.isAuthenticated) return void res.sendStatus(401);
-  const sessions = await manager.listSessions(req.session.userId!);
+  const sessions = await req.session.listSessions();
   res.json(sessions.map((s) => ({ ...s, current: s.sessionId === req.session.id })));
 });
 app.post('/sessions/:id/end', async (req, res) => {
   if (!req.session.isAuthenticated) return void res.sendStatus(401);
-  await manager.revokeSession(req.session.userId!, String(req.params.id)); // only the user's own
+  await req.session.revokeSession(String(req.params.id)); // only the user's own
   res.redirect(303, '/sessions');
 });
 app.post('/sessions/end-others', async (req, res) => {
   if (!req.session.isAuthenticated) return void res.sendStatus(401);
-  await manager.revoke(req.session.userId!, { except: req.session.id });
+  await req.session.revokeOthers();
   res.redirect(303, '/sessions');
 });
 

@@ -29,7 +29,7 @@ app.post('/logout', (req, res) => {
   res.redirect(303, '/');
 });
 app.post('/sessions/end-others', async (req, res) => {
-  if (req.session.isAuthenticated) await manager.revoke(req.session.userId!, { except: req.session.id });
+  if (req.session.isAuthenticated) await req.session.revokeOthers(); // the user's other devices (LC-9)
   res.redirect(303, '/sessions');
 });
 

@@ -121,6 +121,6 @@ export const ROUTES: Record<string, Route> = {
   '/csrf': async (s) => ({ token: s.csrfToken() }),
   '/csrf-check': async (s, q) => ({ valid: s.verifyCsrfToken(q.get('token')) }),
   '/sessions': async (s, _q, m) => (await m.listSessions(s.userId!)).map((x) => x.sessionId),
-  '/revoke-others': async (s, _q, m) => m.revoke(s.userId!, { except: s.id }),
-  '/revoke': async (s, q, m) => m.revokeSession(s.userId!, q.get('id')!),
+  '/revoke-others': async (s) => s.revokeOthers(),
+  '/revoke': async (s, q) => s.revokeSession(q.get('id')!),
 };

@@ -1,0 +1,93 @@
+/**
+ * The credential layer as a browser and an attacker see it (CC-6, ID-3, ID-5, LC-5, LC-9), on the
+ * memory store and on a real Redis: what a request that presented the previous secret may do, and
+ * what an old or wrong secret does to the legitimate user.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../adapters/memory/index.js';
+import { expectCode, onRealRedis, T0, tokenOf } from '../test/stores.js';
+import {
+  createManualClock,
+  createSessionManager,
+  type SessionAuditEvent,
+  type SessionManagerOptions,
+  type SessionStore,
+} from './index.js';
+
+const MIN = 60_000;
+
+/** The credential rules, on one kind of store. */
+function credentialRules(name: string, storeOf: () => SessionStore) {
+  const make = (options: Partial<SessionManagerOptions> = {}) => {
+    const clock = createManualClock(T0);
+    const events: SessionAuditEvent[] = [];
+    const manager = createSessionManager({
+      freshFor: 5 * MIN,
+      ...options,
+      store: storeOf(),
+      clock,
+      onEvent: (event) => events.push(event),
+    });
+    const login = async (userId: string) => {
+      const session = await manager.load(undefined);
+      session.authenticate(userId);
+      return { token: tokenOf(await session.commit()), id: session.id };
+    };
+    return { clock, events, manager, login };
+  };
+
+  describe(`grace requests hold no privilege (${name})`, () => {
+    it('CC-6, LC-8: a request that presented the previous secret is never fresh', async () => {
+      const { manager, login, clock } = make({ rotationGrace: 10_000 });
+      const { token } = await login('alice');
+      const rotating = await manager.load(token);
+      rotating.rotate();
+      const current = tokenOf(await rotating.commit());
+      clock.advance(1_000);
+      const grace = await manager.load(token);
+      expect(grace.usedGraceSecret).toBe(true);
+      expect(grace.isAuthenticated).toBe(true);
+      expect(grace.isFresh).toBe(false);
+      expect((await manager.load(current)).isFresh).toBe(true);
+    });
+
+    it("CC-6, LC-9: a grace request cannot list or end the user's other sessions; the current secret can", async () => {
+      const { manager, login } = make({ rotationGrace: 10_000 });
+      const other = await login('alice');
+      const { token } = await login('alice');
+      const rotating = await manager.load(token);
+      rotating.rotate();
+      const current = tokenOf(await rotating.commit());
+      const grace = await manager.load(token);
+      await expectCode(() => grace.listSessions(), 'GRACE_CREDENTIAL');
+      await expectCode(() => grace.revokeOthers(), 'GRACE_CREDENTIAL');
+      await expectCode(() => grace.revokeSession(other.id), 'GRACE_CREDENTIAL');
+      expect((await manager.load(other.token)).isNew).toBe(false);
+
+      const owner = await manager.load(current);
+      expect((await owner.listSessions()).map((s) => s.sessionId).sort()).toEqual(
+        [other.id, owner.id].sort(),
+      );
+      expect(await owner.revokeOthers()).toEqual([other.id]);
+      expect((await manager.load(other.token)).isNew).toBe(true);
+      expect((await manager.load(current)).userId).toBe('alice');
+    });
+
+    it('LC-9: the session-scoped calls act only on the bound user and need one', async () => {
+      const { manager, login } = make();
+      const bob = await login('bob');
+      const alice = await manager.load((await login('alice')).token);
+      expect(await alice.revokeSession(bob.id)).toBe(false);
+      expect((await manager.load(bob.token)).userId).toBe('bob');
+      await expect(alice.revokeSession(alice.id)).rejects.toThrow(TypeError);
+      const anonymous = await manager.load(undefined);
+      await expectCode(() => anonymous.listSessions(), 'NOT_AUTHENTICATED');
+      await expectCode(() => anonymous.revokeOthers(), 'NOT_AUTHENTICATED');
+    });
+  });
+}
+
+credentialRules('memory', () => createMemoryStore({ sweepEvery: false }));
+
+onRealRedis((connect) => credentialRules('Redis', () => connect(`cred${randomBytes(4).toString('hex')}`)));
