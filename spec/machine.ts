@@ -202,7 +202,7 @@ export const sessionEffects = {
   issueToken: () => {},
   /** Clear the cookie (`Max-Age=0`) where a response exists (LC-6). */
   clearCookie: () => {},
-  /** The user bucket starts empty (LC-2, LC-3, LC-5). */
+  /** The user's data starts empty: the user bucket and the labels (LC-2, LC-3, LC-5). */
   resetUserBucket: () => {},
   /** Delete the record and its user-index entry (LC-6). */
   deleteRecord: () => {},

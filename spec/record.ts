@@ -39,7 +39,10 @@ export interface SessionRecord {
   browser: Bucket;
   /** Data that belongs to the user: empty while anonymous, wiped at logout and user switch (LC-3, LC-5). */
   user: Bucket;
-  /** Application-supplied labels shown when listing a user's sessions, e.g. a device name (LC-9). */
+  /**
+   * Application-supplied labels shown when listing a user's sessions, e.g. a device name (LC-9). User
+   * data: wiped with the user bucket at login, user switch and logout (LC-5).
+   */
   labels: { [key: string]: string };
   createdAt: number;
   lastSeenAt: number;

@@ -86,6 +86,49 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       await expectCode(() => anonymous.revokeOthers(), 'NOT_AUTHENTICATED');
     });
   });
+
+  describe(`labels are user data (${name})`, () => {
+    it('LC-5: logout wipes the labels with the user bucket; the browser bucket stays', async () => {
+      const { manager } = make();
+      const login = await manager.load(undefined);
+      login.set('cart', ['sku-1']);
+      login.authenticate('alice');
+      login.setLabel('device', "Alice's phone");
+      const token = tokenOf(await login.commit());
+      const out = await manager.load(token);
+      out.logout();
+      expect(out.labels).toEqual({});
+      const after = await manager.load(tokenOf(await out.commit()));
+      expect(after.labels).toEqual({});
+      expect(after.get('cart')).toEqual(['sku-1']);
+    });
+
+    it("LC-3, LC-5: another user logging in on the browser does not see the previous user's labels", async () => {
+      const { manager } = make();
+      const login = await manager.load(undefined);
+      login.authenticate('alice');
+      login.setLabel('device', "Alice's phone");
+      const token = tokenOf(await login.commit());
+      const switching = await manager.load(token);
+      switching.authenticate('bob');
+      const bob = await manager.load(tokenOf(await switching.commit()));
+      expect(bob.labels).toEqual({});
+      expect((await bob.listSessions()).map((s) => s.labels)).toEqual([{}]);
+    });
+
+    it('LC-4, LC-8: rotation and re-authentication of the same user keep the labels', async () => {
+      const { manager } = make();
+      const login = await manager.load(undefined);
+      login.authenticate('alice');
+      login.setLabel('device', 'laptop');
+      const rotating = await manager.load(tokenOf(await login.commit()));
+      rotating.rotate();
+      rotating.reauthenticate();
+      rotating.authenticate('alice');
+      const after = await manager.load(tokenOf(await rotating.commit()));
+      expect(after.labels).toEqual({ device: 'laptop' });
+    });
+  });
 }
 
 credentialRules('memory', () => createMemoryStore({ sweepEvery: false }));

@@ -13,7 +13,7 @@ import type { AuditEventType, SessionEffect } from '../spec/index.js';
 export interface Plan {
   /** `issue`: send the session's token; `clear`: clear the cookie (`Max-Age=0`, LC-6); `keep`: neither. */
   cookie: 'issue' | 'clear' | 'keep';
-  /** The user bucket starts empty (LC-2, LC-3, LC-5). */
+  /** The user's data starts empty: the user bucket and the labels (LC-2, LC-3, LC-5). */
   resetUserBucket: boolean;
   /** The record is deleted from the store (LC-6). */
   deleteRecord: boolean;

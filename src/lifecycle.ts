@@ -156,8 +156,9 @@ export function step(record: SessionRecord, event: SessionEvent): Step {
   const [next, acts] = transition(sessionMachine, snapshot, event);
   const effects = effectsOf(acts);
   let updated = withContext(record, next.value as SessionState, next.context);
-  // LC-2, LC-3, LC-5: the user bucket starts empty at login, user switch and logout.
-  if (planOf(effects).resetUserBucket) updated = { ...updated, user: {} };
+  // LC-2, LC-3, LC-5: the user's data (user bucket and labels) starts empty at login, user switch and
+  // logout.
+  if (planOf(effects).resetUserBucket) updated = { ...updated, user: {}, labels: {} };
   return { state: next.value as SessionState, record: updated, effects };
 }
 

@@ -263,7 +263,8 @@ export class Session {
   }
 
   /**
-   * Set or remove (`null`) a label, e.g. a device name (LC-9).
+   * Set or remove (`null`) a label, e.g. a device name (LC-9). Labels are the user's data: login, a user
+   * switch and logout start them empty (LC-5), so set them after `authenticate`.
    * @throws TypeError when the key or value is not a string.
    */
   setLabel(key: string, value: string | null): void {
