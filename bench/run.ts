@@ -175,7 +175,7 @@ try {
   if (runs('contention') && servers.has(twice)) {
     // CC-2: two processes of one variant on one Redis, the second started for these figures only.
     const began = performance.now();
-    const second = await startServer(twice, redis.port, options.cpuProfDir);
+    const second = await startServer(twice, redis.port, postgres.url, options.cpuProfDir);
     try {
       const urls = [servers.get(twice)!.url, second.url] as const;
       const logins = await countBlockedLogins(urls[0], urls[1], {
