@@ -1,23 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lifecycleTable, lifecycleTableMarkdown } from '../spec/index.js';
-import { main } from './cli.js';
+import { runCli } from '../test/cli-run.js';
 
-/** Run the CLI with `argv`, capturing what it writes to stdout and stderr. */
-async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -36,6 +36,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       return { help: CONFORMANCE_HELP, run: (argv) => conformance(argv) };
     },
   },
+  'report-card': {
+    summary: 'Grade an express-session store against the store contract (a report card).',
+    load: async () => {
+      const { REPORT_CARD_HELP, reportCardCommand } = await import('./report-card/command.js');
+      return { help: REPORT_CARD_HELP, run: reportCardCommand };
+    },
+  },
 };
 
 const USAGE = `Usage: sessionspec <command> [options]
