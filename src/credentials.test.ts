@@ -129,6 +129,56 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       expect(after.labels).toEqual({ device: 'laptop' });
     });
   });
+
+  describe(`an old secret never hurts the legitimate user (${name})`, () => {
+    it('ID-3, CC-6: a parallel request with the pre-login secret is anonymous, sends no cookie, and its write fails typed', async () => {
+      const { manager } = make();
+      const first = await manager.load(undefined);
+      first.set('cart', ['sku-1']);
+      const before = tokenOf(await first.commit());
+      const login = await manager.load(before);
+      login.authenticate('alice');
+      const after = tokenOf(await login.commit());
+      // The same page's other request, sent with the cookie of before the login.
+      const parallel = await manager.load(before);
+      expect(parallel.isAuthenticated).toBe(false);
+      expect(parallel.get('cart')).toBeUndefined();
+      await expectCode(() => parallel.set('cart', []), 'STALE_CREDENTIAL');
+      await expectCode(() => parallel.authenticate('mallory'), 'STALE_CREDENTIAL');
+      expect(await parallel.commit()).toEqual({ cookie: { action: 'none' }, wrote: false });
+      const owner = await manager.load(after);
+      expect(owner.userId).toBe('alice');
+      expect(owner.get('cart')).toEqual(['sku-1']);
+    });
+
+    it('ID-3, CC-6: after a plain rotation the old secret neither clears nor replaces the new cookie', async () => {
+      const { manager, login, events } = make();
+      const { token } = await login('alice');
+      const rotating = await manager.load(token);
+      rotating.rotate();
+      const current = tokenOf(await rotating.commit());
+      const parallel = await manager.load(token);
+      expect(parallel.isAuthenticated).toBe(false);
+      expect((await parallel.commit()).cookie).toEqual({ action: 'none' });
+      expect(events.map((e) => e.type)).toContain('reuse-detected');
+      expect((await manager.load(current)).userId).toBe('alice');
+    });
+
+    it('SEC-4: a wrong secret for a known session id raises credential-mismatch, at most once a minute per session', async () => {
+      const { manager, login, events, clock } = make();
+      const { token, id } = await login('alice');
+      const forged = `${id}.${'A'.repeat(43)}`;
+      for (let i = 0; i < 5; i++) expect((await manager.load(forged)).isNew).toBe(true);
+      const mismatches = () => events.filter((e) => e.type === 'credential-mismatch');
+      expect(mismatches()).toHaveLength(1);
+      expect(mismatches()[0]).toMatchObject({ sessionId: id, userId: 'alice' });
+      expect(JSON.stringify(mismatches())).not.toContain('AAAA');
+      clock.advance(MIN);
+      await manager.load(forged);
+      expect(mismatches()).toHaveLength(2);
+      expect((await manager.load(token)).userId).toBe('alice');
+    });
+  });
 }
 
 credentialRules('memory', () => createMemoryStore({ sweepEvery: false }));

@@ -18,6 +18,12 @@ export type SessionErrorCode =
   | 'INDETERMINATE'
   /** A lifecycle call on a request that presented the previous secret inside its grace window (CC-6). */
   | 'GRACE_CREDENTIAL'
+  /**
+   * A change on a request that presented a secret its session has replaced, e.g. the same page's other
+   * request sent with the cookie of before a login or rotation (ID-3, CC-6): served as anonymous, it may
+   * not write, so that it never replaces the browser's newer cookie; HTTP 409.
+   */
+  | 'STALE_CREDENTIAL'
   /** A user-only operation on an anonymous session (LC-2). */
   | 'NOT_AUTHENTICATED'
   /** `withLock` could not take the lock in time, or the store has no locks (CC-5). */
@@ -41,6 +47,7 @@ export const HTTP_STATUS: Readonly<Record<SessionErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   INDETERMINATE: 503,
   GRACE_CREDENTIAL: 409,
+  STALE_CREDENTIAL: 409,
   NOT_AUTHENTICATED: 401,
   LOCK_UNAVAILABLE: 503,
   USER_CAP_REACHED: 403,

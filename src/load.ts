@@ -45,9 +45,13 @@ export function createLoader(
   const { store, now, call, emit } = deps;
   // LC-6, LC-7: a session the store reports expired gets the machine's own effects for an expiry.
   const expiredPlan = planOf(declaredEffects('anonymous', 'access', 'idleExpired'));
+  const mismatches = createMismatchReporter(emit);
 
-  /** A new anonymous session, not stored until something is kept (SEC-6). */
-  const fresh = (deadToken: boolean): Session => {
+  /**
+   * A new anonymous session, not stored until something is kept (SEC-6); `stale` when the token named a
+   * live session with another secret (ID-3: its cookie is left alone and nothing may be kept).
+   */
+  const fresh = (deadToken: boolean, stale = false): Session => {
     const secret = newSecret();
     const created = createRecord(newSessionId(), {
       now: now(),
@@ -65,6 +69,7 @@ export function createLoader(
       grace: false,
       credential: null,
       deadToken,
+      stale,
     });
   };
 
@@ -83,7 +88,10 @@ export function createLoader(
     if (plan.deleteRecord) await call('destroy', () => store.destroy(record.sessionId));
     // LC-6: an ended session is never adopted and its cookie is cleared (`clearCookie`); ID-5: nor is a
     // rejected credential.
-    if (hasEnded(state) || plan.cookie === 'clear' || plan.credential === 'rejected') return fresh(true);
+    if (hasEnded(state) || plan.cookie === 'clear') return fresh(true);
+    // ID-3, CC-6: a replaced secret (a parallel request of the page that rotated) is not adopted, and
+    // its response neither clears nor replaces the newer cookie the browser already holds.
+    if (plan.credential === 'rejected') return fresh(false, true);
     const grace = plan.credential === 'grace';
     return new Session(host, {
       base: record,
@@ -94,6 +102,7 @@ export function createLoader(
       grace,
       credential: hash,
       deadToken: false,
+      stale: false,
     });
   };
 
@@ -123,8 +132,13 @@ export function createLoader(
     const record = upgradeRecord(found);
     const hash = hashSecret(parsed.secret);
     const presented = presentedSecret(hash, record, hashesEqual);
-    // ID-3, ID-5: an unknown secret for a known id is never adopted.
-    if (presented === null) return fresh(true);
+    // ID-3, ID-5: an unknown secret for a known id is never adopted; SEC-4: it is reported, rate-limited.
+    // It may be the legitimate browser's secret from before several rotations, so its cookie is left
+    // alone and the request may change nothing (ID-3).
+    if (presented === null) {
+      mismatches.report(record.sessionId, record.userId, at);
+      return fresh(false, true);
+    }
     const outcome = access(record, {
       type: 'access',
       now: at,
@@ -133,5 +147,27 @@ export function createLoader(
       endOnReuse: policy.endOnReuse,
     });
     return adopt(record, outcome.record, outcome.state, outcome.effects, parsed.secret, hash, at);
+  };
+}
+
+/** SEC-4: at most one `credential-mismatch` per session id in this interval (ms). */
+const MISMATCH_INTERVAL = 60_000;
+/** How many session ids the reporter remembers; past it, it starts over (an attacker cannot grow it). */
+const MISMATCH_MEMORY = 10_000;
+
+/**
+ * @internal SEC-4, ID-3: reports a wrong secret for a live session's id as `credential-mismatch`, at
+ * most once per {@link MISMATCH_INTERVAL} per session, so that guessing cannot flood the audit sink.
+ */
+function createMismatchReporter(emit: StoreAccess['emit']) {
+  const last = new Map<string, number>();
+  return {
+    report(sessionId: string, userId: string | null, at: number): void {
+      const previous = last.get(sessionId);
+      if (previous !== undefined && at - previous < MISMATCH_INTERVAL) return;
+      if (last.size >= MISMATCH_MEMORY) last.clear();
+      last.set(sessionId, at);
+      emit('credential-mismatch', sessionId, userId, 'the secret is not one this session issued');
+    },
   };
 }

@@ -446,6 +446,8 @@ describe('SEC-4: audit events', () => {
     // reuse-detected: the rotated-away secret after its window
     clock.advance(1000);
     await catching(() => manager.load(rotatedAway));
+    // credential-mismatch: a secret the session never had (ID-3)
+    await catching(() => manager.load(`${s.id}.${'B'.repeat(43)}`));
     s = await manager.load(t);
     s.logout();
     t = keep(tokenOf(await s.commit()));

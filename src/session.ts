@@ -90,6 +90,11 @@ export interface SessionInit {
   credential: string | null;
   /** A token was presented and not adopted: clear it unless a new session is kept (LC-6). */
   deadToken: boolean;
+  /**
+   * The token names a live session but its secret is not the current one (ID-3, CC-6): the request is
+   * anonymous and may not change anything, so that its response never touches the browser's cookie.
+   */
+  stale: boolean;
 }
 
 /**
@@ -516,12 +521,26 @@ export class Session {
   #record(op: Op): void {
     if (this.#sealed !== null) throw new TypeError(this.#sealed);
     const handle = this.#handle;
+    this.#refuseStale();
     if (hasEnded(handle.state)) throw new SessionError('SESSION_GONE', `session ${this.id} has ended`);
     const applied = applyPatch(handle.local, [op]);
     handle.local = applied.record;
     handle.state = applied.state;
     handle.effects.push(...applied.effects);
     handle.ops.push(op);
+  }
+
+  /**
+   * @internal ID-3, CC-6: a request that presented a replaced secret changes nothing: a new session it
+   * kept would replace the browser's newer cookie.
+   */
+  #refuseStale(): void {
+    if (this.#handle.stale) {
+      throw new SessionError(
+        'STALE_CREDENTIAL',
+        'this request presented a secret its session has replaced (the browser already holds the newer cookie); it is served as anonymous and cannot change the session: retry the request',
+      );
+    }
   }
 
   /** @internal CC-6: a request that presented the previous secret makes no lifecycle or per-user call. */
@@ -559,6 +578,7 @@ export class Session {
     const handle = this.#handle;
     const decision = callDecision(handle.state, type, accepts(handle.state, type));
     if (decision === 'ignore') return;
+    this.#refuseStale();
     if (decision === 'ended') throw new SessionError('SESSION_GONE', `session ${this.id} has ended`);
     if (decision === 'not-authenticated') {
       throw new SessionError('NOT_AUTHENTICATED', `${type}() needs an authenticated session`);

@@ -264,7 +264,9 @@ export class LifecycleDriver {
   /** What the machine says the response does with the cookie. */
   private cookieOf(p: Prediction): Expected {
     const effects = p.effects;
-    if (effects.includes('clearCookie') || effects.includes('rejectCredential')) return { action: 'clear' };
+    if (effects.includes('clearCookie')) return { action: 'clear' };
+    // ID-3, CC-6: a replaced secret's response leaves the browser's (newer) cookie alone.
+    if (effects.includes('rejectCredential')) return { action: 'none' };
     const after = p.after.context;
     const maxAge = after.persistent
       ? Math.max(0, Math.floor((expiresAtOf(after) - this.clock.now()) / 1000))
