@@ -1,5 +1,6 @@
 /**
- * What follows a successful write: the effects that reach other sessions (LC-10, LC-12), the audit
+ * What follows a successful write: the effects that reach other sessions (LC-12; LC-10's come before the
+ * write, `credential-change.ts`), the audit
  * events (SEC-4), the cookie instruction, and the handle brought up to date with what was written.
  *
  * @packageDocumentation
@@ -10,7 +11,6 @@ import { cookieInstruction } from './cookie-instruction.js';
 import { planOf } from './effects.js';
 import type { CommitResult, Handle } from './session.js';
 import { endOverCap } from './user-cap.js';
-import { destroyAllByUser } from './user-pages.js';
 
 /**
  * @internal Carry out a written step's plan and settle the handle.
@@ -26,13 +26,6 @@ export async function afterWrite(
 ): Promise<CommitResult> {
   const plan = planOf(effects);
   const userId = written.userId;
-  if (userId !== null && plan.endOtherSessions) {
-    // LC-10: a credential change ends every other session of the user.
-    const report = (ended: readonly string[]) => {
-      for (const other of ended) deps.emit('revoked', other, userId, 'credential-change');
-    };
-    await destroyAllByUser(deps.call, deps.store, userId, [written.sessionId], report, deps.pageSize);
-  }
   // LC-12: a concurrent login bound after this one may leave this one beyond the cap: it ends at once.
   const capped =
     userId !== null && plan.enforceUserCap && (await endOverCap(deps, userId, written.sessionId));

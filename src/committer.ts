@@ -9,6 +9,7 @@ import { hasEnded, type SessionRecord, type SessionRecordV1 } from '../spec/inde
 import { afterWrite } from './after-write.js';
 import { newWriteId, writeBatch } from './batch-write.js';
 import type { CommitDeps, Queue } from './commit-job.js';
+import { endOtherSessionsFirst } from './credential-change.js';
 import { encodeRecord } from './encode.js';
 import { SessionError } from './errors.js';
 import type { CommitResult, Handle } from './session.js';
@@ -51,6 +52,8 @@ export class Committer {
       return { cookie: session.deadToken ? { action: 'clear' } : { action: 'none' }, wrote: false };
     }
     if (session.ops.length === 0) return { cookie: { action: 'none' }, wrote: false };
+    // LC-10: before anything of the change is written.
+    await endOtherSessionsFirst(this.deps, session);
     const release = await refuseOverCap(this.deps, session);
     try {
       return await (session.base === null

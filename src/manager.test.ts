@@ -125,6 +125,47 @@ describe('LC-10: credential change', () => {
     expect(revoked.every((e) => e.reason === 'credential-change')).toBe(true);
   });
 
+  it("LC-10: the other sessions end before the rotation is stored: a fault in between never kills the user's own cookie while the others live", async () => {
+    // The store fails every per-user deletion: the change fails as a whole and nothing was rotated.
+    let failDeletes = true;
+    const { manager } = setup(
+      {},
+      {
+        around: (op, _args, run) =>
+          op === 'destroyByUser' && failDeletes ? Promise.reject(new Error('connection reset')) : run(),
+      },
+    );
+    const current = await loggedIn(manager, 'alice');
+    const attacker = await loggedIn(manager, 'alice');
+    const s = await manager.load(current.token);
+    s.changeCredential();
+    expect((await errorOf(() => s.commit())).code).toBe('STORE_UNAVAILABLE');
+    // The user's cookie still works (and may try again); nothing was half done.
+    expect((await manager.load(current.token)).userId).toBe('alice');
+    failDeletes = false;
+    const again = await manager.load(current.token);
+    again.changeCredential();
+    const next = tokenOf(await again.commit());
+    expect((await manager.load(next)).userId).toBe('alice');
+    expect((await manager.load(attacker.token)).isNew).toBe(true);
+  });
+
+  it("LC-10: when the rotation fails after the others ended, the user's session stays as it was", async () => {
+    const { manager } = setup(
+      {},
+      {
+        around: (op, _args, run) => (op === 'write' ? Promise.reject(new Error('connection reset')) : run()),
+      },
+    );
+    const current = await loggedIn(manager, 'alice');
+    const attacker = await loggedIn(manager, 'alice');
+    const s = await manager.load(current.token);
+    s.changeCredential();
+    await errorOf(() => s.commit());
+    expect((await manager.load(attacker.token)).isNew).toBe(true);
+    expect((await manager.load(current.token)).userId).toBe('alice');
+  });
+
   it('LC-10: needs an authenticated session', async () => {
     const { manager } = setup();
     const s = await manager.load(undefined);
