@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Bucket, JsonValue } from '../spec/index.js';
-import { assertJson, cloneJson, getOwn, setOwn } from './json.js';
+import { assertJson, cloneJson, getOwn, MAX_DEPTH, setOwn } from './json.js';
 
 const freshSeed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`ST-6 json property seed: ${freshSeed} (replay with FC_SEED=<seed>)`);
@@ -51,6 +51,17 @@ describe('ST-6: JSON values', () => {
     const cycle: unknown[] = [];
     cycle.push({ back: cycle });
     expect(() => assertJson(cycle, 'v')).toThrow(/v\[0\]\.back is circular/);
+  });
+
+  it('ST-6: nesting deeper than MAX_DEPTH is a TypeError naming the path, at any depth (never a RangeError)', () => {
+    const nest = (levels: number): unknown => {
+      let v: unknown = 1;
+      for (let i = 0; i < levels; i++) v = i % 2 === 0 ? [v] : { k: v };
+      return v;
+    };
+    expect(() => assertJson(nest(MAX_DEPTH), 'v')).not.toThrow();
+    expect(() => assertJson(nest(MAX_DEPTH + 1), 'v')).toThrow(TypeError);
+    expect(() => assertJson(nest(100_000), 'v')).toThrow(/nests deeper than 100 levels/);
   });
 
   it('ST-6: objects without a prototype are plain data', () => {

@@ -6,20 +6,23 @@
  */
 import type { Bucket, JsonValue } from '../spec/index.js';
 
+/** ST-6: how deeply arrays and objects may nest in one stored value. */
+export const MAX_DEPTH = 100;
+
 /**
  * ST-6: throw a TypeError naming the offending path when `value` would not survive a JSON round trip
  * unchanged (undefined, functions, symbols, bigint, non-finite numbers, class instances such as Date
- * or Map, cycles).
+ * or Map, cycles), or nests arrays and objects more than {@link MAX_DEPTH} deep.
  * @param value - the value an application wants to store.
  * @param path - where it is, for the message.
  * @throws TypeError when it is not a plain JSON value.
  */
 export function assertJson(value: unknown, path: string): asserts value is JsonValue {
-  walk(value, path, new Set());
+  walk(value, path, new Set(), 0);
 }
 
 /** @internal */
-function walk(value: unknown, path: string, seen: Set<object>): void {
+function walk(value: unknown, path: string, seen: Set<object>, depth: number): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -30,11 +33,14 @@ function walk(value: unknown, path: string, seen: Set<object>): void {
     case 'object': {
       if (value === null) return;
       if (seen.has(value)) throw new TypeError(`${path} is circular; session values must be plain JSON`);
+      if (depth >= MAX_DEPTH) {
+        throw new TypeError(`${path} nests deeper than ${MAX_DEPTH} levels; store a flatter value`);
+      }
       const proto = Object.getPrototypeOf(value);
       if (Array.isArray(value)) {
         seen.add(value);
         // An index loop, not forEach: a hole would silently become `null` in JSON.
-        for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, seen);
+        for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, seen, depth + 1);
         seen.delete(value);
         return;
       }
@@ -46,7 +52,7 @@ function walk(value: unknown, path: string, seen: Set<object>): void {
       }
       seen.add(value);
       for (const key of Object.keys(value))
-        walk((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
+        walk((value as Record<string, unknown>)[key], `${path}.${key}`, seen, depth + 1);
       seen.delete(value);
       return;
     }

@@ -21,7 +21,9 @@ export interface LockOptions {
 }
 
 /**
- * @internal Run `fn` holding the session's lock.
+ * @internal Run `fn` holding the session's lock. `fn`'s result (or error) is what the call gives, even
+ * when the release fails: the lock then expires after `ttl`. A lock is not a fence: if `fn` outlives
+ * `ttl`, another holder may enter; the data stays safe through the commit's compare-and-set (CC-1).
  * @throws SessionError `LOCK_UNAVAILABLE` when the store has no locks or the wait ran out.
  */
 export async function withLock<T>(
@@ -46,7 +48,8 @@ export async function withLock<T>(
   try {
     return await fn();
   } finally {
-    await release();
+    // CC-5: a lock that could not be released expires after `ttl`; `fn` has run and its result stands.
+    await release().catch(() => undefined);
   }
 }
 
@@ -79,11 +82,15 @@ async function acquire(
 ): Promise<(() => Promise<void>) | null> {
   const { now, call } = deps;
   const owner = randomId(12);
-  const started = Date.now();
+  const started = now();
+  // The wait ends by the injected clock, or once the pauses alone add up to it (a clock that stands still).
+  let paused = 0;
   for (let attempt = 0; ; attempt++) {
     if (await call('acquire', () => locks.acquire(name, owner, ttl, now()))) break;
-    if (Date.now() - started >= wait) return null;
-    await pause(Math.min(50, 2 ** Math.min(attempt, 6)));
+    if (now() - started >= wait || paused >= wait) return null;
+    const delay = Math.min(50, 2 ** Math.min(attempt, 6));
+    await pause(delay);
+    paused += delay;
   }
   return async () => {
     await call('release', () => locks.release(name, owner));

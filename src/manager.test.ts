@@ -310,6 +310,37 @@ describe('CC-5: withLock', () => {
     expect(await env.manager.withLock(s, async () => 'third', { wait: 0 })).toBe('third');
   });
 
+  it("CC-5: fn's result stands when the release fails (the lock expires after its TTL)", async () => {
+    const { manager, memory } = setup();
+    const s = await manager.load((await stored(manager)).token);
+    const release = memory.locks.release;
+    Object.assign(memory.locks, { release: async () => Promise.reject(new Error('connection reset')) });
+    try {
+      expect(await manager.withLock(s, async () => 'done')).toBe('done');
+    } finally {
+      Object.assign(memory.locks, { release });
+    }
+  });
+
+  it('CC-5: the wait is measured on the injected clock', async () => {
+    const env = setup();
+    const other = env.another();
+    const s = await env.manager.load((await stored(env.manager)).token);
+    let finish!: () => void;
+    const holder = env.manager.withLock(s, () => new Promise<void>((resolve) => (finish = resolve)), {
+      ttl: 600_000,
+    });
+    await turns(2);
+    // A minute of waiting passes on the manager's clock while the lock stays held: the waiter gives up
+    // then, not after a minute of real time.
+    const waiting = errorOf(() => other.withLock(s, async () => 'x', { wait: 60_000 }));
+    await turns(2);
+    env.clock.advance(60_000);
+    expect((await waiting).code).toBe('LOCK_UNAVAILABLE');
+    finish();
+    await holder;
+  });
+
   it('CC-5: a thrown error releases the lock', async () => {
     const { manager, memory } = setup();
     const s = await manager.load((await stored(manager)).token);
