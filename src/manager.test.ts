@@ -593,7 +593,7 @@ describe('SEC-4: audit events', () => {
 describe('SEC-6: no write amplification', () => {
   it('SEC-6: loading with an unknown token writes nothing', async () => {
     const { manager, store } = setup();
-    const s = await manager.load(`${'A'.repeat(22)}.${'B'.repeat(43)}`);
+    const s = await manager.load(`${'A'.repeat(22)}.${'B'.repeat(42)}A`);
     expect(store.log.map((l) => l.op)).toEqual(['read']);
     expect(await s.commit()).toEqual({ cookie: { action: 'clear' }, wrote: false });
     expect(store.log.map((l) => l.op)).toEqual(['read']);
@@ -612,7 +612,7 @@ describe('SEC-6: no write amplification', () => {
 
   it('SEC-6: logout or destroy without a live session writes nothing', async () => {
     const { manager, store } = setup();
-    const dead = `${'A'.repeat(22)}.${'B'.repeat(43)}`;
+    const dead = `${'A'.repeat(22)}.${'B'.repeat(42)}A`;
     for (const token of [undefined, dead]) {
       for (const act of ['logout', 'destroy', 'logout-destroy'] as const) {
         const s = await manager.load(token);

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { loggedIn, setup, stored, tokenOf } from '../test/stores.js';
 import { formatToken, parseToken, type SessionRecord } from './index.js';
+import { newSecret, newSessionId } from './token.js';
 
 // A spy on the comparison primitive (a dependency, not the thing under test), to see it used (ID-2).
 vi.mock('node:crypto', async (importOriginal) => {
@@ -92,13 +93,13 @@ describe('tokens', () => {
     expect(a).toBe(sha256(token.split('.')[1]!));
     expect(b).toBe(a);
     spy.mockClear();
-    expect((await manager.load(`${id}.${'C'.repeat(43)}`)).isNew).toBe(true);
+    expect((await manager.load(`${id}.${'C'.repeat(42)}A`)).isNew).toBe(true);
     expect(spy).toHaveBeenCalled();
   });
 
   it('ID-3: an unknown, destroyed, rotated-away or expired token is never adopted; a new token is made', async () => {
     const { manager, clock } = setup({ idleTimeout: 1000 });
-    const unknown = formatToken('A'.repeat(22), 'B'.repeat(43));
+    const unknown = formatToken('A'.repeat(22), `${'B'.repeat(42)}A`);
 
     const destroyed = await stored(manager);
     const d = await manager.load(destroyed.token);
@@ -176,7 +177,7 @@ describe('tokens', () => {
 
 describe('hostile tokens', () => {
   const id = 'A'.repeat(22);
-  const secret = 'B'.repeat(43);
+  const secret = `${'B'.repeat(42)}A`;
   const hostile: [string, unknown][] = [
     ['empty', ''],
     ['short', `${id}.${secret.slice(1)}`],
@@ -195,6 +196,9 @@ describe('hostile tokens', () => {
     ['only a dot', '.'],
     ['not a string', 42],
     ['an object', { toString: () => `${id}.${secret}` }],
+    // The unused low bits of the last character set: the same bytes as a canonical token, another string.
+    ['non-canonical id', `${'A'.repeat(21)}B.${secret}`],
+    ['non-canonical secret', `${id}.${'B'.repeat(43)}`],
   ];
 
   it.each(hostile)(
@@ -219,5 +223,8 @@ describe('hostile tokens', () => {
     for (const [, token] of hostile) expect(parseToken(token)).toBeNull();
     expect(parseToken(undefined)).toBeNull();
     expect(parseToken(null)).toBeNull();
+    // Every token the manager makes is canonical.
+    for (let i = 0; i < 1_000; i++)
+      expect(parseToken(formatToken(newSessionId(), newSecret()))).not.toBeNull();
   });
 });

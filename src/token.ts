@@ -10,8 +10,12 @@ import { randomId } from './random.js';
 const ID_LENGTH = 22;
 /** ID-1: 256 bits, base64url without padding. */
 const SECRET_LENGTH = 43;
-/** ID-3: the exact shape, length and alphabet of a token. */
-const TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+/**
+ * ID-3: the exact shape, length and alphabet of a token, in canonical base64url: the unused low bits of
+ * the last character are zero (4 bits of the id's, 2 of the secret's), as the encoder writes them, so
+ * no two strings name the same bytes.
+ */
+const TOKEN = /^([A-Za-z0-9_-]{21}[AQgw])\.([A-Za-z0-9_-]{42}[AEIMQUYcgkosw048])$/;
 /** The longest string worth looking at: anything longer is malformed without a regex run (SEC-5). */
 const TOKEN_LENGTH = ID_LENGTH + 1 + SECRET_LENGTH;
 

@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { isSessionError } from '../errors.js';
 import { MAX_COOKIE_CANDIDATES, readSessionToken, resolveCookiePolicy, setCookieValue } from './cookies.js';
 
-const TOKEN = `${'a'.repeat(22)}.${'b'.repeat(43)}`;
-const OTHER = `${'c'.repeat(22)}.${'d'.repeat(43)}`;
+const TOKEN = `${'a'.repeat(21)}A.${'b'.repeat(42)}A`;
+const OTHER = `${'c'.repeat(21)}Q.${'d'.repeat(42)}E`;
 
 describe('SEC-1: cookie policy', () => {
   test('defaults: __Host-sid, Secure, HttpOnly, SameSite=Lax, Path=/, browser-session', () => {
