@@ -519,7 +519,7 @@ describe('SEC-4: audit events', () => {
     clock.advance(1000);
     await catching(() => manager.load(rotatedAway));
     // credential-mismatch: a secret the session never had (ID-3)
-    await catching(() => manager.load(`${s.id}.${'B'.repeat(43)}`));
+    await catching(() => manager.load(`${s.id}.${'B'.repeat(42)}A`));
     s = await manager.load(t);
     s.logout();
     t = keep(tokenOf(await s.commit()));
