@@ -68,8 +68,9 @@ END AS outcome`,
     // LC-9: the user index is the indexed `user_id` column; what `now` finds expired is left out.
     listAll: `SELECT record FROM ${table} WHERE user_id = $1::text AND $2::float8 < expires_at`,
 
-    // Store contract 2: one page in filing order after the cursor.
-    listPage: `SELECT record, expires_at, filing::text AS filing FROM ${table}
+    // Store contract 2: one page in filing order after the cursor. The cursor goes out as text under
+    // another name: `ORDER BY filing` would otherwise sort by that text ('10' before '9').
+    listPage: `SELECT record, filing::text AS position FROM ${table}
 WHERE user_id = $1::text AND filing > $2::bigint ORDER BY filing LIMIT $3::int`,
 
     destroyAll: `DELETE FROM ${table} WHERE user_id = $1::text AND NOT (session_id = ANY($2::text[]))

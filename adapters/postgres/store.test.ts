@@ -115,6 +115,30 @@ describe('records', () => {
     expect(await store.purgeExpired(T)).toBe(0);
   });
 
+  it('ST-2.pages: pages of one follow the filing numbers past 9 and 10 (numeric order, not text)', async () => {
+    const store = createPostgresStore({ client: pool, table: await freshTable() });
+    const records = Array.from({ length: 12 }, () => makeRecord({ userId: 'u' }));
+    for (const record of records) expect(await store.create(record, T)).toBe('ok');
+    for (const limit of [1, 5]) {
+      const listed: string[] = [];
+      const deleted: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await store.listByUser('u', T, { limit, cursor });
+        listed.push(...page.records.map((r) => r.sessionId));
+        cursor = page.cursor;
+      } while (cursor !== null);
+      expect(listed).toEqual(records.map((r) => r.sessionId));
+      if (limit === 1) continue;
+      do {
+        const step = await store.destroyByUser('u', [], { limit, cursor });
+        deleted.push(...step.deleted);
+        cursor = step.cursor;
+      } while (cursor !== null);
+      expect(deleted).toEqual(records.map((r) => r.sessionId));
+    }
+  });
+
   it('CC-1: of 20 concurrent writes on one write id, exactly one succeeds, the others conflict', async () => {
     const store = createPostgresStore({ client: pool, table: await freshTable() });
     const record = makeRecord({ writeIds: ['w0'] });

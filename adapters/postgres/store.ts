@@ -177,7 +177,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       const last = rows[rows.length - 1];
       return {
         records: liveRecords(rows, now),
-        cursor: rows.length < step.limit || last === undefined ? null : String(last.filing),
+        cursor: rows.length < step.limit || last === undefined ? null : String(last.position),
       };
     },
 
