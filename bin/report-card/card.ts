@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+import { startHere } from '../../conformance/report.js';
 import { runConformance } from '../../conformance/run.js';
 import type { RuleResult } from '../../conformance/types.js';
 import { bridgeExpressStore, type ExpressStore } from './bridge.js';
@@ -31,6 +32,8 @@ export interface Card {
   /** What the store declares of the optional Store API. */
   optional: { all: boolean; touch: boolean; clear: boolean; length: boolean };
   lines: CardLine[];
+  /** The kit's "start here" line when several rules fail: the most basic failure. */
+  startHere?: string;
   http: HttpConsequences;
 }
 
@@ -72,7 +75,15 @@ export async function reportCard(
     if (reason !== undefined) return { id: rule.id, title: rule.title, status: 'not expressible', reason };
     return lineOf(results.get(rule.id)!);
   });
-  return { name, optional, lines, http: await measureHttp(expressSession, store) };
+  const [first] = startHere(report.rules);
+  const http = await measureHttp(expressSession, store);
+  return { name, optional, lines, ...(first === undefined ? {} : { startHere: first }), http };
+}
+
+/** The first line of a failure, cut to fit a table cell (the whole message follows the table). */
+function brief(reason: string): string {
+  const first = reason.split('\n')[0]!.split(' | ')[0]!;
+  return first.length > 200 ? `${first.slice(0, 199)}…` : first;
 }
 
 /** A kit result as a card line: unsupported (a capability the bridge lacks) is not expressible. */
@@ -107,6 +118,7 @@ export function formatCard(card: Card, heading = `## ${card.name}`): string {
       `(optional Store API: ${(['all', 'touch', 'clear', 'length'] as const)
         .map((m) => `${m}() ${card.optional[m] ? 'yes' : 'no'}`)
         .join(', ')}).`,
+    ...(card.startHere === undefined ? [] : ['', `${card.startHere}.`]),
     '',
     'Through express-session, on a real HTTP server:',
     '',
@@ -118,7 +130,7 @@ export function formatCard(card: Card, heading = `## ${card.name}`): string {
     '| --- | --- | --- |',
     ...card.lines.map(
       (line) =>
-        `| ${line.id} | ${line.status === 'fail' ? '**fail**' : line.status} | ${cell(line.status === 'pass' ? line.title : (line.reason ?? '').split('\n')[0]!)} |`,
+        `| ${line.id} | ${line.status === 'fail' ? '**fail**' : line.status} | ${cell(line.status === 'pass' ? line.title : brief(line.reason ?? ''))} |`,
     ),
     '',
   ];

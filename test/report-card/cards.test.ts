@@ -1,6 +1,7 @@
 /**
  * docs/report-card.md is what the cards say: this regenerates every card (express-session's
- * MemoryStore, memorystore, connect-redis on a real Redis, connect-pg-simple on a real PostgreSQL, and
+ * MemoryStore, memorystore, connect-redis on a real Redis, connect-pg-simple on a real PostgreSQL,
+ * better-sqlite3-session-store on a real SQLite file, and
  * sessionspec's memory adapter beside them) with the cards' fixed seed and fails when the committed
  * page differs. `REPORT_CARD_WRITE=1 npx vitest run test/report-card/cards.test.ts` rewrites the page.
  */

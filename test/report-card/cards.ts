@@ -31,6 +31,12 @@ export const GRADED = [
     server: 'PostgreSQL',
     env: 'DATABASE_URL',
   },
+  {
+    module: 'better-sqlite3-session-store.mjs',
+    package: 'better-sqlite3-session-store',
+    server: 'a SQLite file',
+    env: undefined,
+  },
 ] as const;
 
 /** The installed version of a package, as the page names it. */
@@ -86,7 +92,7 @@ export async function renderCards(): Promise<string> {
       .map((g) => `${g.package} ${versionOf(g.package)}`)
       .join(
         ', ',
-      )} (connect-redis on node-redis ${versionOf('redis')}, connect-pg-simple on pg ${versionOf('pg')}), ` +
+      )} (connect-redis on node-redis ${versionOf('redis')}, connect-pg-simple on pg ${versionOf('pg')}, better-sqlite3-session-store on better-sqlite3 ${versionOf('better-sqlite3')}), ` +
       `each on a real server where it has one; seed ${CARD_SEED}, profile quick.`,
     '',
     '## Side by side',
