@@ -35,6 +35,9 @@ const PACKAGES = [
   'ioredis',
   'connect-pg-simple',
   'pg',
+  'better-sqlite3',
+  'connect-sqlite3',
+  'sqlite3',
   'autocannon',
 ];
 

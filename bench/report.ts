@@ -241,7 +241,10 @@ export function renderReport(results: BenchResults): string {
         'minimal compare-and-set script (the least a safe write costs), and a bare `GET`. On PostgreSQL ' +
         '"load + save" is a read and one compare-and-set statement; the peer row is connect-pg-simple\'s ' +
         '`get` + `set` (no condition: last writer wins), the raw row a `SELECT` + `UPDATE` of a JSON text ' +
-        'column on node-postgres, the same pool settings for all three. CPU is this ' +
+        'column on node-postgres, the same pool settings for all three. On SQLite "load + save" is a read ' +
+        "and one `BEGIN IMMEDIATE` compare-and-set; the peer row is connect-sqlite3's `get` + `set` (last " +
+        'writer wins), the raw row a `SELECT` + `UPDATE` on better-sqlite3, each in a WAL file of its own on ' +
+        "the temporary disk with every commit synced (`synchronous = FULL`, the default of both stores, set on the raw one); the `synchronous 'normal'` row syncs only at checkpoints. CPU is this " +
         "process's time per operation (Redis' own is not counted); \"by CPU\" ratios are the raw row's CPU " +
         "over the manager's.",
     );
@@ -270,6 +273,17 @@ export function renderReport(results: BenchResults): string {
           [`${STORE_OPS.redisLoad} / ${STORE_OPS.rawGet}`, STORE_OPS.redisLoad, STORE_OPS.rawGet],
           [`${STORE_OPS.postgresSave} / ${STORE_OPS.pgSimple}`, STORE_OPS.postgresSave, STORE_OPS.pgSimple],
           [`${STORE_OPS.postgresSave} / ${STORE_OPS.rawPg}`, STORE_OPS.postgresSave, STORE_OPS.rawPg],
+          [
+            `${STORE_OPS.sqliteSave} / ${STORE_OPS.sqlite3Store}`,
+            STORE_OPS.sqliteSave,
+            STORE_OPS.sqlite3Store,
+          ],
+          [`${STORE_OPS.sqliteSave} / ${STORE_OPS.rawSqlite}`, STORE_OPS.sqliteSave, STORE_OPS.rawSqlite],
+          [
+            `${STORE_OPS.sqliteNormalSave} / ${STORE_OPS.sqliteSave}`,
+            STORE_OPS.sqliteNormalSave,
+            STORE_OPS.sqliteSave,
+          ],
         ].map(([label, a, b]) => [
           label!,
           ...[1, 50].map((c) => formatRatio(storeMedian(results, a!, c), storeMedian(results, b!, c))),

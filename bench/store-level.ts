@@ -2,18 +2,29 @@
  * Store-level figures (PERF-2, PERF-3): sessions loaded and saved through the manager on the memory,
  * Redis and PostgreSQL adapters, beside the physical ceiling measured in the same run on the same
  * servers: raw ioredis `GET` + `SET`, `GET` + one `EVALSHA` compare-and-set, a bare `GET`; raw
- * node-postgres `SELECT` + `UPDATE`; and the peer, connect-pg-simple's `get` + `set`. Every figure
- * holds a 1 KiB JSON payload per session, one session (or key) per concurrent worker.
+ * node-postgres `SELECT` + `UPDATE`; and the peer, connect-pg-simple's `get` + `set`. On SQLite, the
+ * manager beside connect-sqlite3's `get` + `set` and raw better-sqlite3 `SELECT` + `UPDATE`, each in a
+ * WAL file of its own. Every figure holds a 1 KiB JSON payload per session, one session (or key) per
+ * concurrent worker.
  *
  * @packageDocumentation
  */
 import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import type session from 'express-session';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { createSessionManager, type SessionManager } from 'sessionspec';
 import { createMemoryStore } from 'sessionspec/adapters/memory';
 import { createRedisStore } from 'sessionspec/adapters/redis';
-import { connectPgStore, pgPool, postgresStore } from './http/backends.js';
+import {
+  connectPgStore,
+  connectSqliteStore,
+  pgPool,
+  postgresStore,
+  sqliteFile,
+  sqliteManager,
+} from './http/backends.js';
 import { PAYLOAD } from './payload.js';
 import { type Summary, summarise } from './stats.js';
 
@@ -43,6 +54,11 @@ export const STORE_OPS = {
   postgresLoad: 'manager, PostgreSQL: load only',
   pgSimple: 'connect-pg-simple get + set',
   rawPg: 'raw node-postgres SELECT + UPDATE',
+  sqliteSave: 'manager, SQLite: load + save',
+  sqliteLoad: 'manager, SQLite: load only',
+  sqliteNormalSave: "manager, SQLite synchronous 'normal': load + save",
+  sqlite3Store: 'connect-sqlite3 get + set',
+  rawSqlite: 'raw better-sqlite3 SELECT + UPDATE',
 } as const;
 
 /** A compare-and-set on a `<version>|<json>` string: the least a safe write can cost in one round trip. */
@@ -71,7 +87,7 @@ async function seed(manager: SessionManager, n: number): Promise<string[]> {
 
 /** @internal The manager's two request shapes on one store. */
 function managerOps(
-  label: 'memory' | 'Redis' | 'PostgreSQL',
+  label: 'memory' | 'Redis' | 'PostgreSQL' | 'SQLite',
   makeManager: () => SessionManager | Promise<SessionManager>,
 ): Op[] {
   const save = async (manager: SessionManager, token: string) => {
@@ -97,9 +113,43 @@ function managerOps(
     memory: [STORE_OPS.memorySave, STORE_OPS.memoryLoad],
     Redis: [STORE_OPS.redisSave, STORE_OPS.redisLoad],
     PostgreSQL: [STORE_OPS.postgresSave, STORE_OPS.postgresLoad],
+    SQLite: [STORE_OPS.sqliteSave, STORE_OPS.sqliteLoad],
   };
   const [saveName, loadName] = names[label];
   return [op(saveName, save), op(loadName, load)];
+}
+
+/** Distinct session ids across every peer figure of the run. @internal */
+let peerGeneration = 0;
+
+/**
+ * @internal A peer store's `get` + `set` (what express-session does for a request that changes the
+ * session; no condition: last writer wins), on a store made for each figure.
+ */
+function peerOp(name: string, makeStore: () => Promise<session.Store>): Op {
+  const cookie = () => ({ originalMaxAge: TTL_MS, expires: new Date(Date.now() + TTL_MS), httpOnly: true });
+  const call = <T>(run: (done: (error: unknown, value?: T) => void) => void) =>
+    new Promise<T | undefined>((resolve, reject) =>
+      run((error, value) => (error ? reject(error) : resolve(value))),
+    );
+  return {
+    name,
+    async prepare(concurrency) {
+      peerGeneration += 1;
+      const store = await makeStore();
+      const ids = Array.from({ length: concurrency }, (_, w) => `bench-${peerGeneration}-${w}`);
+      for (const id of ids)
+        await call((done) => store.set(id, { cookie: cookie(), payload: PAYLOAD, n: 0 } as never, done));
+      return {
+        async run(w) {
+          const id = ids[w]!;
+          const data = (await call<{ n: number }>((done) => store.get(id, done as never)))!;
+          data.n += 1;
+          await call((done) => store.set(id, data as never, done));
+        },
+      };
+    },
+  };
 }
 
 /**
@@ -109,30 +159,8 @@ function managerOps(
  */
 function postgresOps(pool: pg.Pool): Op[] {
   let generation = 0;
-  const cookie = () => ({ originalMaxAge: TTL_MS, expires: new Date(Date.now() + TTL_MS), httpOnly: true });
   return [
-    {
-      name: STORE_OPS.pgSimple,
-      async prepare(concurrency) {
-        generation += 1;
-        const store = connectPgStore(pool);
-        const call = <T>(run: (done: (error: unknown, value?: T) => void) => void) =>
-          new Promise<T | undefined>((resolve, reject) =>
-            run((error, value) => (error ? reject(error) : resolve(value))),
-          );
-        const ids = Array.from({ length: concurrency }, (_, w) => `bench-${generation}-${w}`);
-        for (const id of ids)
-          await call((done) => store.set(id, { cookie: cookie(), payload: PAYLOAD, n: 0 } as never, done));
-        return {
-          async run(w) {
-            const id = ids[w]!;
-            const data = (await call<{ n: number }>((done) => store.get(id, done as never)))!;
-            data.n += 1;
-            await call((done) => store.set(id, data as never, done));
-          },
-        };
-      },
-    },
+    peerOp(STORE_OPS.pgSimple, async () => connectPgStore(pool)),
     {
       name: STORE_OPS.rawPg,
       async prepare(concurrency) {
@@ -149,6 +177,43 @@ function postgresOps(pool: pg.Pool): Op[] {
             const data = JSON.parse(rows[0].data) as { n: number };
             data.n += 1;
             await pool.query(`UPDATE "${table}" SET data = $2 WHERE id = $1`, [id, JSON.stringify(data)]);
+          },
+        };
+      },
+    },
+  ];
+}
+
+/**
+ * @internal The SQLite peer and ceiling, each in a WAL file of its own with every commit synced:
+ * connect-sqlite3's `get` + `set` (no condition: last writer wins), and raw better-sqlite3 `SELECT` +
+ * `UPDATE` of a JSON text column (no condition, no transaction: the least any session can cost).
+ */
+function sqliteOps(): Op[] {
+  let generation = 0;
+  return [
+    peerOp(STORE_OPS.sqlite3Store, () => connectSqliteStore(`connect-sqlite3-${++generation}`)),
+    {
+      name: STORE_OPS.rawSqlite,
+      async prepare(concurrency) {
+        generation += 1;
+        const db = new Database(sqliteFile(`raw-${generation}`));
+        db.pragma('journal_mode = WAL');
+        // better-sqlite3 runs WAL with `synchronous = NORMAL` unless told: the same durability as the
+        // store's default and connect-sqlite3's (sqlite3 keeps FULL in WAL) makes this the ceiling.
+        db.pragma('synchronous = FULL');
+        db.exec('CREATE TABLE raw (id TEXT PRIMARY KEY, data TEXT NOT NULL)');
+        const select = db.prepare<[string], { data: string }>('SELECT data FROM raw WHERE id = ?');
+        const update = db.prepare('UPDATE raw SET data = ? WHERE id = ?');
+        const value = JSON.stringify({ payload: PAYLOAD, n: 0 });
+        const ids = Array.from({ length: concurrency }, (_, w) => `raw-${w}`);
+        for (const id of ids) db.prepare('INSERT INTO raw VALUES (?, ?)').run(id, value);
+        return {
+          async run(w) {
+            const id = ids[w]!;
+            const data = JSON.parse(select.get(id)!.data) as { n: number };
+            data.n += 1;
+            update.run(JSON.stringify(data), id);
           },
         };
       },
@@ -277,6 +342,12 @@ export async function runStoreLevel(options: {
       createSessionManager({ store: await postgresStore(pool, `bench_store_${++prefix}`) }),
     ),
     ...postgresOps(pool),
+    ...managerOps('SQLite', () => sqliteManager(`store-${++prefix}`)),
+    {
+      name: STORE_OPS.sqliteNormalSave,
+      prepare: managerOps('SQLite', () => sqliteManager(`store-${++prefix}`, 'normal'))[0]!.prepare,
+    },
+    ...sqliteOps(),
   ];
   const samples = new Map<string, { rate: number[]; cpu: number[] }>();
   try {

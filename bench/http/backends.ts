@@ -1,10 +1,16 @@
 /**
- * The stores behind the server variants, each connected to the benchmark's Redis or PostgreSQL.
+ * The stores behind the server variants, each connected to the benchmark's Redis or PostgreSQL, or in a
+ * SQLite file of the process's own.
  *
  * @packageDocumentation
  */
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import connectPgSimple from 'connect-pg-simple';
 import { RedisStore } from 'connect-redis';
+import connectSqlite3 from 'connect-sqlite3';
 import session from 'express-session';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -13,6 +19,7 @@ import { createSessionManager, type SessionManager } from 'sessionspec';
 import { createMemoryStore } from 'sessionspec/adapters/memory';
 import { createPostgresSchema, createPostgresStore, type PostgresStore } from 'sessionspec/adapters/postgres';
 import { createRedisStore } from 'sessionspec/adapters/redis';
+import { createSqliteStore } from 'sessionspec/adapters/sqlite';
 
 /** The secret the peer libraries sign their cookies with. */
 export const PEER_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
@@ -104,6 +111,52 @@ export interface Backend {
 export function connectPgStore(pool: pg.Pool): session.Store {
   const PgStore = connectPgSimple(session);
   return new PgStore({ pool, tableName: 'bench_pgsimple_sessions', createTableIfMissing: true });
+}
+
+/** This process's folder of SQLite files, made on first use and removed when the process exits. */
+let sqliteFolder: string | undefined;
+
+/**
+ * A SQLite file of this process, on the machine's temporary disk.
+ * @param name - the file's name, without extension.
+ * @returns its path.
+ */
+export function sqliteFile(name: string): string {
+  if (sqliteFolder === undefined) {
+    const folder = mkdtempSync(join(tmpdir(), 'sessionspec-bench-sqlite-'));
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    sqliteFolder = folder;
+  }
+  return join(sqliteFolder, `${name}.db`);
+}
+
+/**
+ * A sessionspec manager with default policy on a SQLite file of this process, in WAL mode.
+ * @param name - the file's name.
+ * @param synchronous - the store's durability: `'full'` (its default) syncs every commit.
+ * @returns the manager.
+ */
+export function sqliteManager(name: string, synchronous: 'full' | 'normal' = 'full'): SessionManager {
+  return createSessionManager({ store: createSqliteStore({ file: sqliteFile(name), synchronous }) });
+}
+
+/**
+ * connect-sqlite3, the SQLite store express-session's documentation lists, in a SQLite file of this
+ * process, in WAL mode as sessionspec's (every commit synced in both: `synchronous = FULL`, sqlite3's
+ * default in WAL and the store's), once its table exists.
+ * @param name - the file's name.
+ * @returns the store.
+ */
+export async function connectSqliteStore(name: string): Promise<session.Store> {
+  const SQLiteStore = connectSqlite3(session);
+  const file = sqliteFile(name);
+  // `concurrentDb` (WAL) is the option's name in the code; the published types spell it otherwise.
+  const options = { dir: join(file, '..'), db: `${name}.db`, concurrentDb: true };
+  const store = new SQLiteStore(options as ConstructorParameters<typeof SQLiteStore>[0]) as session.Store & {
+    client: NodeJS.EventEmitter;
+  };
+  await once(store.client, 'connect');
+  return store;
 }
 
 /**

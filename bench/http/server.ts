@@ -41,6 +41,8 @@ async function build(): Promise<Server> {
     case 'sessionspec-express-redis':
     case 'express-session-postgres':
     case 'sessionspec-express-postgres':
+    case 'express-session-sqlite':
+    case 'sessionspec-express-sqlite':
       return serve(expressApp(variant, { redisPort: port, postgresUrl }, gates));
     default:
       return fastifyServer(variant, port, gates);

@@ -1,6 +1,6 @@
 /**
- * Express 5 variants: bare, with express-session (MemoryStore, connect-redis or connect-pg-simple), with
- * sessionspec (memory, Redis or PostgreSQL).
+ * Express 5 variants: bare, with express-session (MemoryStore, connect-redis, connect-pg-simple or
+ * connect-sqlite3), with sessionspec (memory, Redis, PostgreSQL or SQLite).
  *
  * @packageDocumentation
  */
@@ -12,10 +12,12 @@ import {
   type Backend,
   connectPgStore,
   connectRedisStore,
+  connectSqliteStore,
   PEER_SECRET,
   pgPool,
   postgresManager,
   sessionspecManager,
+  sqliteManager,
 } from '../backends.js';
 import {
   type Gates,
@@ -34,7 +36,9 @@ type Variant =
   | 'sessionspec-express-memory'
   | 'sessionspec-express-redis'
   | 'express-session-postgres'
-  | 'sessionspec-express-postgres';
+  | 'sessionspec-express-postgres'
+  | 'express-session-sqlite'
+  | 'sessionspec-express-sqlite';
 
 /**
  * Build the Express application of a variant.
@@ -61,6 +65,9 @@ export async function expressApp(variant: Variant, backend: Backend, gates: Gate
         ...(variant === 'express-session-postgres'
           ? { store: connectPgStore(pgPool(backend.postgresUrl)) }
           : {}),
+        ...(variant === 'express-session-sqlite'
+          ? { store: await connectSqliteStore('express-session') }
+          : {}),
       }),
     );
     route = (req) => {
@@ -80,11 +87,13 @@ export async function expressApp(variant: Variant, backend: Backend, gates: Gate
     const manager =
       variant === 'sessionspec-express-postgres'
         ? await postgresManager(backend.postgresUrl, 'bench_express_sessions')
-        : await sessionspecManager(
-            variant === 'sessionspec-express-memory' ? 'memory' : 'redis',
-            port,
-            'bench:express',
-          );
+        : variant === 'sessionspec-express-sqlite'
+          ? sqliteManager('sessionspec-express')
+          : await sessionspecManager(
+              variant === 'sessionspec-express-memory' ? 'memory' : 'redis',
+              port,
+              'bench:express',
+            );
     app.use(sessionMiddleware({ manager }));
     route = (req) => sessionspecRoute(target(req.url), sessionOf(req), gates);
   }
