@@ -181,6 +181,27 @@ describe('SQLite store', () => {
     expect(await store.purgeExpired(T + 5)).toBe(0);
   });
 
+  it('LC-9, ST-2: pages follow filing numbers in numeric order past 9 and 10, listing and revoking each session once', async () => {
+    const store = track(createSqliteStore({ file: freshFile() }));
+    const mine = Array.from({ length: 25 }, () => makeRecord({ userId: 'many' }));
+    for (const record of mine) expect(await store.create(record, T)).toBe('ok');
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await store.listByUser('many', T, { limit: 3, cursor });
+      listed.push(...page.records.map((r) => r.sessionId));
+      cursor = page.cursor;
+    } while (cursor !== null);
+    expect(listed).toEqual(mine.map((r) => r.sessionId));
+    const deleted: string[] = [];
+    do {
+      const step = await store.destroyByUser('many', [], { limit: 4, cursor });
+      deleted.push(...step.deleted);
+      cursor = step.cursor;
+    } while (cursor !== null);
+    expect(deleted).toEqual(mine.map((r) => r.sessionId));
+  });
+
   it('LC-9, CK-6: a user bound again gets a new filing number, so a listing started before misses nothing', async () => {
     const store = track(createSqliteStore({ file: freshFile() }));
     const mine = Array.from({ length: 4 }, () => makeRecord({ userId: 'me' }));
