@@ -69,6 +69,9 @@ export {
   hasEnded,
   idleDeadline,
   presentedSecret,
+  REUSE_RACE_MARGIN,
+  retiredByAuthentication,
+  reuseMayEnd,
   type SecretFields,
   TERMINAL_STATES,
 } from './rules.js';

@@ -25,6 +25,48 @@ export function graceOpen(context: Pick<SessionContext, 'previousUntil'>, now: n
 }
 
 /**
+ * CC-6: how long after a plain rotation a late previous secret is still taken for the same page's
+ * other request rather than a thief's, so `endOnReuse` does not end the session yet (it is only
+ * rejected and reported): 10 s, enough for a request sent before the rotating response arrived.
+ */
+export const REUSE_RACE_MARGIN = 10_000;
+
+/**
+ * CC-6: the previous secret was retired by the authentication that set `authenticatedAt` (login, user
+ * switch, re-authentication, credential change): those rotate without grace at that instant, so
+ * `previousUntil === authenticatedAt`; a plain rotation after it happens at a later instant. Such a
+ * secret (the pre-login one above all) is the browser's own, never evidence of theft.
+ * @param context - the session's `previousUntil` and `authenticatedAt`.
+ * @returns whether the previous secret was retired by an authentication.
+ */
+export function retiredByAuthentication(
+  context: Pick<SessionContext, 'previousUntil' | 'authenticatedAt'>,
+): boolean {
+  return context.previousUntil !== null && context.previousUntil === context.authenticatedAt;
+}
+
+/**
+ * CC-6: `endOnReuse` ends the session for a late previous secret only when a plain rotation retired it
+ * and the race margin after its window has passed. The manager sets the `access` event's `endOnReuse`
+ * only where this holds.
+ * @param context - the session's secret fields and `authenticatedAt`.
+ * @param now - the instant of the request.
+ * @param margin - the race margin (ms), {@link REUSE_RACE_MARGIN} unless the manager was given another.
+ * @returns whether presenting the previous secret now may end the session.
+ */
+export function reuseMayEnd(
+  context: Pick<SessionContext, 'previousUntil' | 'authenticatedAt'>,
+  now: number,
+  margin: number = REUSE_RACE_MARGIN,
+): boolean {
+  return (
+    context.previousUntil !== null &&
+    !retiredByAuthentication(context) &&
+    now >= context.previousUntil + margin
+  );
+}
+
+/**
  * ID-3, ID-5, CC-6: which of the session's secrets a presented hash is.
  * @param hash - SHA-256 of the presented secret.
  * @param context - the session's secret hashes.

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../adapters/memory/index.js';
+import { REUSE_RACE_MARGIN } from '../spec/index.js';
 import { expectCode, onRealRedis, T0, tokenOf } from '../test/stores.js';
 import {
   createManualClock,
@@ -34,7 +35,16 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       session.authenticate(userId);
       return { token: tokenOf(await session.commit()), id: session.id };
     };
-    return { clock, events, manager, login };
+    /** An anonymous session with a cart, then a login: the tokens of before and after it. */
+    const loginAfterCart = async (userId: string) => {
+      const first = await manager.load(undefined);
+      first.set('cart', ['sku-1']);
+      const before = tokenOf(await first.commit());
+      const login = await manager.load(before);
+      login.authenticate(userId);
+      return { before, after: tokenOf(await login.commit()) };
+    };
+    return { clock, events, manager, login, loginAfterCart };
   };
 
   describe(`grace requests hold no privilege (${name})`, () => {
@@ -132,13 +142,8 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
 
   describe(`an old secret never hurts the legitimate user (${name})`, () => {
     it('ID-3, CC-6: a parallel request with the pre-login secret is anonymous, sends no cookie, and its write fails typed', async () => {
-      const { manager } = make();
-      const first = await manager.load(undefined);
-      first.set('cart', ['sku-1']);
-      const before = tokenOf(await first.commit());
-      const login = await manager.load(before);
-      login.authenticate('alice');
-      const after = tokenOf(await login.commit());
+      const { manager, loginAfterCart } = make();
+      const { before, after } = await loginAfterCart('alice');
       // The same page's other request, sent with the cookie of before the login.
       const parallel = await manager.load(before);
       expect(parallel.isAuthenticated).toBe(false);
@@ -177,6 +182,34 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       await manager.load(forged);
       expect(mismatches()).toHaveLength(2);
       expect((await manager.load(token)).userId).toBe('alice');
+    });
+  });
+
+  describe(`endOnReuse ends only what a thief could hold (${name})`, () => {
+    it('CC-6: the pre-login secret never triggers endOnReuse, however late it comes', async () => {
+      const { manager, clock, events, loginAfterCart } = make({ endOnReuse: true });
+      const { before, after } = await loginAfterCart('alice');
+      for (const late of [0, 1_000, 10 * MIN]) {
+        clock.advance(late);
+        expect((await manager.load(before)).isAuthenticated).toBe(false);
+        expect((await manager.load(after)).userId).toBe('alice');
+      }
+      expect(events.map((e) => e.type)).toContain('reuse-detected');
+    });
+
+    it('CC-6: after a plain rotation endOnReuse waits REUSE_RACE_MARGIN, then ends the session', async () => {
+      const { manager, clock, login } = make({ endOnReuse: true });
+      const { token } = await login('alice');
+      clock.advance(1_000);
+      const rotating = await manager.load(token);
+      rotating.rotate();
+      const current = tokenOf(await rotating.commit());
+      clock.advance(REUSE_RACE_MARGIN - 1);
+      expect((await manager.load(token)).isAuthenticated).toBe(false);
+      expect((await manager.load(current)).userId).toBe('alice');
+      clock.advance(1);
+      expect((await manager.load(token)).isAuthenticated).toBe(false);
+      expect((await manager.load(current)).isNew).toBe(true);
     });
   });
 }

@@ -9,6 +9,7 @@
 import {
   hasEnded,
   presentedSecret,
+  reuseMayEnd,
   type SessionEffect,
   type SessionRecord,
   type SessionState,
@@ -30,6 +31,8 @@ export interface LoadPolicy {
   touchEvery: number;
   /** End the session when a previous secret is presented after its window (CC-6). */
   endOnReuse: boolean;
+  /** How long after a plain rotation's window `endOnReuse` waits (CC-6). */
+  reuseMargin: number;
 }
 
 /**
@@ -144,7 +147,8 @@ export function createLoader(
       now: at,
       presented,
       touchAfter: Math.floor(record.idleTimeout * policy.touchEvery),
-      endOnReuse: policy.endOnReuse,
+      // CC-6: never for a secret an authentication retired, nor inside the race margin.
+      endOnReuse: policy.endOnReuse && reuseMayEnd(record, at, policy.reuseMargin),
     });
     return adopt(record, outcome.record, outcome.state, outcome.effects, parsed.secret, hash, at);
   };

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { type AuditEventType, type SessionStore, STORE_CONTRACT } from '../spec/index.js';
+import { type AuditEventType, REUSE_RACE_MARGIN, type SessionStore, STORE_CONTRACT } from '../spec/index.js';
 import { type Clock, systemClock } from './clock.js';
 import type { StoreAccess } from './commit-job.js';
 import { Committer } from './committer.js';
@@ -34,8 +34,13 @@ export interface SessionManagerOptions {
   freshFor?: number;
   /** Grace window for the previous secret after `rotate()` (CC-6). Default 0 (off). */
   rotationGrace?: number;
-  /** End the session when a previous secret is presented after its window (CC-6). Default false. */
+  /**
+   * End the session when a previous secret is presented after its window (CC-6). Default false. Never for
+   * a secret an authentication retired (the pre-login one), and only `reuseMargin` after the window.
+   */
   endOnReuse?: boolean;
+  /** How long after a plain rotation's window `endOnReuse` waits (CC-6, ms). Default 10 s. */
+  reuseMargin?: number;
   /** A touch is written once this fraction of the idle timeout has passed (PERF-1). Default 0.1. */
   touchEvery?: number;
   /**
@@ -160,6 +165,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   if (!(touchEvery >= 0 && touchEvery <= 1))
     throw new TypeError('touchEvery must be a fraction between 0 and 1');
   const endOnReuse = options.endOnReuse ?? false;
+  const reuseMargin = nonNegative(options.reuseMargin ?? REUSE_RACE_MARGIN, 'reuseMargin');
   const storeTimeout = positive(options.storeTimeout ?? 2_000, 'storeTimeout');
   const cap = userCap(options.maxSessionsPerUser, DEFAULT_SESSIONS_PER_USER);
   const pageSize = positive(options.userPageSize ?? USER_PAGE, 'userPageSize');
@@ -191,7 +197,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const host: SessionHost = { now, config, commit: (handle) => committer.commit(handle), users };
 
   return {
-    load: createLoader(deps, committer, host, { ...config, touchEvery, endOnReuse }),
+    load: createLoader(deps, committer, host, { ...config, touchEvery, endOnReuse, reuseMargin }),
     ...users,
     withLock: (session, fn, opts) => withLock(deps, session, fn, opts),
     purgeExpired: () => call('purgeExpired', () => store.purgeExpired(now())),

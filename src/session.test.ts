@@ -2,6 +2,7 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { REUSE_RACE_MARGIN } from '../spec/index.js';
 import { expectCode, loggedIn, setup, stored, T0, tokenOf } from '../test/stores.js';
 import type { SessionRecord } from './index.js';
 
@@ -359,6 +360,7 @@ describe('CC-6: rotation grace window', () => {
   async function rotated(options: { endOnReuse?: boolean } = {}) {
     const env = setup({ rotationGrace: GRACE, ...options });
     const { token, id } = await loggedIn(env.manager, 'u1');
+    env.clock.advance(1_000); // a plain rotation after the login, not at its instant (CC-6)
     const s = await env.manager.load(token);
     s.rotate();
     const next = tokenOf(await s.commit());
@@ -407,9 +409,12 @@ describe('CC-6: rotation grace window', () => {
     expect((await manager.load(next)).userId).toBe('u1');
   });
 
-  it('CC-6: with endOnReuse the late reuse ends the session', async () => {
+  it('CC-6: with endOnReuse the late reuse ends the session, once the race margin has passed', async () => {
     const { manager, clock, memory, old, next, rotatedAt, events } = await rotated({ endOnReuse: true });
-    clock.set(rotatedAt + GRACE);
+    clock.set(rotatedAt + GRACE + REUSE_RACE_MARGIN - 1);
+    expect((await manager.load(old)).isNew).toBe(true);
+    expect((await manager.load(next)).userId).toBe('u1');
+    clock.set(rotatedAt + GRACE + REUSE_RACE_MARGIN);
     expect((await manager.load(old)).isNew).toBe(true);
     expect(events.map((e) => e.type)).toContain('reuse-detected');
     expect((await manager.load(next)).isNew).toBe(true);

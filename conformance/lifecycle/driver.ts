@@ -67,6 +67,7 @@ export class LifecycleDriver {
       idleTimeout: POLICY.idleTimeout,
       absoluteTimeout: POLICY.absoluteTimeout,
       freshFor: POLICY.freshFor,
+      reuseMargin: POLICY.reuseMargin,
       touchEvery: POLICY.touchEvery,
       rotationGrace: config.rotationGrace,
       // The machine's lifecycle only: the per-user cap (LC-12) is a manager policy the oracle does not model.

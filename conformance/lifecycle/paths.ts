@@ -68,6 +68,7 @@ export function candidateSteps(s: MachineSnapshot, from: number): LifecycleStep[
     c.lastSeenAt + c.idleTimeout,
     c.absoluteDeadline,
     c.previousUntil,
+    c.previousUntil === null ? null : c.previousUntil + POLICY.reuseMargin,
     c.freshUntil,
     c.lastSeenAt + touchAfterOf(c),
   ];

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { SessionContext, SessionEvent } from '../../spec/index.js';
+import { reuseMayEnd } from '../../spec/index.js';
 import { T0 } from '../arbitraries.js';
 
 /**
@@ -16,6 +17,8 @@ export const POLICY = {
   idleTimeout: 1_000,
   absoluteTimeout: 10_000,
   freshFor: 400,
+  /** CC-6: `endOnReuse` waits this long after a plain rotation's window (shorter than the deadlines). */
+  reuseMargin: 100,
   /** PERF-1: a touch is written once 30 % of the idle timeout has passed. */
   touchEvery: 0.3,
 } as const;
@@ -130,7 +133,8 @@ export function machineEvent(step: LifecycleStep, c: SessionContext, config: Run
         now,
         presented: step.presented,
         touchAfter: touchAfterOf(c),
-        endOnReuse: step.endOnReuse,
+        // CC-6: the policy applies only where the rule lets reuse end a session.
+        endOnReuse: step.endOnReuse && reuseMayEnd(c, now, POLICY.reuseMargin),
       };
     case 'touch':
     case 'destroy':
