@@ -135,7 +135,10 @@ export function formatCard(card: Card, heading = `## ${card.name}`): string {
     '',
   ];
   for (const line of card.lines.filter((l) => l.status === 'fail')) {
-    out.push(`**${line.id} fails**: ${line.title}.`, '', '```text', ...(line.reason ?? '').split('\n'));
+    // A message listing every failing path keeps the first: which later paths fail may vary between runs.
+    const segments = (line.reason ?? '').split(' | ');
+    const reason = segments.length > 2 ? `${segments.slice(0, 2).join(' | ')} | …` : (line.reason ?? '');
+    out.push(`**${line.id} fails**: ${line.title}.`, '', '```text', ...reason.split('\n'));
     if (line.counterexample !== undefined) {
       out.push('shortest counterexample:');
       line.counterexample.forEach((step, i) => {
