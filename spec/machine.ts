@@ -309,7 +309,8 @@ export const sessionMachine = setup({
       return { ...fresh, absoluteDeadline: e.now + length };
     }),
     /** LC-5: no user any more. */
-    unbindUser: assign({ userId: null, authenticatedAt: null, freshUntil: null }),
+    /** LC-5: "remember me" was the user's choice: the anonymous session after logout is a browser-session one. */
+    unbindUser: assign({ userId: null, authenticatedAt: null, freshUntil: null, persistent: false }),
     /** LC-7: per-session overrides; the absolute deadline only moves earlier. */
     applyExpiry: assign(({ context, event }) => {
       const e = event as SetExpiryEvent;

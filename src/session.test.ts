@@ -582,6 +582,15 @@ describe('each lifecycle rule where the session uses it', () => {
     expect(((await memory.read(id, clock.now())) as SessionRecord).expiresAt).toBe(start + HOUR);
   });
 
+  it('LC-5: after logout a "remember me" cookie is a browser-session cookie again', async () => {
+    const { manager } = setup();
+    const { token } = await loggedIn(manager, 'u1', { persistent: true });
+    const s = await manager.load(token);
+    s.logout();
+    const { cookie } = await s.commit();
+    expect(cookie).toMatchObject({ action: 'set', maxAge: null });
+  });
+
   it('LC-8 (NIST SP 800-63B-4 §5.2): reauthenticate restarts both timeouts; authenticate as the same user applies its options', async () => {
     const { manager, clock } = setup({ idleTimeout: 40 * MIN, absoluteTimeout: HOUR });
     const { token } = await loggedIn(manager, 'u1');
