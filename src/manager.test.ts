@@ -77,6 +77,35 @@ describe('LC-9: per-user control', () => {
     expect(events.filter((e) => e.type === 'revoked').map((e) => e.sessionId)).toEqual([a1.id]);
   });
 
+  it('LC-9: revokeSession never ends the session of a user who switched in while it ran', async () => {
+    // Between revokeSession's read and its ending, the browser logs out alice and logs in bob.
+    let armed = false;
+    let switchUser = async () => {};
+    const env = setup(
+      {},
+      {
+        around: async (op, _args, run) => {
+          if (armed && (op === 'write' || op === 'destroy')) {
+            armed = false;
+            await switchUser();
+          }
+          return run();
+        },
+      },
+    );
+    const alice = await loggedIn(env.manager, 'alice');
+    let bobToken = '';
+    switchUser = async () => {
+      const s = await env.another().load(alice.token);
+      s.authenticate('bob');
+      bobToken = tokenOf(await s.commit());
+    };
+    armed = true;
+    await env.manager.revokeSession('alice', alice.id);
+    expect(bobToken).not.toBe('');
+    expect((await env.manager.load(bobToken)).userId).toBe('bob');
+  });
+
   it('LC-9, ST-5: revoke ends every session of the user ("log out everywhere"), leaving nothing behind', async () => {
     const { manager, memory } = setup();
     const sessions = [await loggedIn(manager, 'alice'), await loggedIn(manager, 'alice')];

@@ -5,9 +5,11 @@
  * @packageDocumentation
  */
 
-import type { SessionRecord } from '../spec/index.js';
+import { type SessionRecord, upgradeRecord, WRITE_ID_HISTORY, writeIdOf } from '../spec/index.js';
+import { newWriteId } from './batch-write.js';
 import type { StoreAccess } from './commit-job.js';
 import { planOf } from './effects.js';
+import { SessionError } from './errors.js';
 import { declaredEffects } from './lifecycle.js';
 import { requireUserId } from './options.js';
 import { destroyAllByUser, listAllByUser } from './user-pages.js';
@@ -99,17 +101,42 @@ export function createUserSessions(deps: StoreAccess, pageSize: number): UserSes
 
     async revokeSession(userId, sessionId) {
       requireUserId(userId);
-      const found = await call('read', () => store.read(sessionId, now()));
-      if (found === null || found === 'corrupt' || (found !== 'expired' && found.userId !== userId))
-        return false;
-      if (found === 'expired') {
-        // Not readable any more; it belongs to the user only if the index says so.
-        const listed = await listAllByUser(call, store, userId, now(), pageSize);
-        if (!listed.some((r) => r.sessionId === sessionId)) return false;
+      for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
+        const at = now();
+        const found = await call('read', () => store.read(sessionId, at));
+        if (found === null || found === 'corrupt' || (found !== 'expired' && found.userId !== userId))
+          return false;
+        if (found === 'expired') {
+          // Not readable any more; it belongs to the user only if the index says so.
+          const listed = await listAllByUser(call, store, userId, now(), pageSize);
+          if (!listed.some((r) => r.sessionId === sessionId)) return false;
+        } else {
+          // LC-9: ended on the condition of the record read, so a user switch in between (whose write
+          // moves the write id) is never ended in the old user's name: it expires the record first.
+          const ending = endedNow(upgradeRecord(found), at);
+          const result = await call('write', () =>
+            store.write(ending, writeIdOf(found), at, JSON.stringify(ending)),
+          );
+          if (result === 'conflict') continue;
+          if (result === 'gone') return false;
+        }
+        const deleted = await call('destroy', () => store.destroy(sessionId));
+        if (deleted) revoked(sessionId, userId, 'user');
+        return deleted;
       }
-      const deleted = await call('destroy', () => store.destroy(sessionId));
-      if (deleted) revoked(sessionId, userId, 'user');
-      return deleted;
+      throw new SessionError(
+        'CONFLICT',
+        `session ${sessionId} kept changing while it was being revoked (${REVOKE_ATTEMPTS} attempts)`,
+      );
     },
   };
+}
+
+/** How many times `revokeSession` reads again when the session changed under it. */
+const REVOKE_ATTEMPTS = 10;
+
+/** @internal The record expired at `at`, written under a new write id (CC-1). */
+function endedNow(record: SessionRecord, at: number): SessionRecord {
+  const writeIds = [...record.writeIds, newWriteId()].slice(-WRITE_ID_HISTORY);
+  return { ...record, version: record.version + 1, writeIds, absoluteDeadline: at, expiresAt: at };
 }
