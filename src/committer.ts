@@ -13,7 +13,7 @@ import { endOtherSessionsFirst } from './credential-change.js';
 import { encodeRecord } from './encode.js';
 import { SessionError } from './errors.js';
 import type { CommitResult, Handle } from './session.js';
-import { newSessionId } from './token.js';
+import { hashSecret, newSecret, newSessionId } from './token.js';
 import { refuseOverCap } from './user-cap.js';
 import { WrittenRecords } from './written-records.js';
 
@@ -88,10 +88,15 @@ export class Committer {
       const encoded = encodeRecord(record, maxSize);
       const result = await call('create', () => store.create(record, now(), encoded));
       if (result === 'ok') break;
-      // ID-4: a collision never overwrites; retry with a fresh id, a bounded number of times.
+      // ID-4: a collision never overwrites; retry with a fresh id and a fresh secret (the one sent with
+      // the colliding id was shown to a store that holds another session), a bounded number of times.
       if (attempt >= 3)
         throw new SessionError('CONFLICT', 'could not allocate a session id after 4 attempts');
       record.sessionId = newSessionId();
+      if (session.secret !== null) {
+        session.secret = newSecret();
+        record.secretHash = hashSecret(session.secret);
+      }
     }
     return afterWrite(this.deps, session, record, session.effects);
   }

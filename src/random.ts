@@ -6,10 +6,20 @@
  * @packageDocumentation
  */
 import { randomFillSync } from 'node:crypto';
+import { startupSnapshot } from 'node:v8';
 
 const POOL_SIZE = 8192;
 const pool = Buffer.allocUnsafe(POOL_SIZE);
 let offset = POOL_SIZE;
+
+// ID-1: a startup snapshot (`node --build-snapshot`) must not carry drawn bytes into every process
+// started from it: the pool is emptied when the snapshot is written, and refilled on first use.
+if (startupSnapshot?.isBuildingSnapshot()) {
+  startupSnapshot.addSerializeCallback(() => {
+    pool.fill(0);
+    offset = POOL_SIZE;
+  });
+}
 
 /**
  * @param bytes - how many random bytes (at most 8192).

@@ -130,7 +130,7 @@ describe('tokens', () => {
     }
   });
 
-  it('ID-4: a sessionId collision on create is retried with a fresh id and never overwrites', async () => {
+  it('ID-4: a sessionId collision on create is retried with a fresh id and a fresh secret, and never overwrites', async () => {
     let collided: SessionRecord | null = null;
     const { manager, memory, clock } = setup(
       {},
@@ -152,6 +152,8 @@ describe('tokens', () => {
     expect(first).not.toBeNull();
     expect(token.split('.')[0]).not.toBe(first!.sessionId);
     expect(session.id).toBe(token.split('.')[0]);
+    // The secret sent with the colliding id is not the one the new session keeps.
+    expect(sha256(token.split('.')[1]!)).not.toBe(first!.secretHash);
     const theirs = (await memory.read(first!.sessionId, clock.now())) as SessionRecord;
     expect(theirs.browser).toEqual({ owner: 'other' });
     expect((await manager.load(token)).get('owner')).toBe('me');

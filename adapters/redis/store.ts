@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
+import { startupSnapshot } from 'node:v8';
 import type {
   CreateResult,
   PageRequest,
@@ -92,9 +93,18 @@ const DEFAULTS = {
   purgeBatch: 500,
 } as const;
 
-/** This process's part of the user-index tokens: 72 random bits, base64url (no `:`). @internal */
-const TOKEN_PREFIX = randomBytes(9).toString('base64url');
+/**
+ * This process's part of the user-index tokens: 72 random bits, base64url (no `:`), drawn on first use
+ * and drawn again after a startup snapshot is written, so processes started from one snapshot never
+ * share it. @internal
+ */
+let tokenPrefix: string | undefined;
 let tokenCount = 0;
+if (startupSnapshot?.isBuildingSnapshot()) {
+  startupSnapshot.addSerializeCallback(() => {
+    tokenPrefix = undefined;
+  });
+}
 
 /**
  * A fresh user-index token, unique across processes (the random prefix) and within one (the counter),
@@ -103,7 +113,8 @@ let tokenCount = 0;
  */
 function newToken(): string {
   tokenCount += 1;
-  return `${TOKEN_PREFIX}${tokenCount.toString(36)}`;
+  tokenPrefix ??= randomBytes(9).toString('base64url');
+  return `${tokenPrefix}${tokenCount.toString(36)}`;
 }
 
 /**
