@@ -5,6 +5,7 @@
  * client works again once the server is back, without restarting the application).
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -233,6 +234,8 @@ describe.each(['pg', 'postgres'] as const)(
       } finally {
         await connected.end();
         await server.stop();
+        // The restarted server runs on the first one's folder, which its own stop() keeps.
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   },
