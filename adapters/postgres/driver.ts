@@ -34,7 +34,10 @@ export interface PostgresJsClient {
     query: string,
     parameters?: never[],
     options?: { prepare?: boolean },
-  ): PromiseLike<ArrayLike<unknown> & { count: number | null }> & { simple(): PromiseLike<unknown> };
+  ): PromiseLike<ArrayLike<unknown> & { count: number | null }> & {
+    /** Send the text as a script over the simple protocol (several statements, no parameters). */
+    simple(): PromiseLike<unknown>;
+  };
 }
 
 /** Any client {@link createPostgresStore} accepts. */
