@@ -71,6 +71,7 @@ const COMMANDS = [
   ['visualize', '--help'],
   ['visualize', '--format', 'dot'],
   ['conformance', '--help'],
+  ['report-card', '--help'],
 ];
 
 /** What a run of a program printed and how it exited. */

@@ -6,7 +6,6 @@
  * @packageDocumentation
  */
 import type { SessionContext, SessionEvent } from '../../spec/index.js';
-import { reuseMayEnd } from '../../spec/index.js';
 import { T0 } from '../arbitraries.js';
 
 /**
@@ -134,7 +133,7 @@ export function machineEvent(step: LifecycleStep, c: SessionContext, config: Run
         presented: step.presented,
         touchAfter: touchAfterOf(c),
         // CC-6: the policy applies only where the rule lets reuse end a session.
-        endOnReuse: step.endOnReuse && reuseMayEnd(c, now, POLICY.reuseMargin),
+        endOnReuse: step.endOnReuse && lateReuseMayEnd(c, now, POLICY.reuseMargin),
       };
     case 'touch':
     case 'destroy':
@@ -223,4 +222,16 @@ export function parseStep(line: string): LifecycleStep {
   if (op === 'access') step.endOnReuse ??= false;
   if (op === 'authenticate') step.persistent ??= false;
   return step as unknown as LifecycleStep;
+}
+
+/**
+ * CC-6, stated by the kit itself (CK-4: it keeps its own model): a late previous secret may end the
+ * session only when a plain rotation retired it (a login, switch, re-authentication or credential change
+ * retires it at the authentication's own instant) and the race margin after its window has run out.
+ * @internal
+ */
+function lateReuseMayEnd(c: SessionContext, now: number, margin: number): boolean {
+  if (c.previousUntil === null) return false;
+  const retiredAtAuthentication = c.authenticatedAt !== null && c.previousUntil === c.authenticatedAt;
+  return !retiredAtAuthentication && now - c.previousUntil >= margin;
 }
