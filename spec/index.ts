@@ -6,7 +6,8 @@
  * @module sessionspec/spec
  */
 export { AUDIT_EVENT_TYPES, type AuditEventType } from './audit.js';
-export { decodeRecord, readResultOf } from './codec.js';
+// The store contract (record layout, store interface, codec): one list, shared with `sessionspec/store`.
+export * from './contract.js';
 export {
   ALWAYS_EVENT,
   CREATE_EVENT,
@@ -47,16 +48,6 @@ export {
   type TouchEvent,
 } from './machine.js';
 export {
-  type Bucket,
-  type JsonValue,
-  RECORD_FORMAT,
-  type SessionRecord,
-  type SessionRecordV1,
-  upgradeRecord,
-  WRITE_ID_HISTORY,
-  writeIdOf,
-} from './record.js';
-export {
   type CallDecision,
   type CookieLifetime,
   callDecision,
@@ -75,18 +66,4 @@ export {
   type SecretFields,
   TERMINAL_STATES,
 } from './rules.js';
-export type {
-  CreateResult,
-  PageRequest,
-  ReadResult,
-  SessionLocks,
-  SessionStore,
-  StoreContents,
-  StoreInspection,
-  StoreSupports,
-  UserPage,
-  UserStep,
-  WriteResult,
-} from './store.js';
-export { STORE_CONTRACT } from './store.js';
 export { type LifecycleRow, lifecycleTable, lifecycleTableMarkdown } from './table.js';
