@@ -148,6 +148,28 @@ describe('write', () => {
     expect(await store.read(record.sessionId, T)).toEqual(other);
   });
 
+  it('CC-1: only the exact write id matches, whatever else the record spells like it', async () => {
+    const store = newStore();
+    // The id also appears as a bucket key and inside a longer value; a prefix, an extension and a
+    // neighbouring id must not match it.
+    const id = 'Wk3x_9-abcdefghi';
+    const record = makeRecord({
+      writeIds: ['Wk3x_9-a', id],
+      browser: { [id]: `${id}","x`, other: `${id}-more` },
+    });
+    await store.create(record, T);
+    const next = (n: number) => ({ ...record, version: n, writeIds: [id, `w${n}`] });
+    for (const wrong of ['Wk3x_9-a', id.slice(0, -1), `${id}-more`, `${id}","x`, `${id}"`, '', 'v1']) {
+      expect(await store.write(next(2), wrong, T), wrong).toBe('conflict');
+    }
+    expect(await store.write(next(2), id, T)).toBe('ok');
+    // Ids JSON escapes, and the format-1 `v<version>` condition, are compared as they are.
+    const quoted = 'a"b\\c';
+    expect(await store.write({ ...next(3), writeIds: [quoted] }, 'w2', T)).toBe('ok');
+    expect(await store.write(next(4), 'a"b', T)).toBe('conflict');
+    expect(await store.write(next(4), quoted, T)).toBe('ok');
+  });
+
   it('SEC-3: inspection.corrupt plants undecodable bytes, keeping the index entry for destroy to remove', async () => {
     const store = newStore();
     const record = makeRecord({ userId: 'u1' });

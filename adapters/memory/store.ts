@@ -70,14 +70,15 @@ export interface MemoryStore extends SessionStore {
  * `userId` is the user-index entry the record is filed under, so destroying a record whose bytes no
  * longer decode still removes its index entry (ST-5). `expiresAt` and `writeId` mirror the serialised
  * record (`writeIdOf`, the write condition of CC-1); they are `NaN` and `''` when the bytes do not
- * decode (SEC-3).
+ * decode (SEC-3). `writeId` is where the write id is spelled in `json` when it is (see
+ * {@link writeIdPlace}): the entry then keeps no copy of it.
  * @internal
  */
 interface Entry {
   readonly json: string;
   readonly userId: string | null;
   readonly expiresAt: number;
-  readonly writeId: string;
+  readonly writeId: string | number;
 }
 
 /** A stored record as decoded, either format (ST-7). @internal */
@@ -146,7 +147,37 @@ function entryOf(json: string, record: StoredRecord | undefined, userId: string 
       ? record.expiresAt
       : Number.NaN;
   const writeId = record === undefined || Number.isNaN(expiresAt) ? '' : writeIdOf(record);
-  return { json, userId, expiresAt, writeId };
+  return { json, userId, expiresAt, writeId: writeIdPlace(json, writeId) };
+}
+
+/** A write id JSON spells as it is, between two quotes. @internal */
+const PLAIN_ID = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Memory per session: where `json` spells the write id, as the index of its first character, so that
+ * the entry holds a small integer instead of a second copy of the id. An id JSON would escape, or one
+ * the record does not spell (`v<version>` of a format-1 record), is kept as it is.
+ * @param json - the serialised record.
+ * @param writeId - its write id.
+ * @returns the index of `writeId` in `json`, or `writeId` itself.
+ * @internal
+ */
+function writeIdPlace(json: string, writeId: string): string | number {
+  if (!PLAIN_ID.test(writeId)) return writeId;
+  // From the end: the write ids follow the buckets in the records the manager writes.
+  const at = json.lastIndexOf(`"${writeId}"`);
+  return at < 0 ? writeId : at + 1;
+}
+
+/**
+ * CC-1: whether the stored record's write id is `expected`. At a place, the id runs up to the next
+ * quote (a plain id holds none), so `expected` matches when it starts there and ends at that quote.
+ * @internal
+ */
+function hasWriteId(entry: Entry, expected: string): boolean {
+  const at = entry.writeId;
+  if (typeof at === 'string') return at === expected;
+  return entry.json.startsWith(expected, at) && entry.json.indexOf('"', at) === at + expected.length;
 }
 
 /**
@@ -292,7 +323,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (entry === undefined || Number.isNaN(entry.expiresAt)) return 'gone';
       if (now >= entry.expiresAt) return 'expired';
       // CC-1: compare-and-set on the write id of the stored record, unique per write.
-      if (entry.writeId !== expected) return 'conflict';
+      if (!hasWriteId(entry, expected)) return 'conflict';
       const userId = userOf(record);
       records.set(record.sessionId, entryOf(encoded ?? JSON.stringify(record), record, userId));
       // The index follows the binding in the same step: bind, switch or unbind.

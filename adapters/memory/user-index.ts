@@ -5,10 +5,16 @@
  * @packageDocumentation
  */
 
-/** One user's entries: ids in filing order with a sequence number each, and each id's number. */
+/**
+ * One user's entries: ids in filing order with a sequence number each, and each id's number. The ids
+ * and their numbers are two parallel arrays rather than one array of pairs: a pair is an array of its
+ * own per session, several times the size of two slots (memory per session).
+ */
 interface Entries {
-  /** `[sequence, sessionId]`, sequences strictly increasing. */
-  readonly order: [number, string][];
+  /** Sequence numbers, strictly increasing. */
+  readonly numbers: number[];
+  /** The session id filed under each number. */
+  readonly ids: string[];
   readonly sequence: Map<string, number>;
 }
 
@@ -34,12 +40,13 @@ export class UserIndex {
   add(userId: string, sessionId: string): void {
     let entries = this.users.get(userId);
     if (entries === undefined) {
-      entries = { order: [], sequence: new Map() };
+      entries = { numbers: [], ids: [], sequence: new Map() };
       this.users.set(userId, entries);
     }
     if (entries.sequence.has(sessionId)) return;
     this.counter += 1;
-    entries.order.push([this.counter, sessionId]);
+    entries.numbers.push(this.counter);
+    entries.ids.push(sessionId);
     entries.sequence.set(sessionId, this.counter);
   }
 
@@ -48,14 +55,16 @@ export class UserIndex {
     const entries = this.users.get(userId);
     const sequence = entries?.sequence.get(sessionId);
     if (entries === undefined || sequence === undefined) return;
-    entries.order.splice(firstAfter(entries.order, sequence - 1), 1);
+    const at = firstAfter(entries.numbers, sequence - 1);
+    entries.numbers.splice(at, 1);
+    entries.ids.splice(at, 1);
     entries.sequence.delete(sessionId);
     if (entries.sequence.size === 0) this.users.delete(userId);
   }
 
   /** Every id filed under `userId`, in filing order (a copy). */
   ids(userId: string): string[] {
-    return (this.users.get(userId)?.order ?? []).map(([, sessionId]) => sessionId);
+    return [...(this.users.get(userId)?.ids ?? [])];
   }
 
   /**
@@ -70,13 +79,13 @@ export class UserIndex {
     if (!Number.isSafeInteger(after) || after < 0) {
       throw new TypeError(`memory store: ${JSON.stringify(cursor)} is not a cursor of this store`);
     }
-    const order = this.users.get(userId)?.order ?? [];
-    const start = firstAfter(order, after);
-    const taken = order.slice(start, start + limit);
-    const last = taken[taken.length - 1];
+    const entries = this.users.get(userId);
+    if (entries === undefined) return { ids: [], cursor: null };
+    const start = firstAfter(entries.numbers, after);
+    const end = Math.min(start + limit, entries.numbers.length);
     return {
-      ids: taken.map(([, sessionId]) => sessionId),
-      cursor: start + limit < order.length && last !== undefined ? String(last[0]) : null,
+      ids: entries.ids.slice(start, end),
+      cursor: end < entries.numbers.length && end > start ? String(entries.numbers[end - 1]) : null,
     };
   }
 
@@ -87,12 +96,12 @@ export class UserIndex {
 }
 
 /** The index of the first entry whose sequence is greater than `after`. */
-function firstAfter(order: readonly [number, string][], after: number): number {
+function firstAfter(numbers: readonly number[], after: number): number {
   let low = 0;
-  let high = order.length;
+  let high = numbers.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (order[middle]![0] <= after) low = middle + 1;
+    if (numbers[middle]! <= after) low = middle + 1;
     else high = middle;
   }
   return low;
