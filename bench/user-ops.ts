@@ -62,13 +62,15 @@ function timed(store: SessionStore): SessionStore {
 /** A record of the one user, as the manager would store it (about 400 bytes of JSON). */
 function recordOf(i: number): SessionRecord {
   return {
-    format: 2,
+    format: 3,
     sessionId: `bench-${i.toString(36).padStart(8, '0')}`,
     version: 1,
     state: 'authenticated',
     secretHash: 'x'.repeat(43),
     previousHash: null,
     previousUntil: null,
+    previousReason: null,
+    retired: [],
     userId: 'heavy-user',
     browser: { cart: [i] },
     user: { plan: 'pro' },

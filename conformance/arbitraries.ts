@@ -123,13 +123,15 @@ export function recordSpecArb(): fc.Arbitrary<RecordSpec> {
 export function buildRecord(spec: RecordSpec, now: number, version: number): SessionRecord {
   const authenticated = spec.userId !== null;
   return {
-    format: 2,
+    format: 3,
     sessionId: spec.sessionId,
     version,
     state: authenticated ? 'authenticated' : 'anonymous',
     secretHash: `hash-${spec.sessionId}-${version}`,
     previousHash: null,
     previousUntil: null,
+    previousReason: null,
+    retired: [],
     userId: spec.userId,
     browser: spec.browser,
     user: authenticated ? spec.user : {},

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { PageRequest, SessionRecord, SessionRecordV1, SessionStore } from '../src/index.js';
+import type { PageRequest, SessionRecord, SessionStore, StoredSessionRecord } from '../src/index.js';
 
 /**
  * What happens to one call:
@@ -208,7 +208,7 @@ const BEFORE_EVERYTHING = Number.MIN_SAFE_INTEGER;
  */
 export function loseAcknowledgedWrites(store: SessionStore): LossyStore {
   /** Session id -> what the replica holds for it, for sessions changed since the last replication. */
-  const replica = new Map<string, SessionRecord | SessionRecordV1 | null>();
+  const replica = new Map<string, StoredSessionRecord | null>();
   const remember = async (sessionId: string): Promise<void> => {
     if (replica.has(sessionId)) return;
     const held = await store.read(sessionId, BEFORE_EVERYTHING);

@@ -5,12 +5,18 @@
  *
  * @packageDocumentation
  */
-import type { CreateResult, ReadResult, SessionRecord, SessionRecordV1, WriteResult } from '../src/index.js';
+import type {
+  CreateResult,
+  ReadResult,
+  SessionRecord,
+  StoredSessionRecord,
+  WriteResult,
+} from '../src/index.js';
 import { writeIdOf } from '../src/index.js';
 import { jsonRoundTrip } from './json.js';
 
 /** A record as stored: the current or the previous format (ST-7). @internal */
-export type StoredRecord = SessionRecord | SessionRecordV1;
+export type StoredRecord = StoredSessionRecord;
 
 /** A held lock in the model (CC-5). @internal */
 export interface ModelLock {

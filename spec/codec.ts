@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { SessionRecord, SessionRecordV1 } from './record.js';
+import type { StoredSessionRecord } from './record.js';
 import type { ReadResult } from './store.js';
 
 /**
@@ -12,7 +12,7 @@ import type { ReadResult } from './store.js';
  * @returns the record, or `undefined` when the bytes are not a JSON object with a numeric `expiresAt`
  *   (SEC-3: reported as `'corrupt'`, never thrown).
  */
-export function decodeRecord(json: string): SessionRecord | SessionRecordV1 | undefined {
+export function decodeRecord(json: string): StoredSessionRecord | undefined {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -21,7 +21,7 @@ export function decodeRecord(json: string): SessionRecord | SessionRecordV1 | un
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   if (typeof (value as { expiresAt?: unknown }).expiresAt !== 'number') return undefined;
-  return value as SessionRecord | SessionRecordV1;
+  return value as StoredSessionRecord;
 }
 
 /**

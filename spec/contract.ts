@@ -13,10 +13,13 @@ export {
   RECORD_FORMAT,
   type SessionRecord,
   type SessionRecordV1,
+  type SessionRecordV2,
+  type StoredSessionRecord,
   upgradeRecord,
   WRITE_ID_HISTORY,
   writeIdOf,
 } from './record.js';
+export { RETIRED_SECRETS, type RetireReason } from './retired.js';
 export type { LiveState, SessionState, TerminalState } from './states.js';
 export type {
   CreateResult,

@@ -47,6 +47,7 @@ export {
   type TerminalState,
   type TouchEvent,
 } from './machine.js';
+export { parseRetired, RETIRED_HASH_CHARS, type RetiredSecret, retiredEntry } from './retired.js';
 export {
   type CallDecision,
   type CookieLifetime,
@@ -61,7 +62,8 @@ export {
   idleDeadline,
   presentedSecret,
   REUSE_RACE_MARGIN,
-  retiredByAuthentication,
+  type Retirement,
+  retirementOf,
   reuseMayEnd,
   type SecretFields,
   TERMINAL_STATES,

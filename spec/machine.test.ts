@@ -24,6 +24,8 @@ function context(state: 'anonymous' | 'authenticated', over: Partial<SessionCont
     secretHash: 'h-current',
     previousHash: null,
     previousUntil: null,
+    previousReason: null,
+    retired: [],
     createdAt: 0,
     lastSeenAt: SEEN,
     authenticatedAt: authenticated ? 500 : null,
@@ -96,15 +98,15 @@ const SCENARIOS: Record<string, Scenario> = {
   'access|absoluteExpired': { ctx: { lastSeenAt: 9_500 }, event: access(ABSOLUTE) },
   'access|idleExpired': { ctx: {}, event: access(SEEN + IDLE) },
   'access|reuseEnds': {
-    ctx: { previousHash: 'h-old', previousUntil: 1_200 },
+    ctx: { previousHash: 'h-old', previousUntil: 1_200, previousReason: 'r' },
     event: access(1_500, { presented: 'previous', endOnReuse: true }),
   },
   'access|reuse': {
-    ctx: { previousHash: 'h-old', previousUntil: 1_200 },
+    ctx: { previousHash: 'h-old', previousUntil: 1_200, previousReason: 'r' },
     event: access(1_500, { presented: 'previous' }),
   },
   'access|inGrace': {
-    ctx: { previousHash: 'h-old', previousUntil: 1_800 },
+    ctx: { previousHash: 'h-old', previousUntil: 1_800, previousReason: 'r' },
     event: access(1_500, { presented: 'previous', touchAfter: 0 }),
   },
   'access|touchDue': { ctx: {}, event: access(1_500, { touchAfter: 500 }) },
@@ -151,6 +153,8 @@ describe('the lifecycle table, row by row', () => {
       secretHash: 'h0',
       previousHash: null,
       previousUntil: null,
+      previousReason: null,
+      retired: [],
       createdAt: 100,
       lastSeenAt: 100,
       authenticatedAt: null,
@@ -201,7 +205,11 @@ describe('the lifecycle table, row by row', () => {
 
 describe('authentication', () => {
   it('LC-2: authenticate from anonymous rotates without grace, resets the user bucket, binds the user', () => {
-    const before = context('anonymous', { previousHash: 'h-older', previousUntil: 5_000 });
+    const before = context('anonymous', {
+      previousHash: 'h-older',
+      previousUntil: 5_000,
+      previousReason: 'r',
+    });
     const r = step('anonymous', before, authenticate(1_500));
     expect(r.value).toBe('authenticated');
     expect(r.ctx.userId).toBe('u2');
@@ -227,6 +235,7 @@ describe('authentication', () => {
       secretHash: 'h-login',
       previousHash: 'h-current',
       previousUntil: 1_500,
+      previousReason: 'a',
       authenticatedAt: 1_500,
       freshUntil: 1_800,
       lastSeenAt: 1_500,
@@ -265,6 +274,7 @@ describe('rotation and logout', () => {
         secretHash: 'h-new',
         previousHash: 'h-current',
         previousUntil: until,
+        previousReason: 'r',
       });
       expect(r.effects).toEqual(['issueToken', 'audit(rotated)']);
     },
@@ -283,7 +293,11 @@ describe('rotation and logout', () => {
   });
 
   it('LC-5: logout unbinds the user, wipes the user bucket, rotates without grace, stays live', () => {
-    const before = context('authenticated', { previousHash: 'h-old', previousUntil: 9_000 });
+    const before = context('authenticated', {
+      previousHash: 'h-old',
+      previousUntil: 9_000,
+      previousReason: 'r',
+    });
     const r = step('authenticated', before, { type: 'logout', now: 1_500, secretHash: 'h-out' });
     expect(r.value).toBe('anonymous');
     expect(r.ctx).toEqual({
@@ -294,6 +308,9 @@ describe('rotation and logout', () => {
       secretHash: 'h-out',
       previousHash: 'h-current',
       previousUntil: 1_500,
+      previousReason: 'l',
+      // The secret before it joins the ring: reason, until (9000 in base 36), hash.
+      retired: ['r6y0h-old'],
     });
     expect(r.effects).toEqual(['resetUserBucket', 'issueToken', 'audit(logged-out)']);
   });
@@ -318,6 +335,59 @@ describe('rotation and logout', () => {
     expect(r.ctx.secretHash).toBe('h-cred');
     expect(r.ctx.previousUntil).toBe(1_500);
     expect(r.ctx.freshUntil).toBe(1_800);
+  });
+});
+
+describe('the ring of retired secrets (CC-6, ID-3)', () => {
+  const h = (n: number) => `h${n}`.padEnd(43, String(n));
+  /** The context after each event in turn, from an anonymous session whose secret is h0. */
+  const run = (events: SessionEvent[]) => {
+    let r: { value: SessionState; ctx: SessionContext } = {
+      value: 'anonymous',
+      ctx: context('anonymous', { secretHash: h(0) }),
+    };
+    for (const event of events) r = step(r.value, r.ctx, event);
+    return r;
+  };
+
+  it('CC-6: every rotation records why the secret was retired, and the one before joins the ring, newest first, at most RETIRED_SECRETS', () => {
+    const { value, ctx } = run([
+      { type: 'rotate', now: 1_100, secretHash: h(1), graceMs: 400 },
+      authenticate(1_200, { secretHash: h(2) }),
+      { type: 'changeCredential', now: 1_300, secretHash: h(3), freshFor: 300 },
+      { type: 'logout', now: 1_400, secretHash: h(4) },
+      { type: 'rotate', now: 1_500, secretHash: h(5), graceMs: 0 },
+    ]);
+    expect(value).toBe('anonymous');
+    expect(ctx).toMatchObject({
+      secretHash: h(5),
+      previousHash: h(4),
+      previousUntil: 1_500,
+      previousReason: 'r',
+    });
+    // h3 retired by the logout, h2 by the credential change, h1 by the login; h0 (rotated away with
+    // grace until 1500) is the fourth secret back and is forgotten.
+    expect(ctx.retired).toEqual([
+      `l${(1_400).toString(36)}${h(3).slice(0, 22)}`,
+      `c${(1_300).toString(36)}${h(2).slice(0, 22)}`,
+      `a${(1_200).toString(36)}${h(1).slice(0, 22)}`,
+    ]);
+  });
+
+  it('CC-6, ID-3: a ring secret is reuse even while the previous secret is in its grace window', () => {
+    const { ctx } = run([
+      { type: 'rotate', now: 1_100, secretHash: h(1), graceMs: 0 },
+      { type: 'rotate', now: 1_200, secretHash: h(2), graceMs: 500 },
+    ]);
+    const retired = step('anonymous', ctx, access(1_300, { presented: 'retired' }));
+    expect(retired.effects).toEqual(['rejectCredential', 'audit(reuse-detected)']);
+    expect(retired.ctx).toEqual(ctx);
+    expect(step('anonymous', ctx, access(1_300, { presented: 'retired', endOnReuse: true })).value).toBe(
+      'destroyed',
+    );
+    expect(
+      step('anonymous', ctx, access(1_300, { presented: 'previous', touchAfter: 5_000 })).effects,
+    ).toEqual(['acceptPrevious']);
   });
 });
 

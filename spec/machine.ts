@@ -10,6 +10,7 @@
  */
 import { assign, type ParameterizedObject, type StateMachine, setup } from 'xstate';
 import type { AuditEventType } from './audit.js';
+import { pushRetired, type RetireReason } from './retired.js';
 import { graceOpen, idleDeadline } from './rules.js';
 
 export type { LiveState, SessionState, TerminalState } from './states.js';
@@ -27,6 +28,10 @@ export interface SessionContext {
   previousHash: string | null;
   /** The previous secret is accepted while `now < previousUntil` (CC-6); `null` when never. */
   previousUntil: number | null;
+  /** Why the previous secret was retired (CC-6); `null` exactly when `previousHash` is. */
+  previousReason: RetireReason | null;
+  /** The ring of secrets retired before the previous one, newest first (CC-6, ID-3; `retiredEntry`). */
+  retired: string[];
   /** Creation time. */
   createdAt: number;
   /** Last access that was written (a touch, PERF-1). */
@@ -53,17 +58,20 @@ export interface CreateInput {
   persistent: boolean;
 }
 
-/** Which of the record's secrets the request presented (the manager compares hashes in constant time). */
-export type Presented = 'current' | 'previous';
+/**
+ * Which of the record's secrets the request presented (the manager compares hashes in constant time):
+ * the current one, the previous one, or an older one the ring remembers (`retired`, CC-6).
+ */
+export type Presented = 'current' | 'previous' | 'retired';
 
-/** A request loads the session with a token whose hash matched the current or previous secret. */
+/** A request loads the session with a token whose hash matched the current, the previous or a ring secret. */
 export interface AccessEvent {
   type: 'access';
   now: number;
   presented: Presented;
   /** A touch is written once `now - lastSeenAt >= touchAfter` (PERF-1). */
   touchAfter: number;
-  /** End the session when a previous secret is presented after its window (CC-6). */
+  /** End the session when a replaced secret is presented outside its window (CC-6). */
   endOnReuse: boolean;
 }
 /** Record the access now, whatever the throttle (the manager's explicit `touch()`). */
@@ -170,6 +178,47 @@ const bind = [
   audit('authenticated'),
 ];
 
+/** @internal CC-6: the access presented the previous secret inside its grace window. */
+const inGraceWindow = (context: SessionContext, event: SessionEvent) =>
+  event.type === 'access' && event.presented === 'previous' && graceOpen(context, event.now);
+
+/** @internal CC-6: the access presented a replaced secret (previous or retired) outside any window. */
+const replacedSecret = (context: SessionContext, event: SessionEvent) =>
+  event.type === 'access' && event.presented !== 'current' && !inGraceWindow(context, event);
+
+/** @internal The events that replace the secret (LC-2, LC-4, LC-5, LC-8, LC-10). */
+type RotatingEvent =
+  | RotateEvent
+  | AuthenticateEvent
+  | ReauthenticateEvent
+  | LogoutEvent
+  | ChangeCredentialEvent;
+
+/** @internal CC-6: why the secret an event replaces is retired (`RetireReason`). */
+const RETIRED_BY: Record<RotatingEvent['type'], RetireReason> = {
+  rotate: 'r',
+  authenticate: 'a',
+  reauthenticate: 'a',
+  changeCredential: 'c',
+  logout: 'l',
+};
+
+/**
+ * @internal CC-6: the secret fields after `event` retires the current secret until `until`: the
+ * previous one joins the ring (`pushRetired`), the current one becomes the previous one.
+ */
+const retire = (context: SessionContext, event: RotatingEvent, until: number) => ({
+  secretHash: event.secretHash,
+  previousHash: context.secretHash,
+  previousUntil: until,
+  previousReason: RETIRED_BY[event.type],
+  retired: pushRetired(context.retired, {
+    hash: context.previousHash,
+    reason: context.previousReason,
+    until: context.previousUntil,
+  }),
+});
+
 /** @internal The transitions both live states share (LC-4, LC-6, LC-7, CC-6, PERF-1). */
 const live = {
   access: [
@@ -243,18 +292,13 @@ export const sessionMachine = setup({
     absoluteExpired: ({ context, event }) => event.now >= context.absoluteDeadline,
     /** LC-7: the idle deadline has passed (`now >= lastSeenAt + idleTimeout`). */
     idleExpired: ({ context, event }) => event.now >= idleDeadline(context),
-    /** CC-6: the previous secret was presented after its window, and the policy ends the session. */
+    /** CC-6: a replaced secret was presented outside its window, and the policy ends the session. */
     reuseEnds: ({ context, event }) =>
-      event.type === 'access' &&
-      event.presented === 'previous' &&
-      event.endOnReuse &&
-      !graceOpen(context, event.now),
-    /** CC-6: the previous secret was presented after its window. */
-    reuse: ({ context, event }) =>
-      event.type === 'access' && event.presented === 'previous' && !graceOpen(context, event.now),
+      replacedSecret(context, event) && event.type === 'access' && event.endOnReuse,
+    /** CC-6: a replaced secret (previous after its window, or an older one) was presented. */
+    reuse: ({ context, event }) => replacedSecret(context, event),
     /** CC-6: the previous secret was presented inside its grace window. */
-    inGrace: ({ context, event }) =>
-      event.type === 'access' && event.presented === 'previous' && graceOpen(context, event.now),
+    inGrace: ({ context, event }) => inGraceWindow(context, event),
     /** PERF-1: enough of the idle window has passed since the last written touch. */
     touchDue: ({ context, event }) =>
       event.type === 'access' && event.now - context.lastSeenAt >= event.touchAfter,
@@ -269,16 +313,12 @@ export const sessionMachine = setup({
     /** LC-4, CC-6: a new secret; the old one stays valid for the grace window, if any. */
     rotateSecret: assign(({ context, event }) => {
       const e = event as RotateEvent;
-      return {
-        secretHash: e.secretHash,
-        previousHash: context.secretHash,
-        previousUntil: e.graceMs > 0 ? e.now + e.graceMs : e.now,
-      };
+      return retire(context, e, e.graceMs > 0 ? e.now + e.graceMs : e.now);
     }),
     /** LC-2, CC-6: a new secret after a privilege change; the old one never works again (no grace). */
     rotateSecretNoGrace: assign(({ context, event }) => {
-      const e = event as AuthenticateEvent | ReauthenticateEvent | LogoutEvent | ChangeCredentialEvent;
-      return { secretHash: e.secretHash, previousHash: context.secretHash, previousUntil: e.now };
+      const e = event as RotatingEvent;
+      return retire(context, e, e.now);
     }),
     /** LC-2, LC-3, LC-7: bind the user and start the new lifetime policy from now. */
     bindUser: assign(({ event }) => {
@@ -332,6 +372,8 @@ export const sessionMachine = setup({
     secretHash: input.secretHash,
     previousHash: null,
     previousUntil: null,
+    previousReason: null,
+    retired: [],
     createdAt: input.now,
     lastSeenAt: input.now,
     authenticatedAt: null,

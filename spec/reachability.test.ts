@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initialTransition, type SnapshotFrom, transition } from 'xstate';
 import { type AdjacencyMap, getAdjacencyMap, getStateNodes } from 'xstate/graph';
 import { type CreateInput, type SessionEvent, sessionMachine } from './machine.js';
+import { RETIRED_SECRETS } from './retired.js';
 import { lifecycleTable } from './table.js';
 
 type Snapshot = SnapshotFrom<typeof sessionMachine>;
@@ -237,10 +238,15 @@ describe('the reachable states of the lifecycle machine', () => {
     expect(violations).toEqual([]);
   });
 
-  it('CC-6: a previous secret hash and its window end are set together', () => {
+  it('CC-6: a previous secret hash, its window end and its reason are set together; the ring stays short', () => {
     const mismatched = edges
       .map(({ to }) => to.context)
-      .filter((c) => (c.previousHash === null) !== (c.previousUntil === null));
+      .filter(
+        (c) =>
+          (c.previousHash === null) !== (c.previousUntil === null) ||
+          (c.previousHash === null) !== (c.previousReason === null) ||
+          c.retired.length > RETIRED_SECRETS,
+      );
     expect(mismatched).toEqual([]);
   });
 

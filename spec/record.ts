@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import type { RetireReason } from './retired.js';
 import type { LiveState } from './states.js';
 
 /** A JSON value, as `JSON.parse` returns it (ST-6). */
@@ -12,14 +13,14 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type Bucket = { [key: string]: JsonValue };
 
 /** The record format this version of sessionspec writes (ST-7). */
-export const RECORD_FORMAT = 2 as const;
+export const RECORD_FORMAT = 3 as const;
 
 /**
  * One session as stored. A store treats it as an opaque JSON document except for the fields named in
  * the store contract: `sessionId`, `version`, `userId`, `expiresAt` (and `lastSeenAt` for listing).
  */
 export interface SessionRecord {
-  /** Record format version (ST-7). A reader accepts the previous format and upgrades it on write. */
+  /** Record format version (ST-7). A reader accepts the previous formats and upgrades them on write. */
   format: typeof RECORD_FORMAT;
   /** 128 random bits, base64url; stable for the session's whole life (ID-1). */
   sessionId: string;
@@ -33,6 +34,14 @@ export interface SessionRecord {
   previousHash: string | null;
   /** The previous secret is accepted while `now < previousUntil` (CC-6), or `null`. */
   previousUntil: number | null;
+  /** Why the previous secret was retired (CC-6); `null` exactly when `previousHash` is. */
+  previousReason: RetireReason | null;
+  /**
+   * The secrets retired before the previous one, newest first, at most `RETIRED_SECRETS` (CC-6, ID-3):
+   * each the reason letter, its `until` in base 36 and the first 22 characters of its hash
+   * (`retiredEntry`). They never authenticate; they tell an old secret from one never issued.
+   */
+  retired: string[];
   /** The bound user (LC-2), `null` while anonymous; a field, never a bucket key (LC-11). */
   userId: string | null;
   /** Data that belongs to the browser: kept across login and logout (LC-5). */
@@ -71,12 +80,21 @@ export interface SessionRecord {
 export const WRITE_ID_HISTORY = 4;
 
 /**
- * The previous record format (ST-7): format 1 had no `freshUntil`, no `labels` and no `writeIds`.
+ * The previous record format (ST-7): format 2 had no `previousReason` and no `retired` ring. Readers
+ * accept it and upgrade it on the next write.
+ */
+export type SessionRecordV2 = Omit<SessionRecord, 'format' | 'previousReason' | 'retired'> & { format: 2 };
+
+/**
+ * The format before that (ST-7): format 1 also had no `freshUntil`, no `labels` and no `writeIds`.
  * Readers accept it and upgrade it on the next write.
  */
-export type SessionRecordV1 = Omit<SessionRecord, 'format' | 'freshUntil' | 'labels' | 'writeIds'> & {
+export type SessionRecordV1 = Omit<SessionRecordV2, 'format' | 'freshUntil' | 'labels' | 'writeIds'> & {
   format: 1;
 };
+
+/** A record as a store may hold it: the current format or a previous one (ST-7). */
+export type StoredSessionRecord = SessionRecord | SessionRecordV2 | SessionRecordV1;
 
 /**
  * The write id of a stored record: what a compare-and-set that replaces it is conditioned on (CC-1,
@@ -91,15 +109,31 @@ export type SessionRecordV1 = Omit<SessionRecord, 'format' | 'freshUntil' | 'lab
  * await store.write(next, writeIdOf(loaded), Date.now());
  * ```
  */
-export function writeIdOf(record: SessionRecord | SessionRecordV1): string {
+export function writeIdOf(record: StoredSessionRecord): string {
   const ids = (record as { writeIds?: unknown }).writeIds;
   const newest = Array.isArray(ids) ? ids[ids.length - 1] : undefined;
   return typeof newest === 'string' ? newest : `v${record.version}`;
 }
 
-/** ST-7: upgrade a record of the previous format; records of the current format pass unchanged. */
-export function upgradeRecord(record: SessionRecord | SessionRecordV1): SessionRecord {
+/**
+ * ST-7: upgrade a record of a previous format; records of the current format pass unchanged. Format 2
+ * did not say why its previous secret was retired (CC-6): an authenticated record's previous secret was
+ * retired by its authentication when `previousUntil === authenticatedAt`, by a plain rotation otherwise;
+ * an anonymous record's is taken as retired by a logout, the reason that never ends the session.
+ * @param record - a record as read, of any format a reader accepts.
+ * @returns the record in the current format.
+ */
+export function upgradeRecord(record: StoredSessionRecord): SessionRecord {
   if (record.format === RECORD_FORMAT) return record;
-  const { format: _format, ...rest } = record;
-  return { ...rest, format: RECORD_FORMAT, freshUntil: null, labels: {}, writeIds: [] };
+  const v2: SessionRecordV2 =
+    record.format === 2 ? record : { ...record, format: 2, freshUntil: null, labels: {}, writeIds: [] };
+  const { format: _format, ...rest } = v2;
+  return { ...rest, format: RECORD_FORMAT, previousReason: previousReasonOf(v2), retired: [] };
+}
+
+/** @internal ST-7, CC-6: the reason format 2 implies for its previous secret (see {@link upgradeRecord}). */
+function previousReasonOf(record: SessionRecordV2): RetireReason | null {
+  if (record.previousHash === null) return null;
+  if (record.state === 'anonymous') return 'l';
+  return record.previousUntil === record.authenticatedAt ? 'a' : 'r';
 }

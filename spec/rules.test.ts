@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readMachine } from './definition.js';
 import { type SessionEventType, type SessionState, sessionMachine } from './machine.js';
@@ -11,12 +12,20 @@ import {
   hasEnded,
   idleDeadline,
   presentedSecret,
+  retirementOf,
+  reuseMayEnd,
   TERMINAL_STATES,
 } from './rules.js';
 
 // Every expected value below is a literal worked out from the text of SPEC.md, not from the function.
 const equal = (a: string, b: string) => a === b;
-const secrets = { secretHash: 'h-current', previousHash: 'h-previous', previousUntil: 2_000 };
+const secrets = {
+  secretHash: 'h-current',
+  previousHash: 'h-previous',
+  previousUntil: 2_000,
+  previousReason: 'r' as const,
+  retired: [],
+};
 
 describe('CC-6, ID-5: the credential check with grace (SPEC 3.4 "window open": previousUntil !== null && now < previousUntil)', () => {
   it.each([
@@ -39,7 +48,11 @@ describe('CC-6, ID-5: the credential check with grace (SPEC 3.4 "window open": p
 
   it('presentedSecret: no previous secret, nothing matches it', () => {
     expect(
-      presentedSecret('h-previous', { ...secrets, previousHash: null, previousUntil: null }, equal),
+      presentedSecret(
+        'h-previous',
+        { ...secrets, previousHash: null, previousUntil: null, previousReason: null },
+        equal,
+      ),
     ).toBe(null);
   });
 
@@ -56,6 +69,62 @@ describe('CC-6, ID-5: the credential check with grace (SPEC 3.4 "window open": p
   it('credentialAccepted compares with the comparison it is given (the manager passes a constant-time one)', () => {
     const never = () => false;
     expect(credentialAccepted('h-current', secrets, 0, never)).toBe(false);
+  });
+});
+
+describe('CC-6, ID-3: the ring of retired secrets tells an old secret from one never issued, and only rotations end', () => {
+  // Real hashes: a ring entry keeps the first 22 base64url characters of one (SPEC 4, `retired`).
+  const h = (name: string) => createHash('sha256').update(name).digest('base64url');
+  // Newest first: s3 retired by a plain rotation at 3000, s2 by a login at 2000, s1 by a rotation at 1000.
+  const ring = {
+    secretHash: h('s5'),
+    previousHash: h('s4'),
+    previousUntil: 4_000,
+    previousReason: 'r' as const,
+    retired: [
+      `r${(3_000).toString(36)}${h('s3').slice(0, 22)}`,
+      `a${(2_000).toString(36)}${h('s2').slice(0, 22)}`,
+      `r${(1_000).toString(36)}${h('s1').slice(0, 22)}`,
+    ],
+  };
+
+  it.each([
+    { secret: 's5', presented: 'current' },
+    { secret: 's4', presented: 'previous' },
+    { secret: 's3', presented: 'retired' },
+    { secret: 's2', presented: 'retired' },
+    { secret: 's1', presented: 'retired' },
+    { secret: 's0', presented: null },
+  ])('presentedSecret($secret) is $presented', ({ secret, presented }) => {
+    expect(presentedSecret(h(secret), ring, equal)).toBe(presented);
+  });
+
+  it.each([
+    { secret: 's4', retirement: { reason: 'r', until: 4_000, onlyRotationsSince: true } },
+    { secret: 's3', retirement: { reason: 'r', until: 3_000, onlyRotationsSince: true } },
+    { secret: 's2', retirement: { reason: 'a', until: 2_000, onlyRotationsSince: true } },
+    { secret: 's1', retirement: { reason: 'r', until: 1_000, onlyRotationsSince: false } },
+    { secret: 's0', retirement: null },
+    { secret: 's5', retirement: null },
+  ])('retirementOf($secret) is $retirement', ({ secret, retirement }) => {
+    expect(retirementOf(h(secret), ring, equal)).toEqual(retirement);
+  });
+
+  it('a secret matching only the first 22 characters of a ring entry is old, never the previous one', () => {
+    const lookalike = `${h('s3').slice(0, 22)}${'A'.repeat(21)}`;
+    expect(presentedSecret(lookalike, ring, equal)).toBe('retired');
+    expect(presentedSecret(`${h('s4').slice(0, 22)}${'A'.repeat(21)}`, ring, equal)).toBe(null);
+  });
+
+  it.each([
+    { name: 'plain rotation, at the margin', reason: 'r', only: true, now: 4_100, ends: true },
+    { name: 'plain rotation, inside the margin', reason: 'r', only: true, now: 4_099, ends: false },
+    { name: 'login', reason: 'a', only: true, now: 99_000, ends: false },
+    { name: 'credential change', reason: 'c', only: true, now: 99_000, ends: false },
+    { name: 'logout', reason: 'l', only: true, now: 99_000, ends: false },
+    { name: 'rotation before a login', reason: 'r', only: false, now: 99_000, ends: false },
+  ] as const)('reuseMayEnd: $name is $ends', ({ reason, only, now, ends }) => {
+    expect(reuseMayEnd({ reason, until: 4_000, onlyRotationsSince: only }, now, 100)).toBe(ends);
   });
 });
 

@@ -7,9 +7,13 @@
  * @packageDocumentation
  */
 import type { Presented, SessionContext, SessionEventType, SessionState, TerminalState } from './machine.js';
+import { parseRetired, RETIRED_HASH_CHARS, type RetireReason } from './retired.js';
 
 /** The secret fields of a record or context (ID-2: hashes only). */
-export type SecretFields = Pick<SessionContext, 'secretHash' | 'previousHash' | 'previousUntil'>;
+export type SecretFields = Pick<
+  SessionContext,
+  'secretHash' | 'previousHash' | 'previousUntil' | 'previousReason' | 'retired'
+>;
 
 /** Compares two secret hashes; the manager passes a constant-time comparison (ID-2). */
 export type HashEquals = (a: string, b: string) => boolean;
@@ -25,58 +29,83 @@ export function graceOpen(context: Pick<SessionContext, 'previousUntil'>, now: n
 }
 
 /**
- * CC-6: how long after a plain rotation a late previous secret is still taken for the same page's
+ * CC-6: how long after a plain rotation a late replaced secret is still taken for the same page's
  * other request rather than a thief's, so `endOnReuse` does not end the session yet (it is only
  * rejected and reported): 10 s, enough for a request sent before the rotating response arrived.
  */
 export const REUSE_RACE_MARGIN = 10_000;
 
 /**
- * CC-6: the previous secret was retired by the authentication that set `authenticatedAt` (login, user
- * switch, re-authentication, credential change): those rotate without grace at that instant, so
- * `previousUntil === authenticatedAt`; a plain rotation after it happens at a later instant. Such a
- * secret (the pre-login one above all) is the browser's own, never evidence of theft.
- * @param context - the session's `previousUntil` and `authenticatedAt`.
- * @returns whether the previous secret was retired by an authentication.
+ * CC-6: what the session remembers of a replaced secret it was presented with.
  */
-export function retiredByAuthentication(
-  context: Pick<SessionContext, 'previousUntil' | 'authenticatedAt'>,
-): boolean {
-  return context.previousUntil !== null && context.previousUntil === context.authenticatedAt;
+export interface Retirement {
+  /** Why the secret was retired. */
+  reason: RetireReason;
+  /** When it stopped being accepted: the end of its grace window, or its retirement. */
+  until: number;
+  /**
+   * Only plain rotations retired secrets after it: no login, user switch, re-authentication, credential
+   * change or logout since, so the session's current secret descends from it by rotations alone.
+   */
+  onlyRotationsSince: boolean;
 }
 
 /**
- * CC-6: `endOnReuse` ends the session for a late previous secret only when a plain rotation retired it
- * and the race margin after its window has passed. The manager sets the `access` event's `endOnReuse`
- * only where this holds.
- * @param context - the session's secret fields and `authenticatedAt`.
+ * CC-6, ID-3: find a replaced secret among the session's remembered ones, newest first: the previous
+ * secret (its full hash) and then the ring of older ones (the first {@link RETIRED_HASH_CHARS}
+ * characters of the hash; they only classify a secret that is refused anyway).
+ * @param hash - SHA-256 of the presented secret.
+ * @param context - the session's secret fields.
+ * @param equal - the comparison (constant-time in the manager).
+ * @returns its retirement, or `null` for a secret the session never had or has forgotten.
+ */
+export function retirementOf(hash: string, context: SecretFields, equal: HashEquals): Retirement | null {
+  const { previousHash, previousUntil, previousReason } = context;
+  if (previousHash === null || previousUntil === null || previousReason === null) return null;
+  if (equal(hash, previousHash))
+    return { reason: previousReason, until: previousUntil, onlyRotationsSince: true };
+  const short = hash.slice(0, RETIRED_HASH_CHARS);
+  let onlyRotationsSince = previousReason === 'r';
+  for (const entry of context.retired) {
+    const retired = parseRetired(entry);
+    if (retired !== null && equal(short, retired.hash))
+      return { reason: retired.reason, until: retired.until, onlyRotationsSince };
+    onlyRotationsSince &&= retired?.reason === 'r';
+  }
+  return null;
+}
+
+/**
+ * CC-6: `endOnReuse` ends the session for a replaced secret only on evidence of theft: the secret was
+ * retired by a plain rotation, only plain rotations came after it (a secret from before a login, logout,
+ * re-authentication or credential change, the pre-login one above all, is the browser's own or one an
+ * attacker may have planted, and never ends the session), and the race margin after it stopped being
+ * accepted has passed. The manager sets the `access` event's `endOnReuse` only where this holds.
+ * @param retirement - what {@link retirementOf} found.
  * @param now - the instant of the request.
  * @param margin - the race margin (ms), {@link REUSE_RACE_MARGIN} unless the manager was given another.
- * @returns whether presenting the previous secret now may end the session.
+ * @returns whether presenting the secret now may end the session.
  */
 export function reuseMayEnd(
-  context: Pick<SessionContext, 'previousUntil' | 'authenticatedAt'>,
+  retirement: Retirement,
   now: number,
   margin: number = REUSE_RACE_MARGIN,
 ): boolean {
-  return (
-    context.previousUntil !== null &&
-    !retiredByAuthentication(context) &&
-    now >= context.previousUntil + margin
-  );
+  return retirement.reason === 'r' && retirement.onlyRotationsSince && now >= retirement.until + margin;
 }
 
 /**
  * ID-3, ID-5, CC-6: which of the session's secrets a presented hash is.
  * @param hash - SHA-256 of the presented secret.
- * @param context - the session's secret hashes.
+ * @param context - the session's secret fields.
  * @param equal - the comparison (constant-time in the manager).
- * @returns `current`, `previous`, or `null` for a secret the session never had or has forgotten.
+ * @returns `current`, `previous`, `retired` (an older one the ring remembers), or `null` for a secret
+ *   the session never had or has forgotten.
  */
 export function presentedSecret(hash: string, context: SecretFields, equal: HashEquals): Presented | null {
   if (equal(hash, context.secretHash)) return 'current';
   if (context.previousHash !== null && equal(hash, context.previousHash)) return 'previous';
-  return null;
+  return retirementOf(hash, context, equal) === null ? null : 'retired';
 }
 
 /**

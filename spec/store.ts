@@ -5,14 +5,14 @@
  *
  * @packageDocumentation
  */
-import type { SessionRecord, SessionRecordV1 } from './record.js';
+import type { SessionRecord, StoredSessionRecord } from './record.js';
 
 /**
  * What `read` finds (ST-2). `null` is "absent": never created, destroyed, or purged. `'corrupt'`: stored
  * bytes that do not decode as a JSON object with a numeric `expiresAt` (SEC-3); the manager treats it as
  * absent and raises a security event.
  */
-export type ReadResult = SessionRecord | SessionRecordV1 | 'expired' | 'corrupt' | null;
+export type ReadResult = StoredSessionRecord | 'expired' | 'corrupt' | null;
 
 /** Outcome of a compare-and-set write (CC-1, CC-4). */
 export type WriteResult = 'ok' | 'conflict' | 'gone' | 'expired';

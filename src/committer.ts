@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { hasEnded, type SessionRecord, type SessionRecordV1 } from '../spec/index.js';
+import { hasEnded, type StoredSessionRecord } from '../spec/index.js';
 import { afterWrite } from './after-write.js';
 import { newWriteId, writeBatch } from './batch-write.js';
 import type { CommitDeps, Queue } from './commit-job.js';
@@ -33,7 +33,7 @@ export class Committer {
    * CC-1: what a read found for `sessionId`; a kept record the store no longer holds is dropped.
    * @param found - the live record read, or `null` for anything else.
    */
-  observe(sessionId: string, found: SessionRecord | SessionRecordV1 | null): void {
+  observe(sessionId: string, found: StoredSessionRecord | null): void {
     this.written.observe(sessionId, found);
   }
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../adapters/memory/index.js';
-import { REUSE_RACE_MARGIN } from '../spec/index.js';
+import { RETIRED_SECRETS, REUSE_RACE_MARGIN } from '../spec/index.js';
 import { expectCode, onRealRedis, T0, tokenOf } from '../test/stores.js';
 import {
   createManualClock,
@@ -44,7 +44,24 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       login.authenticate(userId);
       return { before, after: tokenOf(await login.commit()) };
     };
-    return { clock, events, manager, login, loginAfterCart };
+    /** `times` plain rotations of the session of `token`, one a second: every token, oldest first. */
+    const rotations = async (token: string, times: number) => {
+      const tokens = [token];
+      for (let i = 0; i < times; i++) {
+        clock.advance(1_000);
+        const rotating = await manager.load(tokens.at(-1));
+        rotating.rotate();
+        tokens.push(tokenOf(await rotating.commit()));
+      }
+      return tokens;
+    };
+    /** The audit events of one load. */
+    const auditOf = async (token: string) => {
+      const from = events.length;
+      const session = await manager.load(token);
+      return { session, types: events.slice(from).map((e) => e.type) };
+    };
+    return { clock, events, manager, login, loginAfterCart, rotations, auditOf };
   };
 
   describe(`grace requests hold no privilege (${name})`, () => {
@@ -210,6 +227,80 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       clock.advance(1);
       expect((await manager.load(token)).isAuthenticated).toBe(false);
       expect((await manager.load(current)).isNew).toBe(true);
+    });
+  });
+
+  describe(`a ring of retired secrets tells an old secret from garbage (${name})`, () => {
+    it('CC-6, ID-3: a secret two rotations old is reuse, answered as anonymous without Set-Cookie; it is not a mismatch', async () => {
+      const { login, rotations, auditOf } = make();
+      const [oldest, , current] = await rotations((await login('alice')).token, 2);
+      const { session, types } = await auditOf(oldest!);
+      expect(types).toEqual(['reuse-detected']);
+      expect(session.isAuthenticated).toBe(false);
+      await expectCode(() => session.set('cart', []), 'STALE_CREDENTIAL');
+      expect(await session.commit()).toEqual({ cookie: { action: 'none' }, wrote: false });
+      expect((await auditOf(current!)).session.userId).toBe('alice');
+    });
+
+    it('CC-6, SEC-4: the ring holds RETIRED_SECRETS secrets before the previous one; an older one is a mismatch', async () => {
+      const { login, rotations, auditOf } = make();
+      const tokens = await rotations((await login('alice')).token, RETIRED_SECRETS + 2);
+      // tokens: [forgotten, ring x RETIRED_SECRETS, previous, current]
+      expect((await auditOf(tokens[1]!)).types).toEqual(['reuse-detected']);
+      expect((await auditOf(tokens[0]!)).types).toEqual(['credential-mismatch']);
+    });
+
+    it('CC-6: with endOnReuse, a secret two plain rotations old ends the session once the race margin has passed', async () => {
+      const { login, rotations, auditOf, clock } = make({ endOnReuse: true });
+      const [oldest, , current] = await rotations((await login('alice')).token, 2);
+      // Its rotation was 1 s before the next one: the margin counts from its own retirement.
+      clock.advance(REUSE_RACE_MARGIN - 1_001);
+      expect((await auditOf(oldest!)).types).toEqual(['reuse-detected']);
+      expect((await auditOf(current!)).session.userId).toBe('alice');
+      clock.advance(1);
+      const { session, types } = await auditOf(oldest!);
+      expect(types).toEqual(['reuse-detected']);
+      expect((await session.commit()).cookie).toEqual({ action: 'clear' });
+      expect((await auditOf(current!)).session.isNew).toBe(true);
+    });
+
+    it('CC-6: a secret retired by logout never triggers endOnReuse; the anonymous session and its cart stay', async () => {
+      const { manager, clock, loginAfterCart, auditOf } = make({ endOnReuse: true });
+      const { after } = await loginAfterCart('alice');
+      const out = await manager.load(after);
+      out.logout();
+      const anonymous = tokenOf(await out.commit());
+      clock.advance(10 * MIN);
+      const { session, types } = await auditOf(after);
+      expect(types).toEqual(['reuse-detected']);
+      expect((await session.commit()).cookie).toEqual({ action: 'none' });
+      const kept = await manager.load(anonymous);
+      expect(kept.isNew).toBe(false);
+      expect(kept.get('cart')).toEqual(['sku-1']);
+    });
+
+    it('CC-6: a secret rotated away before the login is anonymous-era: reuse, never an ending, even after later rotations', async () => {
+      const { manager, clock, rotations, auditOf } = make({ endOnReuse: true });
+      const first = await manager.load(undefined);
+      first.set('cart', ['sku-1']);
+      const [preLogin, loginToken] = await rotations(tokenOf(await first.commit()), 1);
+      const login = await manager.load(loginToken);
+      login.authenticate('alice');
+      const [, current] = await rotations(tokenOf(await login.commit()), 1);
+      clock.advance(10 * MIN);
+      expect((await auditOf(preLogin!)).types).toEqual(['reuse-detected']);
+      expect((await auditOf(loginToken!)).types).toEqual(['reuse-detected']);
+      expect((await auditOf(current!)).session.userId).toBe('alice');
+    });
+
+    it('SEC-4, CC-6: a wrong secret never ends the session, even with endOnReuse', async () => {
+      const { login, clock, auditOf } = make({ endOnReuse: true });
+      const { token, id } = await login('alice');
+      clock.advance(10 * MIN);
+      const { session, types } = await auditOf(`${id}.${'A'.repeat(43)}`);
+      expect(types).toEqual(['credential-mismatch']);
+      expect((await session.commit()).cookie).toEqual({ action: 'none' });
+      expect((await auditOf(token)).session.userId).toBe('alice');
     });
   });
 }

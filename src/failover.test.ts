@@ -5,8 +5,8 @@ import {
   createManualClock,
   createSessionManager,
   type SessionRecord,
-  type SessionRecordV1,
   type SessionStore,
+  type StoredSessionRecord,
   writeIdOf,
 } from './index.js';
 
@@ -17,7 +17,7 @@ import {
 function replicatedStore() {
   const clock = createManualClock(T0);
   const memory = createMemoryStore({ sweepEvery: false });
-  const replica = new Map<string, SessionRecord | SessionRecordV1 | null>();
+  const replica = new Map<string, StoredSessionRecord | null>();
   const remember = async (sessionId: string) => {
     if (replica.has(sessionId)) return;
     const held = await memory.read(sessionId, Number.MIN_SAFE_INTEGER);

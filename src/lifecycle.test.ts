@@ -23,6 +23,8 @@ const CONTEXT_KEYS: (keyof SessionContext)[] = [
   'secretHash',
   'previousHash',
   'previousUntil',
+  'previousReason',
+  'retired',
   'createdAt',
   'lastSeenAt',
   'authenticatedAt',
@@ -58,6 +60,13 @@ const recordArb: fc.Arbitrary<SessionRecord> = fc
       fc.record({
         hash: fc.constantFrom('p1', 'p2'),
         until: fc.option(fc.integer({ min: -5_000, max: 5_000 })),
+        reason: fc.constantFrom('r' as const, 'a' as const, 'c' as const, 'l' as const),
+        retired: fc.array(
+          fc.constantFrom(`r${T.toString(36)}${'R'.repeat(22)}`, `l${T.toString(36)}${'L'.repeat(22)}`),
+          {
+            maxLength: 3,
+          },
+        ),
       }),
       { nil: null },
     ),
@@ -75,6 +84,8 @@ const recordArb: fc.Arbitrary<SessionRecord> = fc
       secretHash: 'current-hash',
       previousHash: r.previous?.hash ?? null,
       previousUntil: r.previous?.until === null || r.previous === null ? null : T + r.previous.until,
+      previousReason: r.previous?.reason ?? null,
+      retired: r.previous?.retired ?? [],
       userId: r.user,
       browser: { cart: [1] },
       user: r.user === null ? {} : { note: 'x' },
@@ -106,7 +117,7 @@ function accessArb(record: SessionRecord): fc.Arbitrary<AccessEvent> {
         fc.tuple(fc.constantFrom(...points), fc.constantFrom(-1, 0, 1)).map(([p, d]) => p + d),
         fc.integer({ min: T - 20_000, max: T + 20_000 }),
       ),
-      presented: fc.constantFrom('current' as const, 'previous' as const),
+      presented: fc.constantFrom('current' as const, 'previous' as const, 'retired' as const),
       touchAfter: fc.integer({ min: 0, max: 10_000 }),
       endOnReuse: fc.boolean(),
     })
@@ -206,7 +217,7 @@ describe.each(SEEDS)('PERF-4: the access fast path agrees with transition() (see
             event: lifecycleArb,
             probe: fc.record({
               ahead: fc.integer({ min: 0, max: 4_000 }),
-              presented: fc.constantFrom('current' as const, 'previous' as const),
+              presented: fc.constantFrom('current' as const, 'previous' as const, 'retired' as const),
               touchAfter: fc.integer({ min: 0, max: 3_000 }),
               endOnReuse: fc.boolean(),
             }),

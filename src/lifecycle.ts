@@ -96,6 +96,8 @@ export function contextOf(record: SessionRecord): SessionContext {
     secretHash: record.secretHash,
     previousHash: record.previousHash,
     previousUntil: record.previousUntil,
+    previousReason: record.previousReason,
+    retired: record.retired,
     createdAt: record.createdAt,
     lastSeenAt: record.lastSeenAt,
     authenticatedAt: record.authenticatedAt,

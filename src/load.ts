@@ -9,6 +9,7 @@
 import {
   hasEnded,
   presentedSecret,
+  retirementOf,
   reuseMayEnd,
   type SessionEffect,
   type SessionRecord,
@@ -29,7 +30,7 @@ export interface LoadPolicy {
   absoluteTimeout: number;
   /** A touch is written once this fraction of the idle timeout has passed (PERF-1). */
   touchEvery: number;
-  /** End the session when a previous secret is presented after its window (CC-6). */
+  /** End the session when a replaced secret is presented outside its window (CC-6). */
   endOnReuse: boolean;
   /** How long after a plain rotation's window `endOnReuse` waits (CC-6). */
   reuseMargin: number;
@@ -135,20 +136,21 @@ export function createLoader(
     const record = upgradeRecord(found);
     const hash = hashSecret(parsed.secret);
     const presented = presentedSecret(hash, record, hashesEqual);
-    // ID-3, ID-5: an unknown secret for a known id is never adopted; SEC-4: it is reported, rate-limited.
-    // It may be the legitimate browser's secret from before several rotations, so its cookie is left
-    // alone and the request may change nothing (ID-3).
+    // ID-3, ID-5: a secret the session never issued (or has forgotten, past its ring) is never adopted;
+    // SEC-4: it is reported, rate-limited. Its cookie is left alone and the request may change nothing
+    // (ID-3): it never ends the session, whatever `endOnReuse` says.
     if (presented === null) {
       mismatches.report(record.sessionId, record.userId, at);
       return fresh(false, true);
     }
+    const retirement = presented === 'current' ? null : retirementOf(hash, record, hashesEqual);
     const outcome = access(record, {
       type: 'access',
       now: at,
       presented,
       touchAfter: Math.floor(record.idleTimeout * policy.touchEvery),
-      // CC-6: never for a secret an authentication retired, nor inside the race margin.
-      endOnReuse: policy.endOnReuse && reuseMayEnd(record, at, policy.reuseMargin),
+      // CC-6: only for a secret plain rotations retired, after the race margin (`reuseMayEnd`).
+      endOnReuse: policy.endOnReuse && retirement !== null && reuseMayEnd(retirement, at, policy.reuseMargin),
     });
     return adopt(record, outcome.record, outcome.state, outcome.effects, parsed.secret, hash, at);
   };

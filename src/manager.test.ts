@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from '../adapters/memory/index.js';
 import { memoryStoreInternals } from '../adapters/memory/store.js';
 import { AUDIT_EVENT_TYPES } from '../spec/index.js';
-import { loggedIn, setup, stored, T0, tokenOf, turns, wrapStore } from '../test/stores.js';
+import { loggedIn, type Setup, setup, stored, T0, tokenOf, turns, wrapStore } from '../test/stores.js';
 import {
   createManualClock,
   createSessionManager,
@@ -751,7 +751,7 @@ describe('ST: the manager side of the store contract', () => {
     expect(await memory.inspection.contents()).toEqual(empty);
   });
 
-  it('ST-7: a record of the previous format loads and is upgraded on the next write', async () => {
+  it('ST-7: a record of format 1 loads and is upgraded on the next write', async () => {
     const { manager, memory, clock } = setup();
     const { token, id } = await loggedIn(manager, 'alice');
     const current = (await memory.read(id, clock.now())) as SessionRecord;
@@ -767,11 +767,56 @@ describe('ST: the manager side of the store contract', () => {
     s.setLabel('device', 'laptop');
     await s.commit();
     const upgraded = (await memory.read(id, clock.now())) as SessionRecord;
-    expect(upgraded.format).toBe(2);
+    expect(upgraded.format).toBe(3);
     expect(upgraded.labels).toEqual({ device: 'laptop' });
     expect(upgraded.writeIds).toHaveLength(1);
     expect(upgraded.version).toBe(current.version + 1);
     expect((await manager.load(token)).get('cart')).toEqual(['old', 'new']);
+  });
+
+  /** The stored record of `id` as format 2 wrote it: no `previousReason`, no ring. */
+  const asFormat2 = async (memory: Setup['memory'], id: string, now: number) => {
+    const { previousReason: _p, retired: _r, ...rest } = (await memory.read(id, now)) as SessionRecord;
+    memoryStoreInternals(memory).putRaw(id, JSON.stringify({ ...rest, format: 2 }));
+  };
+
+  it('ST-7, CC-6: a format-2 record keeps what its previous secret meant: a plain rotation ends on reuse, a logout does not', async () => {
+    const { manager, memory, clock, events } = setup({ endOnReuse: true });
+    const rotatedAway = await loggedIn(manager, 'alice');
+    clock.advance(1);
+    const rotating = await manager.load(rotatedAway.token);
+    rotating.rotate();
+    const current = tokenOf(await rotating.commit());
+    await asFormat2(memory, rotatedAway.id, clock.now());
+    const loggedOut = await loggedIn(manager, 'bob');
+    const out = await manager.load(loggedOut.token);
+    out.logout();
+    const anonymous = tokenOf(await out.commit());
+    await asFormat2(memory, loggedOut.id, clock.now());
+    clock.advance(10 * MIN);
+    expect((await manager.load(loggedOut.token)).isNew).toBe(true);
+    expect((await manager.load(anonymous)).isNew).toBe(false);
+    expect((await manager.load(rotatedAway.token)).isNew).toBe(true);
+    expect((await manager.load(current)).isNew).toBe(true);
+    expect(events.filter((e) => e.type === 'reuse-detected')).toHaveLength(2);
+  });
+
+  it('ST-7, CC-6: a write upgrades a format-2 record to format 3: its previous secret gets its reason, and later rotations fill the ring', async () => {
+    const { manager, memory, clock, events } = setup();
+    const { token, id } = await loggedIn(manager, 'alice');
+    await asFormat2(memory, id, clock.now());
+    const rotating = await manager.load(token);
+    rotating.rotate();
+    const current = tokenOf(await rotating.commit());
+    const upgraded = (await memory.read(id, clock.now())) as SessionRecord;
+    expect(upgraded.format).toBe(3);
+    expect(upgraded.previousReason).toBe('r');
+    // The login's secret, retired by an authentication (previousUntil === authenticatedAt in format 2).
+    expect(upgraded.retired).toHaveLength(1);
+    expect(upgraded.retired[0]!.startsWith('a')).toBe(true);
+    expect((await manager.load(current)).userId).toBe('alice');
+    await manager.load(token);
+    expect(events.at(-1)?.type).toBe('reuse-detected');
   });
 });
 

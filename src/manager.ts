@@ -35,8 +35,10 @@ export interface SessionManagerOptions {
   /** Grace window for the previous secret after `rotate()` (CC-6). Default 0 (off). */
   rotationGrace?: number;
   /**
-   * End the session when a previous secret is presented after its window (CC-6). Default false. Never for
-   * a secret an authentication retired (the pre-login one), and only `reuseMargin` after the window.
+   * End the session when a replaced secret (the previous one after its window, or an older one the
+   * record remembers) is presented (CC-6). Default false. Only for a secret a plain rotation retired with
+   * nothing but plain rotations since, never for one from before a login, re-authentication, credential
+   * change or logout (the pre-login one above all), and only `reuseMargin` after it stopped working.
    */
   endOnReuse?: boolean;
   /** How long after a plain rotation's window `endOnReuse` waits (CC-6, ms). Default 10 s. */

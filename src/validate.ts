@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { SessionRecord, SessionRecordV1 } from '../spec/index.js';
+import { parseRetired, RETIRED_SECRETS, type StoredSessionRecord } from '../spec/index.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -13,14 +13,23 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNumOrNull = (v: unknown) => v === null || isNum(v);
 const isStrOrNull = (v: unknown) => v === null || isStr(v);
 
+/** CC-6: the retirement fields of format 3: a reason exactly when there is a previous secret, a ring. */
+const isRetirement = (v: Record<string, unknown>) =>
+  (v.previousReason === null
+    ? v.previousHash === null
+    : typeof v.previousReason === 'string' && 'racl'.includes(v.previousReason) && v.previousHash !== null) &&
+  Array.isArray(v.retired) &&
+  v.retired.length <= RETIRED_SECRETS &&
+  v.retired.every((entry) => isStr(entry) && parseRetired(entry) !== null);
+
 /**
- * SEC-3: whether `value` is a well-formed record of the current or the previous format (ST-7) for
+ * SEC-3: whether `value` is a well-formed record of the current or a previous format (ST-7) for
  * `sessionId`.
  * @param value - what the store returned.
  * @param sessionId - the id that was asked for.
  * @returns true when every field has its type and the invariants hold.
  */
-export function isStoredRecord(value: unknown, sessionId: string): value is SessionRecord | SessionRecordV1 {
+export function isStoredRecord(value: unknown, sessionId: string): value is StoredSessionRecord {
   if (!isObject(value)) return false;
   const v = value;
   const common =
@@ -43,12 +52,11 @@ export function isStoredRecord(value: unknown, sessionId: string): value is Sess
     isNum(v.expiresAt);
   if (!common) return false;
   if (v.format === 1) return true;
-  return (
-    v.format === 2 &&
+  const v2 =
     isNumOrNull(v.freshUntil) &&
     isObject(v.labels) &&
     Object.values(v.labels).every(isStr) &&
     Array.isArray(v.writeIds) &&
-    v.writeIds.every(isStr)
-  );
+    v.writeIds.every(isStr);
+  return v2 && (v.format === 2 || (v.format === 3 && isRetirement(v)));
 }

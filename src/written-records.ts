@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { type SessionRecord, type SessionRecordV1, writeIdOf } from '../spec/index.js';
+import { type SessionRecord, type StoredSessionRecord, writeIdOf } from '../spec/index.js';
 
 /** How many sessions' last written records a process keeps (CC-2). */
 const WRITTEN_KEPT = 1024;
@@ -31,7 +31,7 @@ export class WrittenRecords {
    * it: a store that is behind it lost it (a fail-over), and a write based on it would only conflict.
    * @param found - the live record read, or `null` for anything else.
    */
-  observe(sessionId: string, found: SessionRecord | SessionRecordV1 | null): void {
+  observe(sessionId: string, found: StoredSessionRecord | null): void {
     const kept = this.records.get(sessionId);
     if (kept !== undefined && (found === null || writeIdOf(found) !== writeIdOf(kept)))
       this.records.delete(sessionId);

@@ -42,6 +42,7 @@ const ENDED = rules('has ended');
 const EXPIRY = rules('LC-7: expiresAt =');
 const COOKIE = rules('LC-7: when a cookie is sent');
 const WRITES_NOTHING = rules('which calls write nothing');
+const RING = rules('CC-6, ID-3: the ring of retired secrets');
 
 /** The catalog: at least one mutation per rule of `spec/rules.ts`. */
 export const MUTATIONS: Mutation[] = [
@@ -55,6 +56,33 @@ export const MUTATIONS: Mutation[] = [
       CREDENTIAL,
       { file: 'spec/machine.test.ts', name: 'CC-6' },
       { file: 'src/commit.test.ts', name: 'at the end of the window' },
+    ],
+  },
+  {
+    id: 'ring-forgotten',
+    rule: 'CC-6, ID-3: a secret the ring remembers is an old secret of the session, not one it never had',
+    file: 'spec/rules.ts',
+    from: "return retirementOf(hash, context, equal) === null ? null : 'retired';",
+    to: 'return null;',
+    killers: [RING, { file: 'src/credentials.test.ts', name: 'a secret two rotations old is reuse' }],
+  },
+  {
+    id: 'reuse-ends-for-any-reason',
+    rule: 'CC-6: only a secret retired by a plain rotation may end the session on reuse',
+    file: 'spec/rules.ts',
+    from: "return retirement.reason === 'r' && retirement.onlyRotationsSince &&",
+    to: 'return retirement.onlyRotationsSince &&',
+    killers: [RING, { file: 'src/credentials.test.ts', name: 'a secret retired by logout never triggers' }],
+  },
+  {
+    id: 'ring-era-ignored',
+    rule: 'CC-6: a secret from before a login, logout or credential change never ends the session',
+    file: 'spec/rules.ts',
+    from: "onlyRotationsSince &&= retired?.reason === 'r';",
+    to: 'onlyRotationsSince &&= true;',
+    killers: [
+      RING,
+      { file: 'src/credentials.test.ts', name: 'rotated away before the login is anonymous-era' },
     ],
   },
   {

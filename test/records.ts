@@ -25,6 +25,8 @@ export function makeRecord(overrides: Partial<SessionRecord> = {}): SessionRecor
     secretHash: 'c2VjcmV0LWhhc2g',
     previousHash: null,
     previousUntil: null,
+    previousReason: null,
+    retired: [],
     userId,
     browser: {},
     user: {},

@@ -10,9 +10,9 @@ import type {
   ReadResult,
   SessionLocks,
   SessionRecord,
-  SessionRecordV1,
   SessionStore,
   StoreContents,
+  StoredSessionRecord,
   StoreInspection,
   UserPage,
   UserStep,
@@ -81,11 +81,11 @@ interface Entry {
   readonly writeId: string | number;
 }
 
-/** A stored record as decoded, either format (ST-7). @internal */
-type StoredRecord = SessionRecord | SessionRecordV1;
+/** A stored record as decoded, of any format a reader accepts (ST-7). @internal */
+type StoredRecord = StoredSessionRecord;
 
 /** What `inspection.corrupt` stores: not JSON (SEC-3). @internal */
-const CORRUPT_BYTES = '{"format":2,"sessionId":';
+const CORRUPT_BYTES = '{"format":3,"sessionId":';
 
 /** A lock as held: its owner token and the instant its TTL runs out. @internal */
 interface Lock {

@@ -342,7 +342,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       async corrupt(sessionId: string): Promise<void> {
         // SEC-3: the record field no longer decodes; the binding fields, and so the index entry, stay.
         const key = keys.record(sessionId);
-        await core.command(key, 'HSET', key, 'r', '{"format":2,"sessionId":');
+        await core.command(key, 'HSET', key, 'r', '{"format":3,"sessionId":');
       },
     },
 

@@ -9,7 +9,7 @@ import type { PageRequest, SessionRecord, StoreContents } from '../../spec/contr
 import { decodeRecord, writeIdOf } from '../../spec/contract.js';
 
 /** What `inspection.corrupt` stores: not JSON (SEC-3). @internal */
-export const CORRUPT_RECORD = '{"format":2,"sessionId":';
+export const CORRUPT_RECORD = '{"format":3,"sessionId":';
 
 /**
  * Check a page request (store contract 2): the filing number to start after and the page size, or

@@ -226,12 +226,11 @@ export function parseStep(line: string): LifecycleStep {
 
 /**
  * CC-6, stated by the kit itself (CK-4: it keeps its own model): a late previous secret may end the
- * session only when a plain rotation retired it (a login, switch, re-authentication or credential change
- * retires it at the authentication's own instant) and the race margin after its window has run out.
+ * session only when a plain rotation retired it (a login, switch, re-authentication, credential change
+ * or logout retires it with another reason) and the race margin after its window has run out.
  * @internal
  */
 function lateReuseMayEnd(c: SessionContext, now: number, margin: number): boolean {
   if (c.previousUntil === null) return false;
-  const retiredAtAuthentication = c.authenticatedAt !== null && c.previousUntil === c.authenticatedAt;
-  return !retiredAtAuthentication && now - c.previousUntil >= margin;
+  return c.previousReason === 'r' && now - c.previousUntil >= margin;
 }
