@@ -64,7 +64,8 @@ export async function writeBatch(
       queue.latest = outcome.record;
       written.remember(outcome.record);
       for (const job of live) {
-        job.resolve(await afterWrite(deps, job.session, outcome.record, job.applied!.effects));
+        const settled = afterWrite(deps, job.session, outcome.record, job.applied!.effects);
+        job.resolve(settled instanceof Promise ? await settled : settled);
       }
       return settleErrors(batch);
     }

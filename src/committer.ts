@@ -10,6 +10,7 @@ import { afterWrite } from './after-write.js';
 import { newWriteId, writeBatch } from './batch-write.js';
 import type { CommitDeps, Queue } from './commit-job.js';
 import { endOtherSessionsFirst } from './credential-change.js';
+import { planOf } from './effects.js';
 import { encodeRecord } from './encode.js';
 import { SessionError } from './errors.js';
 import type { CommitResult, Handle } from './session.js';
@@ -46,22 +47,34 @@ export class Committer {
    * Commit a session handle.
    * @returns the cookie instruction.
    */
-  async commit(session: Handle): Promise<CommitResult> {
+  commit(session: Handle): Promise<CommitResult> {
     if (session.base === null && (hasEnded(session.state) || session.ops.length === 0)) {
       // SEC-6: a new session is kept only when there is something to keep.
-      return { cookie: session.deadToken ? { action: 'clear' } : { action: 'none' }, wrote: false };
+      return Promise.resolve({
+        cookie: session.deadToken ? { action: 'clear' } : { action: 'none' },
+        wrote: false,
+      });
     }
-    if (session.ops.length === 0) return { cookie: { action: 'none' }, wrote: false };
-    // LC-10: before anything of the change is written.
+    if (session.ops.length === 0) return Promise.resolve({ cookie: { action: 'none' }, wrote: false });
+    const plan = planOf(session.effects);
+    // Only a step that asks for them waits for the steps before the write (LC-10, LC-12).
+    return plan.endOtherSessions || plan.enforceUserCap ? this.commitGuarded(session) : this.write(session);
+  }
+
+  /** @internal LC-10 before anything of the change is written; LC-12 `refuse` around the write. */
+  private async commitGuarded(session: Handle): Promise<CommitResult> {
     await endOtherSessionsFirst(this.deps, session);
     const release = await refuseOverCap(this.deps, session);
     try {
-      return await (session.base === null
-        ? this.create(session)
-        : this.enqueue(session, session.base.sessionId));
+      return await this.write(session);
     } finally {
       await release?.();
     }
+  }
+
+  /** @internal A new session is created, a stored one queued (CC-2). */
+  private write(session: Handle): Promise<CommitResult> {
+    return session.base === null ? this.create(session) : this.enqueue(session, session.base.sessionId);
   }
 
   /** @internal CC-2: join the session's queue; the first to join runs it. */

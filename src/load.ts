@@ -18,7 +18,7 @@ import {
 } from '../spec/index.js';
 import type { StoreAccess } from './commit-job.js';
 import type { Committer } from './committer.js';
-import { planOf } from './effects.js';
+import { type Plan, planOf } from './effects.js';
 import { access, createRecord, declaredEffects } from './lifecycle.js';
 import { Session, type SessionHost } from './session.js';
 import { hashesEqual, hashSecret, newSecret, newSessionId, parseToken } from './token.js';
@@ -77,19 +77,16 @@ export function createLoader(
     });
   };
 
-  /** Carry out the access step's plan (LC-6, CC-6, ID-5, SEC-4). */
-  const adopt = async (
+  /** The handle an access step's plan gives (LC-6, CC-6, ID-5). */
+  const adopted = (
     record: SessionRecord,
     accessed: SessionRecord,
     state: SessionState,
-    effects: SessionEffect[],
+    plan: Plan,
     secret: string,
     hash: string,
     at: number,
-  ): Promise<Session> => {
-    const plan = planOf(effects);
-    for (const event of plan.audits) emit(event, record.sessionId, record.userId);
-    if (plan.deleteRecord) await call('destroy', () => store.destroy(record.sessionId));
+  ): Session => {
     // LC-6: an ended session is never adopted and its cookie is cleared (`clearCookie`); ID-5: nor is a
     // rejected credential.
     if (hasEnded(state) || plan.cookie === 'clear') return fresh(true);
@@ -110,6 +107,27 @@ export function createLoader(
     });
   };
 
+  /**
+   * Carry out the access step's plan (SEC-4, LC-6). Synchronous unless the plan deletes the record, so
+   * that a plain load settles without another promise.
+   */
+  const adopt = (
+    record: SessionRecord,
+    accessed: SessionRecord,
+    state: SessionState,
+    effects: SessionEffect[],
+    secret: string,
+    hash: string,
+    at: number,
+  ): Session | Promise<Session> => {
+    const plan = planOf(effects);
+    for (const event of plan.audits) emit(event, record.sessionId, record.userId);
+    if (!plan.deleteRecord) return adopted(record, accessed, state, plan, secret, hash, at);
+    return call('destroy', () => store.destroy(record.sessionId)).then(() =>
+      adopted(record, accessed, state, plan, secret, hash, at),
+    );
+  };
+
   return async (token) => {
     const presentedAny = token !== undefined && token !== null && token !== '';
     const parsed = parseToken(token);
@@ -117,10 +135,9 @@ export function createLoader(
     if (parsed === null) return fresh(presentedAny);
     const at = now();
     const found = await call('read', () => store.read(parsed.sessionId, at));
-    committer.observe(
-      parsed.sessionId,
-      typeof found === 'object' && found !== null && isStoredRecord(found, parsed.sessionId) ? found : null,
-    );
+    // SEC-3: checked once, for the committer's cache and for adoption.
+    const wellFormed = typeof found === 'object' && found !== null && isStoredRecord(found, parsed.sessionId);
+    committer.observe(parsed.sessionId, wellFormed ? found : null);
     if (found === null) return fresh(true);
     if (found === 'expired') {
       // SEC-4, LC-7: the store already decided the deadline passed (it does not hand out expired
@@ -128,7 +145,7 @@ export function createLoader(
       for (const event of expiredPlan.audits) emit(event, parsed.sessionId, null);
       return fresh(true);
     }
-    if (found === 'corrupt' || !isStoredRecord(found, parsed.sessionId)) {
+    if (!wellFormed) {
       // SEC-3: a corrupt or tampered record reads as absent and raises a security event.
       emit('tampered', parsed.sessionId, null, 'record does not decode');
       return fresh(true);

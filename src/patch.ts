@@ -48,11 +48,17 @@ export interface Applied {
  *   bound one (LC-3: a user's data never lands in another user's bucket).
  */
 export function applyPatch(base: SessionRecord, ops: readonly Op[]): Applied {
-  let record: SessionRecord = {
-    ...base,
-    browser: { ...base.browser },
-    user: { ...base.user },
-    labels: { ...base.labels },
+  let record: SessionRecord = { ...base };
+  // Copy on write: a bucket (or the labels) is copied once, when an op first changes it; the others
+  // stay shared with `base`, which nothing changes in place.
+  let owned = 0;
+  const writable = <K extends 'browser' | 'user' | 'labels'>(name: K): SessionRecord[K] => {
+    const bit = OWNED[name];
+    if ((owned & bit) === 0) {
+      record[name] = { ...record[name] };
+      owned |= bit;
+    }
+    return record[name];
   };
   let state: SessionState = base.state;
   const effects: SessionEffect[] = [];
@@ -63,14 +69,15 @@ export function applyPatch(base: SessionRecord, ops: readonly Op[]): Applied {
         // PERF-1: a touch re-applied over a record touched later must not move lastSeenAt back.
         if (op.event.type === 'touch' && record.lastSeenAt > op.event.now) break;
         const next = step(record, op.event);
-        record = { ...next.record, browser: { ...next.record.browser }, user: { ...next.record.user } };
+        // A step returns a new record; its buckets are the ones given, or new empty ones.
+        record = next.record;
         state = next.state;
         effects.push(...next.effects);
         break;
       }
       case 'label':
-        if (op.value === null) delete record.labels[op.key];
-        else setOwn(record.labels, op.key, op.value);
+        if (op.value === null) delete writable('labels')[op.key];
+        else setOwn(writable('labels'), op.key, op.value);
         break;
       default: {
         if (op.bucket === 'user' && record.userId !== op.userId) {
@@ -79,23 +86,26 @@ export function applyPatch(base: SessionRecord, ops: readonly Op[]): Applied {
             `session ${base.sessionId}: the bound user changed while this request held it; its user-bucket changes were not applied`,
           );
         }
-        const bucket = record[op.bucket];
         const next =
           op.kind === 'set'
             ? op.value
             : op.kind === 'delete'
               ? undefined
-              : op.fn(cloneOrUndefined(getOwn(bucket, op.key)));
-        if (next === undefined) delete bucket[op.key];
-        else {
+              : op.fn(cloneOrUndefined(getOwn(record[op.bucket], op.key)));
+        if (next === undefined) {
+          if (Object.hasOwn(record[op.bucket], op.key)) delete writable(op.bucket)[op.key];
+        } else {
           if (op.kind === 'update') assertJson(next, `the result of update('${op.key}')`);
-          setOwn(bucket, op.key, next);
+          setOwn(writable(op.bucket), op.key, next);
         }
       }
     }
   }
   return { record, state, effects };
 }
+
+/** @internal The bit of each copied part in `applyPatch`. */
+const OWNED = { browser: 1, user: 2, labels: 4 } as const;
 
 /** @internal */
 function cloneOrUndefined(value: JsonValue | undefined): JsonValue | undefined {

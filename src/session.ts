@@ -166,8 +166,9 @@ export interface BucketView<D = Record<never, never>> {
 export class Session {
   readonly #host: SessionHost;
   readonly #handle: Handle;
-  readonly #browser: BucketView<SessionData>;
-  readonly #user: BucketView<UserData>;
+  /** Made on first use: most requests reach the data through the shorthands, which need no view. */
+  #browser: BucketView<SessionData> | undefined;
+  #user: BucketView<UserData> | undefined;
   /**
    * Set by an HTTP integration when the response starts: a change made after it could not be saved,
    * so it throws this message instead of vanishing.
@@ -178,17 +179,17 @@ export class Session {
   constructor(host: SessionHost, init: SessionInit) {
     this.#host = host;
     this.#handle = { ...init, state: init.local.state };
-    // The views check values at run time (ST-6); the declared data types only narrow what callers see.
-    this.#browser = this.#view('browser') as unknown as BucketView<SessionData>;
-    this.#user = this.#view('user') as unknown as BucketView<UserData>;
   }
 
   /** The browser bucket: kept across login and logout (LC-5). */
   get browser(): BucketView<SessionData> {
+    // The views check values at run time (ST-6); the declared data types only narrow what callers see.
+    this.#browser ??= this.#view('browser') as unknown as BucketView<SessionData>;
     return this.#browser;
   }
   /** The user bucket: empty while anonymous, wiped at logout and user switch (LC-3, LC-5). */
   get user(): BucketView<UserData> {
+    this.#user ??= this.#view('user') as unknown as BucketView<UserData>;
     return this.#user;
   }
   /** The stable session id (ID-1): the handle for listing and revoking, not a credential. */
@@ -249,22 +250,22 @@ export class Session {
 
   /** Shorthand for `browser.get`. */
   get<K extends string>(key: K): DataValue<SessionData, K> | undefined {
-    return this.browser.get(key);
+    return this.#get('browser', key) as DataValue<SessionData, K> | undefined;
   }
   /** Shorthand for `browser.set`. */
   set<K extends string>(key: K, value: DataValue<SessionData, K>): void {
-    this.browser.set(key, value);
+    this.#set('browser', key, value as JsonValue);
   }
   /** Shorthand for `browser.delete`. */
   delete(key: string): void {
-    this.browser.delete(key);
+    this.#delete('browser', key);
   }
   /** Shorthand for `browser.update` (CC-3). */
   update<K extends string>(
     key: K,
     fn: (current: DataValue<SessionData, K> | undefined) => DataValue<SessionData, K>,
   ): void {
-    this.browser.update(key, fn);
+    this.#update('browser', key, fn as Updater);
   }
 
   /**
@@ -462,7 +463,7 @@ export class Session {
     return this.#host.commit(this.#handle);
   }
 
-  /** @internal */
+  /** @internal A bucket's view: the bucket calls, bound to it. */
   #view(bucket: BucketName): {
     get(key: string): JsonValue | undefined;
     has(key: string): boolean;
@@ -471,39 +472,52 @@ export class Session {
     delete(key: string): void;
     update(key: string, fn: Updater): void;
   } {
-    const handle = this.#handle;
     return {
-      get: (key) => {
-        const value = getOwn(handle.local[bucket], key);
-        return value === undefined ? undefined : cloneJson(value);
-      },
-      has: (key) => Object.hasOwn(handle.local[bucket], key),
-      keys: () => Object.keys(handle.local[bucket]),
-      set: (key, value) => {
-        assertKey(key);
-        assertJson(value, `${bucket}.${key}`);
-        const copy = cloneJson(value);
-        // ST-6: the limit is in UTF-8 bytes, as stored.
-        const size = Buffer.byteLength(JSON.stringify(copy));
-        const { maxSize } = this.#host.config;
-        if (size > maxSize) {
-          throw new SessionError(
-            'PAYLOAD_TOO_LARGE',
-            `${bucket}.${key} is ${size} bytes, over maxSize ${maxSize}`,
-          );
-        }
-        this.#data(bucket, { kind: 'set', bucket, key, value: copy, userId: handle.local.userId });
-      },
-      delete: (key) => {
-        assertKey(key);
-        this.#data(bucket, { kind: 'delete', bucket, key, userId: handle.local.userId });
-      },
-      update: (key, fn) => {
-        assertKey(key);
-        if (typeof fn !== 'function') throw new TypeError(`update('${key}', fn): fn must be a function`);
-        this.#data(bucket, { kind: 'update', bucket, key, fn, userId: handle.local.userId });
-      },
+      get: (key) => this.#get(bucket, key),
+      has: (key) => Object.hasOwn(this.#handle.local[bucket], key),
+      keys: () => Object.keys(this.#handle.local[bucket]),
+      set: (key, value) => this.#set(bucket, key, value),
+      delete: (key) => this.#delete(bucket, key),
+      update: (key, fn) => this.#update(bucket, key, fn),
     };
+  }
+
+  /** @internal A copy of the bucket's value (ST-6: the caller cannot change the session through it). */
+  #get(bucket: BucketName, key: string): JsonValue | undefined {
+    const value = getOwn(this.#handle.local[bucket], key);
+    return value === undefined ? undefined : cloneJson(value);
+  }
+
+  /** @internal */
+  #set(bucket: BucketName, key: string, value: JsonValue): void {
+    assertKey(key);
+    assertJson(value, `${bucket}.${key}`);
+    // One encode gives the copy and the size. ST-6: the limit is in UTF-8 bytes, as stored.
+    const text = JSON.stringify(value);
+    const copy =
+      typeof value === 'object' && value !== null ? (JSON.parse(text) as JsonValue) : cloneJson(value);
+    const size = Buffer.byteLength(text);
+    const { maxSize } = this.#host.config;
+    if (size > maxSize) {
+      throw new SessionError(
+        'PAYLOAD_TOO_LARGE',
+        `${bucket}.${key} is ${size} bytes, over maxSize ${maxSize}`,
+      );
+    }
+    this.#data(bucket, { kind: 'set', bucket, key, value: copy, userId: this.#handle.local.userId });
+  }
+
+  /** @internal */
+  #delete(bucket: BucketName, key: string): void {
+    assertKey(key);
+    this.#data(bucket, { kind: 'delete', bucket, key, userId: this.#handle.local.userId });
+  }
+
+  /** @internal */
+  #update(bucket: BucketName, key: string, fn: Updater): void {
+    assertKey(key);
+    if (typeof fn !== 'function') throw new TypeError(`update('${key}', fn): fn must be a function`);
+    this.#data(bucket, { kind: 'update', bucket, key, fn, userId: this.#handle.local.userId });
   }
 
   /** @internal */

@@ -7,17 +7,17 @@
 import { isSessionError, SessionError } from './errors.js';
 
 /**
- * Run one store operation with a timeout.
+ * Run one store operation with a timeout. One promise settles it, either way: the operation's outcome
+ * or the timer, whichever comes first (a request pays for no race of two promises).
  * @param what - the operation's name, for the message.
  * @param run - starts the operation.
  * @param timeoutMs - how long to wait.
  * @returns what the operation resolved to.
  * @throws SessionError `STORE_UNAVAILABLE` when it rejects or does not settle in time (with `cause`).
  */
-export async function callStore<T>(what: string, run: () => Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+export function callStore<T>(what: string, run: () => Promise<T>, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
       () =>
         reject(
           new SessionError(
@@ -28,17 +28,28 @@ export async function callStore<T>(what: string, run: () => Promise<T>, timeoutM
       timeoutMs,
     );
     timer.unref();
+    const fail = (error: unknown) => {
+      clearTimeout(timer);
+      reject(
+        isSessionError(error)
+          ? error
+          : new SessionError('STORE_UNAVAILABLE', `the session store failed on ${what}`, {
+              cause: withoutArguments(error),
+            }),
+      );
+    };
+    let pending: Promise<T>;
+    try {
+      pending = run();
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    Promise.resolve(pending).then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    }, fail);
   });
-  try {
-    return await Promise.race([run(), timeout]);
-  } catch (error) {
-    if (isSessionError(error)) throw error;
-    throw new SessionError('STORE_UNAVAILABLE', `the session store failed on ${what}`, {
-      cause: withoutArguments(error),
-    });
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { randomId } from './random.js';
 
 /** ID-1: 128 bits, base64url without padding. */
@@ -41,7 +41,8 @@ export function newSecret(): string {
  * @returns base64url SHA-256 of the secret.
  */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
+  // One-shot: no Hash object per request.
+  return hash('sha256', secret, 'base64url');
 }
 
 /**

@@ -1,0 +1,245 @@
+/**
+ * Where a request's time goes: a CPU profile of the manager on the memory adapter, and the work each
+ * request does counted by kind. Not a test: it prints figures for this machine.
+ *
+ * Run `npm run build` first: it profiles the built package, as an application runs it.
+ *
+ *   npx tsx bench/profile.ts                 both scenarios, 3 s each, the 15 costliest functions
+ *   npx tsx bench/profile.ts --ms 5000 --top 20 --out DIR   (DIR keeps the .cpuprofile files)
+ *   npx tsx bench/profile.ts DIR...          summarise profiles written by `npm run bench -- --cpu-prof DIR`
+ *
+ * Scenarios, 50 concurrent workers with a session each holding the 1 KiB payload: `increment` (load,
+ * `update('n')`, commit) and `read` (load, `get('n')`, commit with nothing to write). Per request it
+ * counts JSON encodes and decodes, SHA-256 hashes, random identifiers drawn, promises created and store
+ * calls (over one round of every worker, outside the profile); the table lists the functions with the most self time (time spent in the function itself).
+ *
+ * @packageDocumentation
+ */
+import { createHook } from 'node:async_hooks';
+import crypto from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { Session as Inspector } from 'node:inspector/promises';
+import { syncBuiltinESMExports } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createManualClock, createSessionManager } from 'sessionspec';
+import { createMemoryStore } from 'sessionspec/adapters/memory';
+import { PAYLOAD } from './payload.js';
+
+/** A V8 CPU profile, as `--cpu-prof` and the inspector write it. */
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+}
+
+/** One row of the summary: a function and its share of the samples. */
+interface Row {
+  name: string;
+  selfPercent: number;
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string): string => {
+  const at = args.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = args[at + 1];
+  if (value === undefined) throw new TypeError(`--${name} needs a value`);
+  args.splice(at, 2);
+  return value;
+};
+const MS = Number(flag('ms', '3000'));
+const TOP = Number(flag('top', '15'));
+const OUT = flag('out', '');
+const WORKERS = 50;
+
+/** @internal Self time per function (by name and place), as percentages of all samples. */
+function summarise(profile: CpuProfile, top: number): Row[] {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const frame = byNode.get(profile.samples[i]!)!;
+    const file = frame.url.replace(/^.*\/(node_modules\/|src\/|spec\/|adapters\/|bench\/)/, '$1');
+    const name = `${frame.functionName || '(anonymous)'} ${file === '' ? '' : `${file}:${frame.lineNumber + 1}`}`;
+    // Counted, not weighted by the time deltas: the last sample's delta covers stopping the profiler.
+    self.set(name, (self.get(name) ?? 0) + 1);
+    total += 1;
+  }
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, time]) => ({ name: name.trim(), selfPercent: (100 * time) / total }));
+}
+
+/** @internal A Markdown table of the rows. */
+function table(rows: Row[]): string {
+  const lines = ['| self % | function |', '| ---: | --- |'];
+  for (const row of rows) lines.push(`| ${row.selfPercent.toFixed(1)} | \`${row.name}\` |`);
+  return lines.join('\n');
+}
+
+/** @internal Every `.cpuprofile` under `dir`. */
+function profilesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return profilesUnder(path);
+    return path.endsWith('.cpuprofile') ? [path] : [];
+  });
+}
+
+if (args.length > 0) {
+  for (const dir of args) {
+    for (const path of profilesUnder(dir)) {
+      const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+      console.log(`\n${path}\n\n${table(summarise(profile, TOP))}`);
+    }
+  }
+  process.exit(0);
+}
+
+// Counters, swapped in for one round of requests only, so that the profile sees the plain functions.
+const counts = { encodes: 0, decodes: 0, hashes: 0, draws: 0, promises: 0 };
+const plain = {
+  stringify: JSON.stringify,
+  parse: JSON.parse,
+  createHash: crypto.createHash,
+  hash: crypto.hash,
+  toString: Buffer.prototype.toString,
+};
+const counting = {
+  stringify: ((...a: Parameters<typeof JSON.stringify>) => {
+    counts.encodes++;
+    return plain.stringify(...a);
+  }) as typeof JSON.stringify,
+  parse: ((...a: Parameters<typeof JSON.parse>) => {
+    counts.decodes++;
+    return plain.parse(...a);
+  }) as typeof JSON.parse,
+  createHash: ((...a: Parameters<typeof crypto.createHash>) => {
+    if (a[0] === 'sha256') counts.hashes++;
+    return plain.createHash(...a);
+  }) as typeof crypto.createHash,
+  hash: ((...a: Parameters<typeof crypto.hash>) => {
+    if (a[0] === 'sha256') counts.hashes++;
+    return plain.hash(...a);
+  }) as typeof crypto.hash,
+  // A random id is a slice of the pooled CSPRNG bytes written as base64url (src/random.ts).
+  toString: function (this: Buffer, ...a: unknown[]) {
+    if (a[0] === 'base64url') counts.draws++;
+    return (plain.toString as (...b: unknown[]) => string).apply(this, a);
+  } as typeof Buffer.prototype.toString,
+};
+const promiseHook = createHook({
+  init(_id, type) {
+    if (type === 'PROMISE') counts.promises++;
+  },
+});
+/** @internal Swap the counting functions in or out (the library's bindings of node:crypto follow). */
+function counted(on: boolean): void {
+  const use = on ? counting : plain;
+  JSON.stringify = use.stringify;
+  JSON.parse = use.parse;
+  crypto.createHash = use.createHash;
+  crypto.hash = use.hash;
+  Buffer.prototype.toString = use.toString;
+  syncBuiltinESMExports();
+  if (on) promiseHook.enable();
+  else promiseHook.disable();
+}
+
+type Manager = ReturnType<typeof createSessionManager>;
+
+/** @internal A manager over a memory store whose calls are counted, and a manual clock. */
+function setUp() {
+  const clock = createManualClock(1_700_000_000_000);
+  const store = createMemoryStore({ clock: clock.now, sweepEvery: false });
+  let storeCalls = 0;
+  for (const name of ['create', 'read', 'write', 'destroy'] as const) {
+    const original = store[name].bind(store) as (...a: unknown[]) => Promise<unknown>;
+    (store as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => {
+      storeCalls++;
+      return original(...a);
+    };
+  }
+  return { manager: createSessionManager({ store, clock }), calls: () => storeCalls };
+}
+
+const increment = (n: unknown) => ((n as number | undefined) ?? 0) + 1;
+const SCENARIOS: Record<string, (manager: Manager, token: string) => Promise<void>> = {
+  increment: async (manager, token) => {
+    const session = await manager.load(token);
+    session.update('n', increment);
+    await session.commit();
+  },
+  read: async (manager, token) => {
+    const session = await manager.load(token);
+    session.get('n');
+    await session.commit();
+  },
+};
+
+/** @internal Tokens of sessions holding the payload. */
+async function seed(manager: Manager): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      const session = await manager.load(undefined);
+      session.set('payload', PAYLOAD);
+      session.set('n', 0);
+      const { cookie } = await session.commit();
+      if (cookie.action !== 'set') throw new Error('bench/profile: no token');
+      return cookie.token;
+    }),
+  );
+}
+
+/** @internal `op` from every worker until `until`; returns how many ran. */
+async function drive(op: () => Promise<void>[], until: number): Promise<number> {
+  let done = 0;
+  while (performance.now() < until) {
+    await Promise.all(op());
+    done += WORKERS;
+  }
+  return done;
+}
+
+const inspector = new Inspector();
+inspector.connect();
+await inspector.post('Profiler.enable');
+await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+if (OUT !== '') mkdirSync(OUT, { recursive: true });
+console.log(
+  `sessionspec request profile (memory adapter, ${WORKERS} workers, ${MS} ms, Node ${process.version})`,
+);
+for (const [scenario, op] of Object.entries(SCENARIOS)) {
+  const { manager, calls } = setUp();
+  const tokens = await seed(manager);
+  const all = () => tokens.map((token) => op(manager, token));
+  await drive(all, performance.now() + 500);
+  // One counted round, on its own so that the counters see whole requests.
+  const before = { ...counts, calls: calls() };
+  counted(true);
+  await Promise.all(all());
+  counted(false);
+  const per = (key: keyof typeof counts) => (counts[key] - before[key]) / WORKERS;
+  const storeCalls = (calls() - before.calls) / WORKERS;
+  const line =
+    `per request: ${per('encodes')} JSON encodes, ${per('decodes')} decodes, ${per('hashes')} SHA-256, ` +
+    `${per('draws')} random ids, ${per('promises')} promises, ${storeCalls} store calls`;
+  await inspector.post('Profiler.start');
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const done = await drive(all, start + MS);
+  const elapsed = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  const { profile } = await inspector.post('Profiler.stop');
+  if (OUT !== '') writeFileSync(join(OUT, `${scenario}.cpuprofile`), JSON.stringify(profile));
+  // CPU time per request holds up better than requests per second on a machine shared with other work.
+  const micros = (used.user + used.system) / done;
+  console.log(
+    `\n## ${scenario}: ${Math.round(done / (elapsed / 1000)).toLocaleString('en-US')} ops/s, ${micros.toFixed(1)} us CPU per request (profiler on)\n`,
+  );
+  console.log(line);
+  console.log(`\n${table(summarise(profile as unknown as CpuProfile, TOP))}`);
+  await manager.close();
+}
+inspector.disconnect();
