@@ -52,13 +52,15 @@ const TOP = Number(flag('top', '15'));
 const OUT = flag('out', '');
 const WORKERS = 50;
 
-/** @internal Self time per function (by name and place), as percentages of all samples. */
+/** @internal Self time per function (by name and place), as percentages of the busy samples. */
 function summarise(profile: CpuProfile, top: number): Row[] {
   const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const self = new Map<string, number>();
   let total = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const frame = byNode.get(profile.samples[i]!)!;
+    // A server waiting for requests is not spending anything.
+    if (frame.functionName === '(idle)') continue;
     const file = frame.url.replace(/^.*\/(node_modules\/|src\/|spec\/|adapters\/|bench\/)/, '$1');
     const name = `${frame.functionName || '(anonymous)'} ${file === '' ? '' : `${file}:${frame.lineNumber + 1}`}`;
     // Counted, not weighted by the time deltas: the last sample's delta covers stopping the profiler.

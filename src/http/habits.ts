@@ -87,6 +87,52 @@ export function member(
   return fn;
 }
 
+/** The methods each guarded handle has handed out, made on first use. */
+const guardedMethods = new WeakMap<Session, Map<string | symbol, unknown>>();
+
+/**
+ * The one handler of every guarded view: it keeps nothing per request, so a request pays for its
+ * proxy and for the methods it reads, not for a handler of its own.
+ */
+const GUARD: ProxyHandler<Session> = {
+  get(target, prop) {
+    if (typeof prop === 'string' && Object.hasOwn(MISSING, prop) && !(prop in target)) {
+      if (prop === 'cookie') throw new TypeError(MISSING[prop] + COMPAT);
+      return () => {
+        throw new TypeError(MISSING[prop] + COMPAT);
+      };
+    }
+    const value: unknown = Reflect.get(target, prop, target);
+    if (typeof value !== 'function') return value;
+    let methods = guardedMethods.get(target);
+    if (methods === undefined) {
+      methods = new Map();
+      guardedMethods.set(target, methods);
+    }
+    let fn = methods.get(prop);
+    if (fn === undefined) {
+      const method = value as (...args: unknown[]) => unknown;
+      fn =
+        typeof prop !== 'string' || TAKES_FUNCTION.has(prop)
+          ? method.bind(target)
+          : refusingCallbacks(target, prop, method);
+      methods.set(prop, fn);
+    }
+    return fn;
+  },
+  set(_target, prop) {
+    throw new TypeError(assignment(String(prop)));
+  },
+  defineProperty(_target, prop) {
+    throw new TypeError(assignment(String(prop)));
+  },
+  deleteProperty(_target, prop) {
+    throw new TypeError(
+      `delete req.session.${String(prop)} is not saved: use req.session.delete('${String(prop)}')${COMPAT}`,
+    );
+  },
+};
+
 /**
  * @internal The session as `req.session` shows it without the compatibility surface: the handle itself,
  * except that assigning or deleting a property, calling an express-session method, or passing a callback
@@ -95,45 +141,27 @@ export function member(
  * @returns the guarded view.
  */
 export function guardSession(session: Session): Session {
-  const bound = new Map<string | symbol, unknown>();
-  const checked = new Map<string, unknown>();
-  return new Proxy(session, {
-    get(target, prop) {
-      if (typeof prop === 'string' && Object.hasOwn(MISSING, prop) && !(prop in target)) {
-        if (prop === 'cookie') throw new TypeError(MISSING[prop] + COMPAT);
-        return () => {
-          throw new TypeError(MISSING[prop] + COMPAT);
-        };
-      }
-      const value = member(target, prop, bound);
-      if (typeof value !== 'function' || typeof prop !== 'string' || TAKES_FUNCTION.has(prop)) return value;
-      let guarded = checked.get(prop);
-      if (guarded === undefined) {
-        guarded = (...args: unknown[]) => {
-          if (args.some((arg) => typeof arg === 'function')) {
-            throw new TypeError(
-              `req.session.${prop}() takes no callback: it applies at once and is committed before the ` +
-                `response goes out, so call it and then respond${COMPAT}`,
-            );
-          }
-          return (value as (...a: unknown[]) => unknown)(...args);
-        };
-        checked.set(prop, guarded);
-      }
-      return guarded;
-    },
-    set(_target, prop) {
-      throw new TypeError(assignment(String(prop)));
-    },
-    defineProperty(_target, prop) {
-      throw new TypeError(assignment(String(prop)));
-    },
-    deleteProperty(_target, prop) {
+  return new Proxy(session, GUARD);
+}
+
+/**
+ * @internal A method of the handle, called on the handle itself (a proxy must not stand in for `this`,
+ * or private fields would fail), that refuses a callback argument.
+ */
+function refusingCallbacks(
+  target: Session,
+  prop: string,
+  method: (...args: unknown[]) => unknown,
+): (...args: unknown[]) => unknown {
+  return (...args: unknown[]) => {
+    if (args.some((arg) => typeof arg === 'function')) {
       throw new TypeError(
-        `delete req.session.${String(prop)} is not saved: use req.session.delete('${String(prop)}')${COMPAT}`,
+        `req.session.${prop}() takes no callback: it applies at once and is committed before the ` +
+          `response goes out, so call it and then respond${COMPAT}`,
       );
-    },
-  });
+    }
+    return method.apply(target, args);
+  };
 }
 
 /** @internal */

@@ -14,6 +14,8 @@ import {
   errorHeaders,
   type HttpCore,
   type HttpSessionOptions,
+  type HttpStep,
+  type SessionHeaders,
 } from '../core.js';
 import { guardSession } from '../habits.js';
 import { handleOf, keepHandle } from './handles.js';
@@ -141,72 +143,110 @@ function commitBeforeHeaders(
   session: Session,
   flush: () => void,
 ) {
-  const original = {
-    writeHead: res.writeHead as unknown as Writer,
-    write: res.write as unknown as Writer,
-    end: res.end as unknown as Writer,
-  };
-  let held: { head: unknown[] | null; calls: Array<{ fn: Writer; args: unknown[] }> } = {
-    head: null,
-    calls: [],
-  };
-  let state: 'open' | 'committing' | 'done' = 'open';
+  const held = new HeldResponse(core, req, res, session, flush);
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    return held.writeHead(this, args);
+  } as typeof res.writeHead;
+  res.write = function (this: ServerResponse, ...args: unknown[]) {
+    return held.write(this, args);
+  } as typeof res.write;
+  res.end = function (this: ServerResponse, ...args: unknown[]) {
+    return held.end(this, args);
+  } as typeof res.end;
+}
 
-  const restore = () => {
+/**
+ * @internal One response while its session commits: the response's own methods, what the handler
+ * wrote meanwhile, and the commit's progress. One object per request; its methods are shared.
+ */
+class HeldResponse {
+  private readonly original: { writeHead: Writer; write: Writer; end: Writer };
+  private head: unknown[] | null = null;
+  private calls: Array<{ fn: Writer; args: unknown[] }> = [];
+  private state: 'open' | 'committing' | 'done' = 'open';
+
+  constructor(
+    private readonly core: HttpCore<Request>,
+    private readonly req: Request,
+    private readonly res: ServerResponse,
+    private readonly session: Session,
+    private readonly flush: () => void,
+  ) {
+    this.original = {
+      writeHead: res.writeHead as unknown as Writer,
+      write: res.write as unknown as Writer,
+      end: res.end as unknown as Writer,
+    };
+  }
+
+  writeHead(target: ServerResponse, args: unknown[]): unknown {
+    if (this.state === 'done') return this.original.writeHead.apply(target, args);
+    this.head = args;
+    return target;
+  }
+
+  write(target: ServerResponse, args: unknown[]): unknown {
+    if (this.state === 'done') return this.original.write.apply(target, args);
+    this.calls.push({ fn: this.original.write, args });
+    this.start();
+    return true;
+  }
+
+  end(target: ServerResponse, args: unknown[]): unknown {
+    if (this.state === 'done') return this.original.end.apply(target, args);
+    this.calls.push({ fn: this.original.end, args });
+    this.start();
+    return target;
+  }
+
+  /** The first write: commit, then send what was held. */
+  private start(): void {
+    if (this.state !== 'open') return;
+    this.state = 'committing';
+    const { core, req, session, head } = this;
+    const status = head !== null && typeof head[0] === 'number' ? head[0] : this.res.statusCode;
+    const failed = (error: unknown): HttpStep<SessionHeaders> => ({
+      ok: false,
+      response: core.fail(error, req, session),
+    });
+    let ending: Promise<HttpStep<SessionHeaders>>;
+    try {
+      // Properties changed in place through the compatibility surface join the patch first.
+      this.flush();
+      ending = core.end(session, req, status);
+    } catch (error) {
+      ending = Promise.resolve(failed(error));
+    }
+    void ending.then(
+      (step) => this.finish(step),
+      (error: unknown) => this.finish(failed(error)),
+    );
+  }
+
+  /** Put the response's methods back, add the session headers and replay what was held. */
+  private finish(step: HttpStep<SessionHeaders>): void {
+    const { res, original } = this;
+    this.state = 'done';
     res.writeHead = original.writeHead as typeof res.writeHead;
     res.write = original.write as typeof res.write;
     res.end = original.end as typeof res.end;
-  };
-  const start = () => {
-    if (state !== 'open') return;
-    state = 'committing';
-    const status = held.head !== null && typeof held.head[0] === 'number' ? held.head[0] : res.statusCode;
-    const ending = (async () => {
-      // Properties changed in place through the compatibility surface join the patch first.
-      flush();
-      return core.end(session, req, status);
-    })();
-    void ending
-      .catch((error: unknown) => ({ ok: false as const, response: core.fail(error, req, session) }))
-      .then((step) => {
-        state = 'done';
-        restore();
-        const { head, calls } = held;
-        held = { head: null, calls: [] };
-        if (!step.ok) {
-          sendError(res, step.response, original.end);
-          return;
-        }
-        if (!res.headersSent) {
-          if (head !== null) applyHeadHeaders(res, head);
-          if (step.value.setCookie !== null) res.appendHeader('set-cookie', step.value.setCookie);
-          if (step.value.cacheControl !== null) res.setHeader('cache-control', step.value.cacheControl);
-          else if (step.value.defaultCacheControl !== null && !res.hasHeader('cache-control'))
-            res.setHeader('cache-control', step.value.defaultCacheControl);
-          if (head !== null)
-            original.writeHead.apply(res, head.slice(0, typeof head[1] === 'string' ? 2 : 1));
-        }
-        for (const call of calls) call.fn.apply(res, call.args);
-      });
-  };
-
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    if (state === 'done') return original.writeHead.apply(this, args);
-    held.head = args;
-    return this;
-  } as typeof res.writeHead;
-  res.write = function (this: ServerResponse, ...args: unknown[]) {
-    if (state === 'done') return original.write.apply(this, args);
-    held.calls.push({ fn: original.write, args });
-    start();
-    return true;
-  } as typeof res.write;
-  res.end = function (this: ServerResponse, ...args: unknown[]) {
-    if (state === 'done') return original.end.apply(this, args);
-    held.calls.push({ fn: original.end, args });
-    start();
-    return this;
-  } as typeof res.end;
+    const { head, calls } = this;
+    this.head = null;
+    this.calls = [];
+    if (!step.ok) {
+      sendError(res, step.response, original.end);
+      return;
+    }
+    if (!res.headersSent) {
+      if (head !== null) applyHeadHeaders(res, head);
+      if (step.value.setCookie !== null) res.appendHeader('set-cookie', step.value.setCookie);
+      if (step.value.cacheControl !== null) res.setHeader('cache-control', step.value.cacheControl);
+      else if (step.value.defaultCacheControl !== null && !res.hasHeader('cache-control'))
+        res.setHeader('cache-control', step.value.defaultCacheControl);
+      if (head !== null) original.writeHead.apply(res, head.slice(0, typeof head[1] === 'string' ? 2 : 1));
+    }
+    for (const call of calls) call.fn.apply(res, call.args);
+  }
 }
 
 /**
