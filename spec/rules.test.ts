@@ -100,14 +100,23 @@ describe('CC-6, ID-3: the ring of retired secrets tells an old secret from one n
   });
 
   it.each([
-    { secret: 's4', retirement: { reason: 'r', until: 4_000, onlyRotationsSince: true } },
-    { secret: 's3', retirement: { reason: 'r', until: 3_000, onlyRotationsSince: true } },
-    { secret: 's2', retirement: { reason: 'a', until: 2_000, onlyRotationsSince: true } },
-    { secret: 's1', retirement: { reason: 'r', until: 1_000, onlyRotationsSince: false } },
+    { secret: 's4', retirement: { until: 4_000, separatedBy: 'r' } },
+    { secret: 's3', retirement: { until: 3_000, separatedBy: 'r' } },
+    { secret: 's2', retirement: { until: 2_000, separatedBy: 'a' } },
+    { secret: 's1', retirement: { until: 1_000, separatedBy: 'a' } },
     { secret: 's0', retirement: null },
     { secret: 's5', retirement: null },
   ])('retirementOf($secret) is $retirement', ({ secret, retirement }) => {
     expect(retirementOf(h(secret), ring, equal)).toEqual(retirement);
+  });
+
+  it('the newest privilege change separates: a logout after a credential change is what an older secret reports', () => {
+    const changes = {
+      ...ring,
+      previousReason: 'l' as const,
+      retired: [`c${(3_000).toString(36)}${h('s3').slice(0, 22)}`],
+    };
+    expect(retirementOf(h('s3'), changes, equal)).toEqual({ until: 3_000, separatedBy: 'l' });
   });
 
   it('a secret matching only the first 22 characters of a ring entry is old, never the previous one', () => {
@@ -117,14 +126,13 @@ describe('CC-6, ID-3: the ring of retired secrets tells an old secret from one n
   });
 
   it.each([
-    { name: 'plain rotation, at the margin', reason: 'r', only: true, now: 4_100, ends: true },
-    { name: 'plain rotation, inside the margin', reason: 'r', only: true, now: 4_099, ends: false },
-    { name: 'login', reason: 'a', only: true, now: 99_000, ends: false },
-    { name: 'credential change', reason: 'c', only: true, now: 99_000, ends: false },
-    { name: 'logout', reason: 'l', only: true, now: 99_000, ends: false },
-    { name: 'rotation before a login', reason: 'r', only: false, now: 99_000, ends: false },
-  ] as const)('reuseMayEnd: $name is $ends', ({ reason, only, now, ends }) => {
-    expect(reuseMayEnd({ reason, until: 4_000, onlyRotationsSince: only }, now, 100)).toBe(ends);
+    { name: 'only plain rotations, at the margin', separatedBy: 'r', now: 4_100, ends: true },
+    { name: 'only plain rotations, inside the margin', separatedBy: 'r', now: 4_099, ends: false },
+    { name: 'a login', separatedBy: 'a', now: 99_000, ends: false },
+    { name: 'a credential change', separatedBy: 'c', now: 99_000, ends: false },
+    { name: 'a logout', separatedBy: 'l', now: 99_000, ends: false },
+  ] as const)('reuseMayEnd: separated by $name: $ends', ({ separatedBy, now, ends }) => {
+    expect(reuseMayEnd({ until: 4_000, separatedBy }, now, 100)).toBe(ends);
   });
 });
 

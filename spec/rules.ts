@@ -39,15 +39,15 @@ export const REUSE_RACE_MARGIN = 10_000;
  * CC-6: what the session remembers of a replaced secret it was presented with.
  */
 export interface Retirement {
-  /** Why the secret was retired. */
-  reason: RetireReason;
-  /** When it stopped being accepted: the end of its grace window, or its retirement. */
+  /** When the secret stopped being accepted: the end of its grace window, or its retirement. */
   until: number;
   /**
-   * Only plain rotations retired secrets after it: no login, user switch, re-authentication, credential
-   * change or logout since, so the session's current secret descends from it by rotations alone.
+   * What separates it from the session's current secret: `'r'` when only plain rotations retired
+   * secrets since it (it included), so the current secret descends from it by rotations alone; else the
+   * newest login, user switch or re-authentication (`'a'`), credential change (`'c'`) or logout (`'l'`)
+   * among those retirements.
    */
-  onlyRotationsSince: boolean;
+  separatedBy: RetireReason;
 }
 
 /**
@@ -62,22 +62,21 @@ export interface Retirement {
 export function retirementOf(hash: string, context: SecretFields, equal: HashEquals): Retirement | null {
   const { previousHash, previousUntil, previousReason } = context;
   if (previousHash === null || previousUntil === null || previousReason === null) return null;
-  if (equal(hash, previousHash))
-    return { reason: previousReason, until: previousUntil, onlyRotationsSince: true };
+  let separatedBy = previousReason;
+  if (equal(hash, previousHash)) return { until: previousUntil, separatedBy };
   const short = hash.slice(0, RETIRED_HASH_CHARS);
-  let onlyRotationsSince = previousReason === 'r';
   for (const entry of context.retired) {
     const retired = parseRetired(entry);
-    if (retired !== null && equal(short, retired.hash))
-      return { reason: retired.reason, until: retired.until, onlyRotationsSince };
-    onlyRotationsSince &&= retired?.reason === 'r';
+    if (retired === null) continue;
+    if (separatedBy === 'r') separatedBy = retired.reason;
+    if (equal(short, retired.hash)) return { until: retired.until, separatedBy };
   }
   return null;
 }
 
 /**
- * CC-6: `endOnReuse` ends the session for a replaced secret only on evidence of theft: the secret was
- * retired by a plain rotation, only plain rotations came after it (a secret from before a login, logout,
+ * CC-6: `endOnReuse` ends the session for a replaced secret only on evidence of theft: only plain
+ * rotations separate it from the current secret (a secret from before a login, logout,
  * re-authentication or credential change, the pre-login one above all, is the browser's own or one an
  * attacker may have planted, and never ends the session), and the race margin after it stopped being
  * accepted has passed. The manager sets the `access` event's `endOnReuse` only where this holds.
@@ -91,7 +90,7 @@ export function reuseMayEnd(
   now: number,
   margin: number = REUSE_RACE_MARGIN,
 ): boolean {
-  return retirement.reason === 'r' && retirement.onlyRotationsSince && now >= retirement.until + margin;
+  return retirement.separatedBy === 'r' && now >= retirement.until + margin;
 }
 
 /**

@@ -55,11 +55,14 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       }
       return tokens;
     };
-    /** The audit events of one load. */
+    /** The audit events of one load, a reuse with its reason (`reuse-detected:rotation`). */
     const auditOf = async (token: string) => {
       const from = events.length;
       const session = await manager.load(token);
-      return { session, types: events.slice(from).map((e) => e.type) };
+      const types = events
+        .slice(from)
+        .map((e) => (e.type === 'reuse-detected' ? `${e.type}:${e.reason}` : e.type));
+      return { session, types };
     };
     return { clock, events, manager, login, loginAfterCart, rotations, auditOf };
   };
@@ -235,7 +238,8 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       const { login, rotations, auditOf } = make();
       const [oldest, , current] = await rotations((await login('alice')).token, 2);
       const { session, types } = await auditOf(oldest!);
-      expect(types).toEqual(['reuse-detected']);
+      // SEC-4: plain rotations alone separate it from the current secret: possible theft.
+      expect(types).toEqual(['reuse-detected:rotation']);
       expect(session.isAuthenticated).toBe(false);
       await expectCode(() => session.set('cart', []), 'STALE_CREDENTIAL');
       expect(await session.commit()).toEqual({ cookie: { action: 'none' }, wrote: false });
@@ -246,7 +250,7 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       const { login, rotations, auditOf } = make();
       const tokens = await rotations((await login('alice')).token, RETIRED_SECRETS + 2);
       // tokens: [forgotten, ring x RETIRED_SECRETS, previous, current]
-      expect((await auditOf(tokens[1]!)).types).toEqual(['reuse-detected']);
+      expect((await auditOf(tokens[1]!)).types).toEqual(['reuse-detected:rotation']);
       expect((await auditOf(tokens[0]!)).types).toEqual(['credential-mismatch']);
     });
 
@@ -255,11 +259,11 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       const [oldest, , current] = await rotations((await login('alice')).token, 2);
       // Its rotation was 1 s before the next one: the margin counts from its own retirement.
       clock.advance(REUSE_RACE_MARGIN - 1_001);
-      expect((await auditOf(oldest!)).types).toEqual(['reuse-detected']);
+      expect((await auditOf(oldest!)).types).toEqual(['reuse-detected:rotation']);
       expect((await auditOf(current!)).session.userId).toBe('alice');
       clock.advance(1);
       const { session, types } = await auditOf(oldest!);
-      expect(types).toEqual(['reuse-detected']);
+      expect(types).toEqual(['reuse-detected:rotation']);
       expect((await session.commit()).cookie).toEqual({ action: 'clear' });
       expect((await auditOf(current!)).session.isNew).toBe(true);
     });
@@ -272,7 +276,7 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       const anonymous = tokenOf(await out.commit());
       clock.advance(10 * MIN);
       const { session, types } = await auditOf(after);
-      expect(types).toEqual(['reuse-detected']);
+      expect(types).toEqual(['reuse-detected:logout']);
       expect((await session.commit()).cookie).toEqual({ action: 'none' });
       const kept = await manager.load(anonymous);
       expect(kept.isNew).toBe(false);
@@ -288,8 +292,9 @@ function credentialRules(name: string, storeOf: () => SessionStore) {
       login.authenticate('alice');
       const [, current] = await rotations(tokenOf(await login.commit()), 1);
       clock.advance(10 * MIN);
-      expect((await auditOf(preLogin!)).types).toEqual(['reuse-detected']);
-      expect((await auditOf(loginToken!)).types).toEqual(['reuse-detected']);
+      // SEC-4: the login separates both from the current secret, whatever retired the older one.
+      expect((await auditOf(preLogin!)).types).toEqual(['reuse-detected:authentication']);
+      expect((await auditOf(loginToken!)).types).toEqual(['reuse-detected:authentication']);
       expect((await auditOf(current!)).session.userId).toBe('alice');
     });
 

@@ -15,7 +15,11 @@ export interface SessionAuditEvent {
   userId: string | null;
   /** When it happened (the manager's clock). */
   at: number;
-  /** Why, for `revoked` (`'user'`, `'credential-change'`, `'user-cap'`), `conflict` and `tampered`. */
+  /**
+   * Why, for `revoked` (`'user'`, `'credential-change'`, `'user-cap'`), `conflict`, `tampered`, and
+   * `reuse-detected`: what separates the presented secret from the current one (CC-6): `'rotation'`
+   * (plain rotations alone: possible theft), `'authentication'`, `'credential-change'` or `'logout'`.
+   */
   reason?: string;
 }
 

@@ -9,6 +9,8 @@
 import {
   hasEnded,
   presentedSecret,
+  type Retirement,
+  type RetireReason,
   retirementOf,
   reuseMayEnd,
   type SessionEffect,
@@ -119,9 +121,13 @@ export function createLoader(
     secret: string,
     hash: string,
     at: number,
+    retirement: Retirement | null,
   ): Session | Promise<Session> => {
     const plan = planOf(effects);
-    for (const event of plan.audits) emit(event, record.sessionId, record.userId);
+    // SEC-4: a reuse says what separates the presented secret from the current one (CC-6).
+    const why = retirement === null ? undefined : SEPARATED_BY[retirement.separatedBy];
+    for (const event of plan.audits)
+      emit(event, record.sessionId, record.userId, event === 'reuse-detected' ? why : undefined);
     if (!plan.deleteRecord) return adopted(record, accessed, state, plan, secret, hash, at);
     return call('destroy', () => store.destroy(record.sessionId)).then(() =>
       adopted(record, accessed, state, plan, secret, hash, at),
@@ -169,9 +175,21 @@ export function createLoader(
       // CC-6: only for a secret plain rotations retired, after the race margin (`reuseMayEnd`).
       endOnReuse: policy.endOnReuse && retirement !== null && reuseMayEnd(retirement, at, policy.reuseMargin),
     });
-    return adopt(record, outcome.record, outcome.state, outcome.effects, parsed.secret, hash, at);
+    return adopt(record, outcome.record, outcome.state, outcome.effects, parsed.secret, hash, at, retirement);
   };
 }
+
+/**
+ * SEC-4, CC-6: the `reason` of a `reuse-detected` event: what separates the presented secret from the
+ * current one. `rotation` (plain rotations alone: the case `endOnReuse` acts on) is possible theft; the
+ * others mostly the browser's own request from before a login, credential change or logout.
+ */
+const SEPARATED_BY: Record<RetireReason, string> = {
+  r: 'rotation',
+  a: 'authentication',
+  c: 'credential-change',
+  l: 'logout',
+};
 
 /** SEC-4: at most one `credential-mismatch` per session id in this interval (ms). */
 const MISMATCH_INTERVAL = 60_000;

@@ -475,6 +475,9 @@ describe('SEC-2: fail closed', () => {
   });
 });
 
+/** A well-formed ring entry (CC-6): a rotation at T0, a 22-character hash. */
+const RING_ENTRY = `r${T0.toString(36)}${'A'.repeat(22)}`;
+
 describe('SEC-3: corrupt or tampered records', () => {
   const tamperings: [string, (r: SessionRecord) => string][] = [
     ['bytes that are not JSON', () => '{"sessionId": "'],
@@ -485,6 +488,17 @@ describe('SEC-3: corrupt or tampered records', () => {
     ['buckets that are not objects', (r) => JSON.stringify({ ...r, browser: 'x', user: [1] })],
     ['an unknown format', (r) => JSON.stringify({ ...r, format: 99 })],
     ['a terminal state', (r) => JSON.stringify({ ...r, state: 'destroyed' })],
+    ['format 3 without its ring', (r) => JSON.stringify({ ...r, retired: undefined })],
+    ['a ring entry that does not parse', (r) => JSON.stringify({ ...r, retired: ['r1'] })],
+    [
+      'a ring longer than RETIRED_SECRETS',
+      (r) => JSON.stringify({ ...r, retired: Array(4).fill(RING_ENTRY) }),
+    ],
+    ['a reason without a previous secret', (r) => JSON.stringify({ ...r, previousReason: 'r' })],
+    [
+      'an unknown reason',
+      (r) => JSON.stringify({ ...r, previousHash: 'h', previousUntil: 1, previousReason: 'x' }),
+    ],
   ];
 
   it.each(tamperings)(

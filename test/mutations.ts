@@ -68,18 +68,18 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     id: 'reuse-ends-for-any-reason',
-    rule: 'CC-6: only a secret retired by a plain rotation may end the session on reuse',
+    rule: 'CC-6: only a secret that plain rotations alone separate from the current one may end the session',
     file: 'spec/rules.ts',
-    from: "return retirement.reason === 'r' && retirement.onlyRotationsSince &&",
-    to: 'return retirement.onlyRotationsSince &&',
+    from: "return retirement.separatedBy === 'r' && now >= retirement.until + margin;",
+    to: 'return now >= retirement.until + margin;',
     killers: [RING, { file: 'src/credentials.test.ts', name: 'a secret retired by logout never triggers' }],
   },
   {
     id: 'ring-era-ignored',
     rule: 'CC-6: a secret from before a login, logout or credential change never ends the session',
     file: 'spec/rules.ts',
-    from: "onlyRotationsSince &&= retired?.reason === 'r';",
-    to: 'onlyRotationsSince &&= true;',
+    from: "if (separatedBy === 'r') separatedBy = retired.reason;",
+    to: '',
     killers: [
       RING,
       { file: 'src/credentials.test.ts', name: 'rotated away before the login is anonymous-era' },
