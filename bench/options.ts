@@ -8,12 +8,26 @@
 export interface BenchOptions {
   /** A smoke run: seconds in all, no figure to trust, the correctness checks still judged. */
   quick: boolean;
-  /** Rounds of every figure; the variants are interleaved within a round. */
+  /** Rounds of the store-level figures; the operations are interleaved within a round. */
   rounds: number;
+  /** Repetitions of the interleaved HTTP measurements: each gives one paired ratio per pair. */
+  repetitions: number;
   /** Seconds of each HTTP measurement. */
   seconds: number;
   /** Seconds of warm-up before the first measurement of each HTTP variant and scenario. */
   warmupSeconds: number;
+  /** Repetitions of the Redis cost pairs. */
+  redisRepetitions: number;
+  /** Milliseconds of each Redis cost measurement. */
+  redisMs: number;
+  /** Numbers of application processes of the scale-out figures. */
+  scaleCounts: number[];
+  /** Seconds of each scale-out measurement. */
+  scaleSeconds: number;
+  /** Repetitions of the scale-out measurements. */
+  scaleRepetitions: number;
+  /** Whether the scale-out figures include a Redis Cluster of three masters. */
+  scaleCluster: boolean;
   /** Concurrent HTTP connections, each with its own cookie. */
   connections: number;
   /** Milliseconds of each store-level figure. */
@@ -38,7 +52,7 @@ export interface BenchOptions {
   memorySessions: number;
   /** Only these HTTP variants (all when empty). */
   only: string[];
-  /** Skip these parts: `store`, `http`, `contention`, `memory`. */
+  /** Skip these parts: `store`, `http`, `redis`, `scale`, `contention`, `memory`. */
   skip: string[];
   /** Where the Markdown report goes; `null` prints only. */
   out: string | null;
@@ -46,9 +60,11 @@ export interface BenchOptions {
   cpuProfDir: string | null;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--rounds N] [--seconds S] [--connections C]
-  [--only variant,variant] [--skip store,http,contention,memory] [--out FILE | --no-out] [--cpu-prof DIR]
-Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS override the defaults the same way.`;
+const USAGE = `usage: npm run bench -- [--quick] [--repetitions N] [--seconds S] [--rounds N] [--connections C]
+  [--only variant,variant] [--skip store,http,redis,scale,contention,memory] [--out FILE | --no-out]
+  [--cpu-prof DIR]
+Environment: BENCH_REPETITIONS, BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS override the defaults the
+same way.`;
 
 /**
  * Read the flags (then the environment, then the defaults).
@@ -73,6 +89,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     'no-out',
     'help',
     'rounds',
+    'repetitions',
     'seconds',
     'connections',
     'only',
@@ -100,10 +117,17 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   return {
     quick,
     rounds: Math.round(number('rounds', 'BENCH_ROUNDS', 3, 1)),
-    seconds: number('seconds', 'BENCH_SECONDS', 5, 1),
-    warmupSeconds: quick ? 0.5 : 2,
+    repetitions: Math.round(number('repetitions', 'BENCH_REPETITIONS', 12, 1)),
+    seconds: number('seconds', 'BENCH_SECONDS', 2, 1),
+    warmupSeconds: quick ? 0.3 : 1,
+    redisRepetitions: quick ? 1 : 8,
+    redisMs: quick ? 100 : 1_000,
+    scaleCounts: quick ? [1, 2] : [1, 2, 4],
+    scaleSeconds: quick ? 1 : 3,
+    scaleRepetitions: 1,
+    scaleCluster: !quick,
     connections: Math.round(number('connections', 'BENCH_CONNECTIONS', 50, 10)),
-    storeMs: quick ? 300 : 2_000,
+    storeMs: quick ? 300 : 1_000,
     contentionSessions: quick ? 3 : 10,
     contentionRequests: 20,
     contentionDelayMs: 5,

@@ -4,16 +4,23 @@
  *
  * @packageDocumentation
  */
+
+import type { FloorCosts } from './floors.js';
 import type { LostUpdates, Resurrections } from './http/contention.js';
 import type { Scenario } from './http/load.js';
+import { paired, type Repetition } from './http/paired.js';
+import { PEER_SETUP } from './http/peers.js';
 import type { BlockedLogins, SharedIncrements } from './http/progress.js';
-import { DESCRIPTIONS, isSessionspec, PAIRS, type Variant } from './http/variants.js';
+import { project, type ScaleFigure } from './http/scale-out.js';
+import { DESCRIPTIONS, PAIRS, routesOf, type Variant } from './http/variants.js';
 import type { MachineFacts } from './machine.js';
 import type { MemoryFigure } from './memory/index.js';
 import type { BenchOptions } from './options.js';
 import { PAYLOAD_BYTES } from './payload.js';
-import { formatCount, formatRatio, formatSummary, type Summary } from './stats.js';
+import { RAW_HMGET, type RedisCostFigure, type RedisCostPair } from './redis-cost.js';
+import { formatCount, formatRatio, formatRatioSummary, formatSummary, type Summary } from './stats.js';
 import { STORE_OPS, type StoreFigure } from './store-level.js';
+import { checkTargets } from './targets.js';
 
 /** One HTTP figure: a variant under a scenario, over the rounds. */
 export interface HttpFigure {
@@ -22,8 +29,6 @@ export interface HttpFigure {
   requestsPerSecond: Summary;
   /** CPU time of the server process per request, in microseconds. */
   serverCpuMicros: Summary;
-  /** CPU time of Redis per request, in microseconds (about 0 for variants that do not use it). */
-  redisCpuMicros: Summary;
   non2xx: number;
   errors: number;
   misses: number;
@@ -50,20 +55,16 @@ export interface BenchResults {
   facts: MachineFacts;
   store: StoreFigure[];
   http: HttpFigure[];
+  /** The interleaved HTTP measurements, one element per repetition. */
+  repetitions: Repetition[];
+  redisCost: { figures: RedisCostFigure[]; pairs: RedisCostPair[] };
+  scaleOut: ScaleFigure[];
+  /** Component costs of the floors, when the store-level figures were measured. */
+  floorCosts: FloorCosts | null;
   contention: ContentionFigure[];
   progress: ProgressFigure[];
   memory: MemoryFigure[];
   seconds: number;
-}
-
-/** A target and whether this run met it. */
-export interface TargetCheck {
-  what: string;
-  target: string;
-  measured: string;
-  met: boolean | null;
-  /** The same ratio from server CPU per request (peer's over ours), where it applies. */
-  byCpu?: string;
 }
 
 const SCENARIOS: Record<Scenario, string> = { read: 'read-only', incr: 'read-increment-save' };
@@ -75,16 +76,6 @@ function table(header: string[], rows: string[][]): string {
 }
 
 /** @internal */
-function median(results: BenchResults, variant: Variant, scenario: Scenario): number | undefined {
-  return results.http.find((f) => f.variant === variant && f.scenario === scenario)?.requestsPerSecond.median;
-}
-
-/** @internal */
-function cpuMedian(results: BenchResults, variant: Variant, scenario: Scenario): number | undefined {
-  return results.http.find((f) => f.variant === variant && f.scenario === scenario)?.serverCpuMicros.median;
-}
-
-/** @internal */
 function storeMedian(results: BenchResults, op: string, concurrency: number): number | undefined {
   return results.store.find((f) => f.op === op && f.concurrency === concurrency)?.opsPerSecond.median;
 }
@@ -92,77 +83,6 @@ function storeMedian(results: BenchResults, op: string, concurrency: number): nu
 /** @internal */
 function storeCpu(results: BenchResults, op: string, concurrency: number): number | undefined {
   return results.store.find((f) => f.op === op && f.concurrency === concurrency)?.cpuMicrosPerOp.median;
-}
-
-/**
- * The targets of the issue, checked against this run's medians.
- * @param results - the run.
- * @returns one line per target; `met: null` when the figure was not measured.
- */
-export function checkTargets(results: BenchResults): TargetCheck[] {
-  const checks: TargetCheck[] = [];
-  const ratio = (what: string, a: number | undefined, b: number | undefined, min: number) => {
-    const value = a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
-    checks.push({
-      what,
-      target: `>= ${min.toFixed(2)}x`,
-      measured: value === undefined ? 'not measured' : `${value.toFixed(2)}x`,
-      met: value === undefined ? null : value >= min,
-    });
-  };
-  for (const pair of PAIRS) {
-    if (pair.target === undefined) continue;
-    for (const scenario of ['incr', 'read'] as const) {
-      ratio(
-        `${pair.ours} / ${pair.peer}, ${SCENARIOS[scenario]}`,
-        median(results, pair.ours, scenario),
-        median(results, pair.peer, scenario),
-        pair.target[scenario],
-      );
-      checks.at(-1)!.byCpu = formatRatio(
-        cpuMedian(results, pair.peer, scenario),
-        cpuMedian(results, pair.ours, scenario),
-      );
-    }
-  }
-  ratio(
-    'manager load + save on Redis / raw GET + EVALSHA, concurrency 50',
-    storeMedian(results, STORE_OPS.redisSave, 50),
-    storeMedian(results, STORE_OPS.rawCas, 50),
-    0.8,
-  );
-  checks.at(-1)!.byCpu = formatRatio(
-    storeCpu(results, STORE_OPS.rawCas, 50),
-    storeCpu(results, STORE_OPS.redisSave, 50),
-  );
-  const ours = results.contention.filter((c) => isSessionspec(c.variant));
-  const lost = ours.reduce((n, c) => n + c.lost.lost, 0);
-  const resurrected = ours.reduce((n, c) => n + c.races.resurrected, 0);
-  checks.push({
-    what: 'sessionspec lost updates and resurrected sessions, every variant',
-    target: '0',
-    measured: ours.length === 0 ? 'not measured' : `${lost} lost, ${resurrected} resurrected`,
-    met: ours.length === 0 ? null : lost === 0 && resurrected === 0,
-  });
-  // CC-2: progress under contention, at most 1 of 20 logins and 1 of 10,000 increments refused.
-  const headway = results.progress[0];
-  checks.push({
-    what: 'logins of a session another process keeps writing, answered CONFLICT',
-    target: '<= 1 in 20',
-    measured:
-      headway === undefined ? 'not measured' : `${headway.logins.conflicts} of ${headway.logins.trials}`,
-    met: headway === undefined ? null : headway.logins.conflicts * 20 <= headway.logins.trials,
-  });
-  checks.push({
-    what: 'increments of one session through two processes, answered CONFLICT',
-    target: '<= 1 in 10,000',
-    measured:
-      headway === undefined
-        ? 'not measured'
-        : `${headway.increments.conflicts} of ${formatCount(headway.increments.attempted)}`,
-    met: headway === undefined ? null : headway.increments.conflicts * 10_000 <= headway.increments.attempted,
-  });
-  return checks;
 }
 
 /**
@@ -177,7 +97,9 @@ export function renderReport(results: BenchResults): string {
   out.push('');
   out.push(
     'sessionspec beside the session libraries a user would otherwise pick, measured side by side in one run on ' +
-      'one machine (PERF-3). Ratios are taken between medians of the same run; absolute figures say more ' +
+      'one machine (PERF-3). Every HTTP variant is measured many times for a few seconds, interleaved with the ' +
+      'others; a ratio is taken within each repetition, between measurements seconds apart, and reported as ' +
+      'the median of those paired ratios with its interquartile range and range. Absolute figures say more ' +
       'about the machine than about the libraries.',
   );
   out.push('');
@@ -203,8 +125,10 @@ export function renderReport(results: BenchResults): string {
         ['command', `\`${results.command}\``],
         [
           'settings',
-          `${options.rounds} round(s), ${options.seconds} s per HTTP figure, ${options.connections} connections, ` +
-            `${options.storeMs} ms per store figure; ${Math.round(results.seconds)} s in all`,
+          `${options.repetitions} interleaved repetitions of ${options.seconds} s per HTTP figure, ` +
+            `${options.connections} connections; ${options.redisRepetitions} x ${options.redisMs} ms per Redis ` +
+            `cost figure; ${options.rounds} round(s) of ${options.storeMs} ms per store figure; ` +
+            `${Math.round(results.seconds)} s in all`,
         ],
         ['payload', `${PAYLOAD_BYTES} bytes of JSON per session`],
       ],
@@ -212,23 +136,8 @@ export function renderReport(results: BenchResults): string {
   );
   out.push('');
 
-  const targets = checkTargets(results);
-  out.push('## Targets');
-  out.push('');
-  out.push(
-    table(
-      ['what', 'target', 'this run', 'met', 'same ratio by server CPU per request'],
-      targets.map((t) => [
-        t.what,
-        t.target,
-        t.measured,
-        t.met === null ? '-' : t.met ? 'yes' : '**no**',
-        t.byCpu ?? '-',
-      ]),
-    ),
-  );
-  out.push('');
-
+  out.push(...targetsSection(results));
+  out.push(...setupSection(results));
   if (results.store.length > 0) {
     out.push('## Store level');
     out.push('');
@@ -298,14 +207,16 @@ export function renderReport(results: BenchResults): string {
     out.push('## HTTP');
     out.push('');
     out.push(
-      `Requests per second, median (min-max) over the rounds, from autocannon with ${options.connections} ` +
-        'connections on 127.0.0.1, each connection a browser with its own cookie jar (so each serves its own ' +
-        'session). Every variant is a separate server process; the variants are interleaved within each round. ' +
-        '"read-only": `GET /read` answers the counter of an existing session; "read-increment-save": ' +
-        '`POST /incr` increments it. Every session holds the payload. Peers run with the options their ' +
-        'documentation recommends (`resave: false`, `saveUninitialized: false`, non-secure cookie on plain ' +
-        'HTTP); @fastify/session with `rolling: false`, its best case (its default rewrites the session on ' +
-        'every response).',
+      `Requests per second, median (min-max) over all measurements, from autocannon with ` +
+        `${options.connections} connections per variant on 127.0.0.1, each connection a browser with its own ` +
+        'cookie jar (so each serves its own session). Every variant is a separate server process. The ' +
+        `variants are measured in groups, ${options.repetitions} times ${options.seconds} s per group and ` +
+        'scenario: each sessionspec variant side by side with its peer, its bare framework, the unsafe ' +
+        'session and bare node:http, all loaded at the same time so that they share whatever else the ' +
+        'machine does; the groups take turns. "read-only": `GET /read` answers the counter of an existing ' +
+        'session; "read-increment-save": `POST /incr` increments it. Every session holds the payload. The ' +
+        'peers run as set up above. Absolute rates are those of variants sharing the machine with their ' +
+        'group; read the ratios.',
     );
     out.push('');
     const variants = [...new Set(results.http.map((f) => f.variant))];
@@ -334,70 +245,28 @@ export function renderReport(results: BenchResults): string {
     );
     out.push('');
     out.push(
-      'CPU time per request, median (min-max) over the rounds, in microseconds: of the server process ' +
-        '(`process.cpuUsage()` around each measurement), and of Redis (`INFO cpu`). On a shared machine ' +
-        'these hold steadier than requests per second, which also depend on what else runs.',
+      'Server CPU time per request, median (min-max) over all measurements, in microseconds ' +
+        "(`process.cpuUsage()` of the server process around each measurement). Redis' CPU per request cannot " +
+        'be told apart while a group runs side by side: see "Redis cost", and "Scale-out" (one process, alone).',
     );
     out.push('');
     out.push(
       table(
-        [
-          'variant',
-          'server, read-only',
-          'server, read-increment-save',
-          'Redis, read-only',
-          'Redis, read-increment-save',
-        ],
+        ['variant', 'server, read-only', 'server, read-increment-save'],
         variants.map((v) => {
-          const f = (s: Scenario) => results.http.find((x) => x.variant === v && x.scenario === s);
-          const cell = (s: Scenario, which: 'serverCpuMicros' | 'redisCpuMicros') => {
-            const found = f(s);
-            return found === undefined ? '-' : formatSummary(found[which]);
+          const cell = (s: Scenario) => {
+            const found = results.http.find((x) => x.variant === v && x.scenario === s);
+            return found === undefined ? '-' : formatSummary(found.serverCpuMicros);
           };
-          return [
-            `\`${v}\``,
-            cell('read', 'serverCpuMicros'),
-            cell('incr', 'serverCpuMicros'),
-            cell('read', 'redisCpuMicros'),
-            cell('incr', 'redisCpuMicros'),
-          ];
+          return [`\`${v}\``, cell('read'), cell('incr')];
         }),
       ),
     );
     out.push('');
-    out.push(
-      'Ratios, each sessionspec variant to its peer: of requests per second (medians), and of server CPU per ' +
-        "request (the peer's over ours: how many more requests one core serves when the server is the bottleneck):",
-    );
-    out.push('');
-    out.push(
-      table(
-        [
-          'sessionspec variant',
-          'peer',
-          'read-only',
-          'read-increment-save',
-          'by CPU, read-only',
-          'by CPU, read-increment-save',
-          'target',
-        ],
-        PAIRS.filter((p) => variants.includes(p.ours) && variants.includes(p.peer)).map((p) => [
-          `\`${p.ours}\``,
-          `\`${p.peer}\``,
-          formatRatio(median(results, p.ours, 'read'), median(results, p.peer, 'read')),
-          formatRatio(median(results, p.ours, 'incr'), median(results, p.peer, 'incr')),
-          formatRatio(cpuMedian(results, p.peer, 'read'), cpuMedian(results, p.ours, 'read')),
-          formatRatio(cpuMedian(results, p.peer, 'incr'), cpuMedian(results, p.ours, 'incr')),
-          p.target === undefined
-            ? '-'
-            : p.target.read === p.target.incr
-              ? `>= ${p.target.read}x`
-              : `>= ${p.target.read}x read, ${p.target.incr}x incr`,
-        ]),
-      ),
-    );
-    out.push('');
+    out.push(...pairedSection(results, variants));
   }
+  out.push(...redisCostSection(results));
+  out.push(...scaleOutSection(results));
 
   if (results.contention.length > 0) {
     const first = results.contention[0]!;
@@ -509,12 +378,291 @@ export function renderReport(results: BenchResults): string {
   out.push(
     "`npm run bench` starts its own Redis (`redis-server` from PATH), its own PostgreSQL (Debian's " +
       '`postgresql` package) and one server process per variant, ' +
-      'and stops them all at the end; `--quick` is a smoke run of a minute or two that prints the tables ' +
-      'and exits 1 if sessionspec lost an update or resurrected a session. `--only a,b` picks variants, ' +
-      '`--skip store,http,contention,memory` drops parts, `--rounds`, `--seconds` and `--connections` ' +
-      'change the load, and `--cpu-prof DIR` writes a CPU profile of every server process (one directory ' +
-      'per variant) for finding where the time goes.',
+      'and stops them all at the end. It exits 1 when a gated target is missed; `--quick` is a smoke run of ' +
+      'about three minutes that prints the tables and exits 1 only if sessionspec lost an update or ' +
+      'resurrected a session. `--only a,b` picks variants, `--skip store,http,redis,scale,contention,memory` ' +
+      'drops parts, `--repetitions`, `--seconds`, `--rounds` and `--connections` change the load, and ' +
+      '`--cpu-prof DIR` writes a CPU profile of every server process (one directory per variant) for ' +
+      'finding where the time goes.',
   );
   out.push('');
   return out.join('\n');
+}
+
+/** @internal The targets, each with this run's figure, its floor and whether it is gated. */
+function targetsSection(results: BenchResults): string[] {
+  const floor = results.floorCosts;
+  return [
+    '## Targets',
+    '',
+    'Checked from this run; `npm run bench` exits 1 when a target marked "full run" is missed, and any run ' +
+      'when one marked "every run" is (a `--quick` run is a smoke test). "Server CPU added" is, within each ' +
+      'group measurement (the variants loaded side by side, see "HTTP"), the server CPU ' +
+      'per request of sessionspec on a framework minus that of the bare framework, over the same ' +
+      'difference between the unsafe GET + SET session and bare node:http. The Redis rows come from ' +
+      '"Redis cost" below. The floor is the best ratio the contract allows, from measured component ' +
+      'costs: what the unsafe session adds, plus the hash of the token' +
+      (floor === null
+        ? ''
+        : ` (${floor.hash.toFixed(1)} us) and, for an increment, a compare-and-set script instead of a blind ` +
+          `\`SET\` on the client (${floor.casOverSet.toFixed(1)} us, store level)`) +
+      '.',
+    '',
+    table(
+      ['what', 'target', 'this run: median of paired ratios (IQR, range)', 'met', 'floor', 'fails'],
+      checkTargets(results).map((t) => [
+        t.what,
+        t.target,
+        t.measured,
+        t.met === null ? '-' : t.met ? 'yes' : '**no**',
+        t.floor ?? '-',
+        t.gate,
+      ]),
+    ),
+    '',
+  ];
+}
+
+/** @internal Every peer's options and every variant's routes. */
+function setupSection(results: BenchResults): string[] {
+  const variants = [
+    ...new Set([...results.http.map((f) => f.variant), ...results.contention.map((c) => c.variant)]),
+  ];
+  return [
+    '## Setup',
+    '',
+    'Each peer as its documentation recommends, with the choices it leaves open made as noted. The options ' +
+      'below are the objects the servers pass.',
+    '',
+    table(
+      ['library', 'options', 'why'],
+      PEER_SETUP.map((p) => [p.peer, `\`${p.options}\``, p.note]),
+    ),
+    '',
+    "What moved the ratios between earlier runs: not the peers' options. express-session calls " +
+      "connect-redis' `touch` (one `EXPIRE`) on every request that leaves the session unchanged, with or " +
+      "without `cookie.maxAge`, which only sets the TTL; connect-redis' TTL (one day by default, 30 minutes " +
+      'here) costs nothing either way. What moved them was measuring the variants one after another on a ' +
+      'machine whose CPU per request moved several-fold within a minute (bare node:http from about 30 to ' +
+      'over 300 us per request): a peer measured in a quiet second against sessionspec in a busy one. ' +
+      "Measuring each group side by side, many times, cancels that. @fastify/session's `rolling` does " +
+      'move them: its default writes the whole session on every read.',
+    '',
+    'Routes, the same in every variant: `GET /read` answers the counter of the session (`session.get`); ' +
+      '`POST /incr` stores the payload on a new session and adds one to the counter (sessionspec with ' +
+      '`update`, CC-3; the peers by assignment, as their users write it). The bare frameworks answer ' +
+      'constants. `/slow-incr`, `/gated-incr`, `/logout` and `/login` serve the correctness figures only.',
+    '',
+    table(
+      ['variant', 'what', 'routes'],
+      variants.map((v) => [
+        `\`${v}\``,
+        DESCRIPTIONS[v],
+        routesOf(v)
+          .map((r) => `\`${r}\``)
+          .join(', '),
+      ]),
+    ),
+    '',
+  ];
+}
+
+/** @internal The server CPU each session adds over its framework, and the ratios pair by pair. */
+function pairedSection(results: BenchResults, variants: readonly Variant[]): string[] {
+  const reps = results.repetitions;
+  const added: [Variant, Variant][] = [
+    ['unsafe-node-redis', 'node'],
+    ['sessionspec-node-redis', 'node'],
+    ['sessionspec-express-redis', 'express'],
+    ['express-session-redis', 'express'],
+    ['sessionspec-fastify-redis', 'fastify'],
+    ['fastify-session-redis', 'fastify'],
+  ];
+  const addedCell = (v: Variant, base: Variant, s: Scenario) => {
+    const d = paired(reps, s, (get) => get(v).serverCpuMicros - get(base).serverCpuMicros);
+    return d === undefined ? '-' : `${d.median.toFixed(0)} (IQR ${d.q1.toFixed(0)}-${d.q3.toFixed(0)})`;
+  };
+  const ratioCell = (a: Variant, b: Variant, s: Scenario, by: 'rps' | 'cpu') => {
+    const r = paired(reps, s, (get) =>
+      by === 'rps'
+        ? get(a).requestsPerSecond / get(b).requestsPerSecond
+        : get(b).serverCpuMicros / get(a).serverCpuMicros,
+    );
+    return r === undefined ? '-' : formatRatioSummary(r);
+  };
+  const present = (v: Variant) => variants.includes(v);
+  return [
+    'Server CPU per request that each session adds over its bare framework, in microseconds: the median ' +
+      '(and interquartile range) of the differences within each group measurement.',
+    '',
+    table(
+      ['variant', 'over', 'read-only', 'read-increment-save'],
+      added
+        .filter(([v, base]) => present(v) && present(base))
+        .map(([v, base]) => [
+          `\`${v}\``,
+          `\`${base}\``,
+          addedCell(v, base, 'read'),
+          addedCell(v, base, 'incr'),
+        ]),
+    ),
+    '',
+    'Ratios, each sessionspec variant to its peer, the median of the paired ratios (IQR, range): of ' +
+      "requests per second, and of server CPU per request (the peer's over ours: how many more requests one " +
+      'core serves when the server is the bottleneck).',
+    '',
+    table(
+      [
+        'sessionspec variant',
+        'peer',
+        'req/s, read-only',
+        'req/s, increment',
+        'by CPU, read-only',
+        'by CPU, increment',
+      ],
+      PAIRS.filter((p) => present(p.ours) && present(p.peer)).map((p) => [
+        `\`${p.ours}\``,
+        `\`${p.peer}\``,
+        ratioCell(p.ours, p.peer, 'read', 'rps'),
+        ratioCell(p.ours, p.peer, 'incr', 'rps'),
+        ratioCell(p.ours, p.peer, 'read', 'cpu'),
+        ratioCell(p.ours, p.peer, 'incr', 'cpu'),
+      ]),
+    ),
+    '',
+  ];
+}
+
+/** @internal Redis' CPU per operation, sessionspec's beside the least the operation costs. */
+function redisCostSection(results: BenchResults): string[] {
+  const { figures, pairs } = results.redisCost;
+  if (figures.length === 0) return [];
+  const commands = (f: RedisCostFigure) =>
+    [...f.commands]
+      .sort((a, b) => b[1].calls - a[1].calls)
+      .map(([name, c]) => `${name} ${c.calls.toFixed(2)} (${c.usec.toFixed(1)} us)`)
+      .join(', ');
+  return [
+    '## Redis cost',
+    '',
+    "Redis' own CPU (`INFO cpu`: `used_cpu_user` + `used_cpu_sys`) per operation, from one ioredis client " +
+      'of the benchmark process. "load + save" loads a session, increments its counter and commits; the ' +
+      'floor beside it is a raw `GET` + one `EVALSHA` of a minimal compare-and-set script on a ' +
+      '`<version>|<json>` string. "load only" loads and commits nothing; the floor beside it is a bare ' +
+      '`HMGET` of a hash shaped like the record (JSON, version, expiry, write id). Each pair is measured ' +
+      'back to back, the order alternating, and the ratio is taken within each pair. One at a time, every ' +
+      'command pays Redis its full cost; at 50 concurrent, Redis reads several commands per system call, ' +
+      'and more so for the faster client. Commands per operation from `INFO commandstats` (commands run ' +
+      'inside a script are counted too), with their execution time.',
+    '',
+    table(
+      ['operation', 'concurrent', 'Redis CPU us/op, median (min-max)', 'commands per operation (us)'],
+      figures.map((f) => [f.op, String(f.concurrency), formatSummary1(f.cpuMicros), commands(f)]),
+    ),
+    '',
+    table(
+      ['sessionspec', 'floor', 'concurrent', 'Redis CPU ratio, median (IQR, range)'],
+      pairs.map((p) => [
+        p.ours,
+        p.floor === RAW_HMGET ? RAW_HMGET : p.floor,
+        String(p.concurrency),
+        formatRatioSummary(p.ratio),
+      ]),
+    ),
+    '',
+  ];
+}
+
+/** @internal A summary with one decimal. */
+function formatSummary1(s: Summary): string {
+  return s.n === 1 ? s.median.toFixed(1) : `${s.median.toFixed(1)} (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
+}
+
+/** @internal The scale-out table and the model beyond the machine. */
+function scaleOutSection(results: BenchResults): string[] {
+  const figures = results.scaleOut;
+  if (figures.length === 0) return [];
+  const most = Math.max(...figures.map((f) => f.processes));
+  const variants = [...new Set(figures.map((f) => f.variant))];
+  const rows = figures
+    .slice()
+    .sort(
+      (a, b) =>
+        Number(a.redis !== 'one Redis') - Number(b.redis !== 'one Redis') ||
+        a.scenario.localeCompare(b.scenario) ||
+        a.processes - b.processes,
+    )
+    .map((f) => [
+      f.redis,
+      `\`${f.variant}\``,
+      SCENARIOS[f.scenario],
+      String(f.processes),
+      formatSummary(f.requestsPerSecond),
+      f.serverCpuMicros.median.toFixed(0),
+      f.redisCpuMicros.median.toFixed(1),
+      formatCount(1e6 / f.redisCpuMicros.median),
+      f.commands,
+    ]);
+  const cores = [1, 2, 4, 8, 16, 32, 64];
+  const model: string[][] = [];
+  for (const variant of variants)
+    for (const scenario of ['incr', 'read'] as const) {
+      const at = (redis: string) =>
+        figures.find(
+          (x) =>
+            x.redis === redis && x.variant === variant && x.scenario === scenario && x.processes === most,
+        );
+      const single = at('one Redis');
+      if (single === undefined) continue;
+      for (const redisCores of [1, 3]) {
+        // On a Cluster, the Redis CPU per request measured there (all masters together), if it was.
+        const f = redisCores === 1 ? single : (at('Cluster, 3 masters') ?? single);
+        model.push([
+          `\`${variant}\``,
+          SCENARIOS[scenario],
+          redisCores === 1 ? 'one Redis' : 'Cluster, 3 masters',
+          ...cores.map((c) => {
+            const p = project(f.serverCpuMicros.median, f.redisCpuMicros.median, c, redisCores);
+            return `${formatCount(p.requestsPerSecond)}${p.bound === 'Redis' ? ' R' : ''}`;
+          }),
+        ]);
+      }
+    }
+  return [
+    '## Scale-out',
+    '',
+    `1 to ${most} application processes of a variant against one Redis` +
+      (figures.some((f) => f.redis !== 'one Redis') ? ' and against a Redis Cluster of 3 masters' : '') +
+      `, ${results.options.connections} ` +
+      'connections in all split evenly across them, each process measured with its own autocannon. On this ' +
+      'machine the processes, the load generators and Redis share its cores, so requests per second do not ' +
+      'grow with the processes; the CPU each request costs does not depend on that. Redis runs commands on ' +
+      'one core: its CPU per request sets how many requests one Redis core serves however many application ' +
+      'servers there are (`1e6 / Redis us per request`).',
+    '',
+    table(
+      [
+        'Redis',
+        'variant',
+        'scenario',
+        'processes',
+        'req/s, median (min-max)',
+        'server CPU us/req',
+        'Redis CPU us/req',
+        'projected req/s per Redis core',
+        'Redis commands per request',
+      ],
+      rows,
+    ),
+    '',
+    `The model beyond this machine, from the per-request costs measured with ${most} processes (on the ` +
+      'Cluster, its Redis CPU per request, all masters together): N application ' +
+      'processes, each on a core of its own, against one Redis core or a Cluster of 3 masters (sessions ' +
+      'spread evenly over the slots), each request costing the measured server and Redis CPU; the side ' +
+      'that saturates first sets the rate (`R`: Redis is the bound). Network, kernel and load-generator ' +
+      'costs outside both processes are not in it.',
+    '',
+    table(['variant', 'scenario', 'Redis', ...cores.map((c) => `${c} app core${c > 1 ? 's' : ''}`)], model),
+    '',
+  ];
 }

@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: every figure of the benchmark in one run, then the report.
  *
- *   npm run bench                 3 rounds x 5 s per HTTP figure; writes docs/benchmarks.md
- *   npm run bench -- --quick      a smoke test in a minute or two; prints only
+ *   npm run bench                 12 repetitions x 2 s of each group side by side; writes docs/benchmarks.md
+ *   npm run bench -- --quick      a smoke test in about three minutes; prints only
  *
  * It starts its own Redis (redis-server from PATH), its own PostgreSQL (Debian's postgresql package)
- * and one server process per HTTP variant, and stops them all at the end. The exit code is 1 when a sessionspec variant lost an update or resurrected a
- * session: the only thing a quick run judges.
+ * and one server process per HTTP variant, and stops them all at the end. The exit code is 1 when a
+ * target is missed (`targets.ts`); a quick run judges only that no sessionspec variant lost an update
+ * or resurrected a session.
  *
  * @packageDocumentation
  */
@@ -14,16 +15,28 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { startPostgresServer } from '../test/postgres-server.js';
+import { startRedisCluster } from '../test/redis-cluster.js';
 import { startRedisServer } from '../test/redis-server.js';
-import { pgPool } from './http/backends.js';
+import { type FloorCosts, measureHashMicros } from './floors.js';
+import { pgPool, type RedisAddress } from './http/backends.js';
 import { countLostUpdates, countResurrections } from './http/contention.js';
-import { load, type Scenario } from './http/load.js';
+import { load } from './http/load.js';
+import {
+  type Measurement,
+  measureGroups,
+  measurementsOf,
+  type Repetition,
+  SCENARIOS,
+} from './http/paired.js';
 import { countBlockedLogins, countSharedIncrements } from './http/progress.js';
+import { measureScaleOut, type ScaleFigure } from './http/scale-out.js';
 import { type RunningServer, startServer } from './http/spawn.js';
-import { hasSessions, isSessionspec, VARIANTS, type Variant } from './http/variants.js';
+import { groupsFor, hasSessions, SCALE_OUT, VARIANTS, type Variant } from './http/variants.js';
 import { machineFacts } from './machine.js';
 import { runMemory } from './memory/index.js';
 import { parseOptions } from './options.js';
+import { runRedisCost } from './redis-cost.js';
+import { addCounters, type RedisCounters, redisCounters } from './redis-cpu.js';
 import {
   type BenchResults,
   type ContentionFigure,
@@ -32,11 +45,13 @@ import {
   renderReport,
 } from './report.js';
 import { summarise } from './stats.js';
-import { runStoreLevel } from './store-level.js';
+import { runStoreLevel, STORE_OPS, type StoreFigure } from './store-level.js';
+import { checkTargets, missed } from './targets.js';
 
 const started = performance.now();
 const options = parseOptions(process.argv.slice(2), process.env);
-const progress = (line: string) => process.stderr.write(`${line}\n`);
+const progress = (line: string) =>
+  process.stderr.write(`[${Math.round((performance.now() - started) / 1000)} s] ${line}\n`);
 const variants: Variant[] = VARIANTS.filter((v) => options.only.length === 0 || options.only.includes(v));
 const unknown = options.only.filter((v) => !(VARIANTS as readonly string[]).includes(v));
 if (unknown.length > 0)
@@ -78,78 +93,44 @@ try {
       })
     : [];
 
+  const floorCosts = floorCostsOf(store);
+  const redisCost = runs('redis')
+    ? await runRedisCost({
+        redisPort: redis.port,
+        ms: options.redisMs,
+        repetitions: options.redisRepetitions,
+        concurrencies: [1, 50],
+        progress,
+      })
+    : { figures: [], pairs: [] };
+
   const http: HttpFigure[] = [];
+  let repetitions: Repetition[] = [];
   const contention: ContentionFigure[] = [];
-  if (runs('http') || runs('contention')) {
-    progress(`starting ${variants.length} server processes`);
-    for (const variant of variants)
-      servers.set(variant, await startServer(variant, redis.port, postgres.url, options.cpuProfDir));
-  }
+  const groups = groupsFor(options.only.length > 0 ? variants : []);
+  const measured = [...new Set(groups.flat())];
+  const needed = variants.filter(
+    (v) => (runs('contention') && hasSessions(v)) || (runs('http') && measured.includes(v)),
+  );
+  if (needed.length > 0) progress(`starting ${needed.length} server processes`);
+  for (const variant of needed)
+    servers.set(variant, await startServer(variant, redis.port, postgres.url, options.cpuProfDir));
+  const monitor = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: true });
+  await monitor.connect();
   if (runs('http')) {
-    const monitor = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: true });
-    await monitor.connect();
-    const redisCpuMicros = async () => {
-      const info = await monitor.info('cpu');
-      const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-      return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6;
-    };
-    type Sample = {
-      rps: number[];
-      cpu: number[];
-      redisCpu: number[];
-      non2xx: number;
-      errors: number;
-      misses: number;
-    };
-    const samples = new Map<string, Sample>();
-    for (let round = 1; round <= options.rounds; round++) {
-      for (const scenario of ['read', 'incr'] as Scenario[]) {
-        for (const variant of variants) {
-          const server = servers.get(variant)!;
-          if (round === 1) await load(server.url, scenario, options.connections, options.warmupSeconds);
-          const [cpuBefore, redisBefore] = [await server.cpuMicros(), await redisCpuMicros()];
-          const result = await load(server.url, scenario, options.connections, options.seconds);
-          const [cpuAfter, redisAfter] = [await server.cpuMicros(), await redisCpuMicros()];
-          const key = `${variant} ${scenario}`;
-          const sample = samples.get(key) ?? {
-            rps: [],
-            cpu: [],
-            redisCpu: [],
-            non2xx: 0,
-            errors: 0,
-            misses: 0,
-          };
-          sample.rps.push(result.requestsPerSecond);
-          sample.cpu.push((cpuAfter - cpuBefore) / Math.max(1, result.requests));
-          sample.redisCpu.push((redisAfter - redisBefore) / Math.max(1, result.requests));
-          sample.non2xx += result.non2xx;
-          sample.errors += result.errors;
-          // The bare frameworks have no session to miss.
-          if (hasSessions(variant)) sample.misses += result.misses;
-          samples.set(key, sample);
-          progress(
-            `http round ${round}/${options.rounds} ${scenario.padEnd(4)} ${variant.padEnd(28)} ` +
-              `${Math.round(result.requestsPerSecond)} req/s, ${Math.round(sample.cpu.at(-1)!)} us CPU/req` +
-              (result.non2xx + result.errors > 0
-                ? ` (${result.non2xx} non-2xx, ${result.errors} errors)`
-                : ''),
-          );
-        }
-      }
-    }
-    monitor.disconnect();
-    for (const variant of variants) {
-      for (const scenario of ['read', 'incr'] as Scenario[]) {
-        const s = samples.get(`${variant} ${scenario}`)!;
+    repetitions = await measureGroups(servers, groups, options, progress);
+    for (const variant of measured) {
+      for (const scenario of SCENARIOS) {
+        const all = measurementsOf(repetitions, variant, scenario);
+        const sum = (f: (m: Measurement) => number) => all.reduce((n, m) => n + f(m), 0);
         http.push({
           variant,
           scenario,
-          requestsPerSecond: summarise(s.rps),
-          serverCpuMicros: summarise(s.cpu),
-          redisCpuMicros: summarise(s.redisCpu),
-          non2xx: s.non2xx,
-          errors: s.errors,
-          misses: s.misses,
+          requestsPerSecond: summarise(all.map((m) => m.requestsPerSecond)),
+          serverCpuMicros: summarise(all.map((m) => m.serverCpuMicros)),
+          non2xx: sum((m) => m.non2xx),
+          errors: sum((m) => m.errors),
+          misses: sum((m) => m.misses),
         });
       }
     }
@@ -196,6 +177,8 @@ try {
       await second.stop();
     }
   }
+  const scaleOut = runs('scale') ? await scaleOutFigures(monitor) : [];
+  monitor.disconnect();
   await Promise.allSettled([...servers.values()].map((s) => s.stop()));
   servers.clear();
 
@@ -210,6 +193,10 @@ try {
     facts,
     store,
     http,
+    repetitions,
+    redisCost,
+    scaleOut,
+    floorCosts,
     contention,
     progress: headway,
     memory,
@@ -221,16 +208,80 @@ try {
     writeFileSync(options.out, `${report}\n`);
     progress(`written to ${options.out}`);
   }
-  const broken = [
-    ...contention.filter((c) => isSessionspec(c.variant) && (c.lost.lost > 0 || c.races.resurrected > 0)),
-    ...headway.filter((p) => p.increments.lost > 0),
-  ];
-  if (broken.length > 0) {
-    progress(
-      `FAIL: sessionspec lost updates or resurrected sessions in ${broken.map((c) => c.variant).join(', ')}`,
-    );
-    process.exitCode = 1;
-  }
+  const failed = missed(checkTargets(results), options.quick);
+  for (const check of failed) progress(`FAIL: ${check.what}: ${check.measured}, target ${check.target}`);
+  if (failed.length > 0) process.exitCode = 1;
 } finally {
   await stopAll();
+}
+
+/**
+ * The scale-out figures: the first process of each variant is the one already measured, the others
+ * start (and warm up) for these figures only.
+ */
+async function scaleOutFigures(monitor: Redis): Promise<ScaleFigure[]> {
+  const figures = await scaleOutOn('one Redis', redis.port, () => redisCounters(monitor));
+  if (!options.scaleCluster) return figures;
+  const cluster = await startRedisCluster();
+  const masters = cluster.nodes.map((n) => new Redis({ ...n, lazyConnect: true }));
+  try {
+    await Promise.all(masters.map((m) => m.connect()));
+    const ports = cluster.nodes.map((n) => n.port);
+    const counters = async () => addCounters(await Promise.all(masters.map(redisCounters)));
+    return [...figures, ...(await scaleOutOn('Cluster, 3 masters', ports, counters))];
+  } finally {
+    for (const m of masters) m.disconnect();
+    await cluster.stop();
+  }
+}
+
+/**
+ * The scale-out figures on one Redis or Cluster: on the single Redis the first process of each variant
+ * is the one already measured; the others start (and warm up) for these figures only.
+ */
+async function scaleOutOn(
+  label: string,
+  at: RedisAddress,
+  counters: () => Promise<RedisCounters>,
+): Promise<ScaleFigure[]> {
+  const most = Math.max(...options.scaleCounts);
+  const fleets = new Map<Variant, RunningServer[]>();
+  const extra: RunningServer[] = [];
+  try {
+    for (const variant of SCALE_OUT) {
+      const known = at === redis.port ? servers.get(variant) : undefined;
+      const fleet = known === undefined ? [] : [known];
+      while (fleet.length < most) {
+        const server = await startServer(variant, at, postgres.url, null);
+        fleet.push(server);
+        extra.push(server);
+      }
+      fleets.set(variant, fleet);
+    }
+    for (const scenario of SCENARIOS)
+      await Promise.all(extra.map((s) => load(s.url, scenario, 10, options.warmupSeconds)));
+    return await measureScaleOut(
+      label,
+      fleets,
+      options.scaleCounts,
+      {
+        seconds: options.scaleSeconds,
+        repetitions: options.scaleRepetitions,
+        connections: options.connections,
+        scenarios: SCENARIOS,
+      },
+      counters,
+      progress,
+    );
+  } finally {
+    await Promise.allSettled(extra.map((s) => s.stop()));
+  }
+}
+
+/** The component costs of the floors, from the store-level figures, when they were measured. */
+function floorCostsOf(store: readonly StoreFigure[]): FloorCosts | null {
+  const cpu = (op: string) => store.find((f) => f.op === op && f.concurrency === 50)?.cpuMicrosPerOp.median;
+  const [cas, set] = [cpu(STORE_OPS.rawCas), cpu(STORE_OPS.rawGetSet)];
+  if (cas === undefined || set === undefined) return null;
+  return { hash: measureHashMicros(), casOverSet: Math.max(0, cas - set) };
 }

@@ -4,9 +4,12 @@
  * @packageDocumentation
  */
 
-/** The median and the range of a series of measurements. */
+/** The median, the quartiles and the range of a series of measurements. */
 export interface Summary {
   median: number;
+  /** First and third quartiles (linear interpolation between the sorted values). */
+  q1: number;
+  q3: number;
   min: number;
   max: number;
   /** How many measurements. */
@@ -22,9 +25,31 @@ export interface Summary {
 export function summarise(values: readonly number[]): Summary {
   if (values.length === 0) throw new TypeError('summarise: no values');
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, n: sorted.length };
+  const at = (q: number) => {
+    const i = q * (sorted.length - 1);
+    const lo = Math.floor(i);
+    return sorted[lo]! + (sorted[Math.ceil(i)]! - sorted[lo]!) * (i - lo);
+  };
+  return {
+    median: at(0.5),
+    q1: at(0.25),
+    q3: at(0.75),
+    min: sorted[0]!,
+    max: sorted[sorted.length - 1]!,
+    n: sorted.length,
+  };
+}
+
+/**
+ * A summary of ratios, as `1.23x (IQR 1.10-1.31, 0.98-1.40)`: the median, the interquartile range and
+ * the range.
+ * @param s - the summary of the ratios.
+ * @returns the text.
+ */
+export function formatRatioSummary(s: Summary): string {
+  const x = (v: number) => v.toFixed(2);
+  if (s.n === 1) return `${x(s.median)}x`;
+  return `${x(s.median)}x (IQR ${x(s.q1)}-${x(s.q3)}, ${x(s.min)}-${x(s.max)})`;
 }
 
 /**

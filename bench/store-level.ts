@@ -37,9 +37,10 @@ export interface StoreFigure {
   cpuMicrosPerOp: Summary;
 }
 
-/** An operation under test, prepared for `concurrency` workers; `run(w)` is one operation of worker `w`. */
-type Prepared = { run(worker: number): Promise<void> };
-type Op = { name: string; prepare(concurrency: number): Promise<Prepared> };
+/** An operation under test, prepared for `concurrency` workers; `run(w)` is one operation of worker `w`. @internal */
+export type Prepared = { run(worker: number): Promise<void> };
+/** An operation under test. @internal */
+export type Op = { name: string; prepare(concurrency: number): Promise<Prepared> };
 
 /** The names of the operations, in report order. */
 export const STORE_OPS = {
@@ -86,7 +87,7 @@ async function seed(manager: SessionManager, n: number): Promise<string[]> {
 }
 
 /** @internal The manager's two request shapes on one store. */
-function managerOps(
+export function managerOps(
   label: 'memory' | 'Redis' | 'PostgreSQL' | 'SQLite',
   makeManager: () => SessionManager | Promise<SessionManager>,
 ): Op[] {
@@ -222,7 +223,7 @@ function sqliteOps(): Op[] {
 }
 
 /** @internal The raw ioredis ceiling: what any Redis-backed session must at least do. */
-function rawOps(client: Redis): Op[] {
+export function rawOps(client: Redis): Op[] {
   client.defineCommand('benchCas', { numberOfKeys: 1, lua: CAS_SCRIPT });
   const cas = (
     client as unknown as { benchCas: (...args: (string | number)[]) => Promise<number> }
@@ -288,7 +289,7 @@ function rawOps(client: Redis): Op[] {
  * @returns operations per second and CPU microseconds of this process per operation.
  * @internal
  */
-async function throughput(
+export async function throughput(
   prepared: Prepared,
   concurrency: number,
   ms: number,

@@ -12,14 +12,28 @@ import connectPgSimple from 'connect-pg-simple';
 import { RedisStore } from 'connect-redis';
 import connectSqlite3 from 'connect-sqlite3';
 import session from 'express-session';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { createSessionManager, type SessionManager } from 'sessionspec';
 import { createMemoryStore } from 'sessionspec/adapters/memory';
 import { createPostgresSchema, createPostgresStore, type PostgresStore } from 'sessionspec/adapters/postgres';
 import { createRedisStore } from 'sessionspec/adapters/redis';
 import { createSqliteStore } from 'sessionspec/adapters/sqlite';
+import { CONNECT_PG_OPTIONS, CONNECT_REDIS_OPTIONS, IOREDIS_OPTIONS, PG_POOL_OPTIONS } from './peers.js';
+
+/** Where Redis is: the port of one server on 127.0.0.1, or the ports of a Cluster's masters. */
+export type RedisAddress = number | readonly number[];
+
+/**
+ * Parse a {@link RedisAddress} from its text form.
+ * @param text - `"6379"`, or `"7000,7001,7002"` for a Cluster.
+ * @returns the address.
+ */
+export function parseRedisAddress(text: string): RedisAddress {
+  const ports = text.split(',').map(Number);
+  return ports.length === 1 ? ports[0]! : ports;
+}
 
 /** The secret the peer libraries sign their cookies with. */
 export const PEER_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
@@ -34,8 +48,7 @@ export async function ioredis(port: number): Promise<Redis> {
     port,
     host: '127.0.0.1',
     lazyConnect: true,
-    commandTimeout: 2_000,
-    maxRetriesPerRequest: 1,
+    ...IOREDIS_OPTIONS,
   });
   await client.connect();
   return client;
@@ -47,12 +60,7 @@ export async function ioredis(port: number): Promise<Redis> {
  * @returns the pool; the benchmark's 50 connections share its 10 connections.
  */
 export function pgPool(url: string): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 10,
-    connectionTimeoutMillis: 2_000,
-    statement_timeout: 2_000,
-  });
+  const pool = new pg.Pool({ connectionString: url, ...PG_POOL_OPTIONS });
   pool.on('error', () => {});
   return pool;
 }
@@ -69,19 +77,34 @@ export async function postgresStore(client: pg.Pool, table: string): Promise<Pos
 }
 
 /**
+ * An ioredis client on one server or on a Cluster, connected, with the same settings.
+ * @param at - where Redis is.
+ * @returns the client.
+ */
+async function ioredisAt(at: RedisAddress): Promise<Redis | Cluster> {
+  if (typeof at === 'number') return ioredis(at);
+  const cluster = new Cluster(
+    at.map((port) => ({ host: '127.0.0.1', port })),
+    { lazyConnect: true, redisOptions: IOREDIS_OPTIONS },
+  );
+  await cluster.connect();
+  return cluster;
+}
+
+/**
  * A sessionspec manager with default policy on the memory adapter or on Redis.
  * @param kind - which store.
- * @param port - the Redis port.
+ * @param at - where Redis is.
  * @param prefix - the Redis key prefix.
  * @returns the manager.
  */
 export async function sessionspecManager(
   kind: 'memory' | 'redis',
-  port: number,
+  at: RedisAddress,
   prefix: string,
 ): Promise<SessionManager> {
   const store =
-    kind === 'memory' ? createMemoryStore() : createRedisStore({ client: await ioredis(port), prefix });
+    kind === 'memory' ? createMemoryStore() : createRedisStore({ client: await ioredisAt(at), prefix });
   return createSessionManager({ store });
 }
 
@@ -97,7 +120,7 @@ export async function postgresManager(url: string, table: string): Promise<Sessi
 
 /** Where the benchmark's servers are. */
 export interface Backend {
-  readonly redisPort: number;
+  readonly redisPort: RedisAddress;
   readonly postgresUrl: string;
 }
 
@@ -110,7 +133,7 @@ export interface Backend {
  */
 export function connectPgStore(pool: pg.Pool): session.Store {
   const PgStore = connectPgSimple(session);
-  return new PgStore({ pool, tableName: 'bench_pgsimple_sessions', createTableIfMissing: true });
+  return new PgStore({ pool, ...CONNECT_PG_OPTIONS });
 }
 
 /** This process's folder of SQLite files, made on first use and removed when the process exits. */
@@ -160,14 +183,18 @@ export async function connectSqliteStore(name: string): Promise<session.Store> {
 }
 
 /**
- * connect-redis on the `redis` client, the store express-session's documentation points to; it also
- * fits @fastify/session's store interface (`get`, `set`, `destroy` with callbacks).
- * @param port - the Redis port.
+ * connect-redis on the `redis` client (`createCluster` on a Cluster), the store express-session's
+ * documentation points to; it also fits @fastify/session's store interface (`get`, `set`, `destroy`
+ * with callbacks).
+ * @param at - where Redis is.
  * @param prefix - the key prefix.
  * @returns the store.
  */
-export async function connectRedisStore(port: number, prefix: string): Promise<RedisStore> {
-  const client = createClient({ url: `redis://127.0.0.1:${port}` });
+export async function connectRedisStore(at: RedisAddress, prefix: string): Promise<RedisStore> {
+  const client =
+    typeof at === 'number'
+      ? createClient({ url: `redis://127.0.0.1:${at}` })
+      : createCluster({ rootNodes: at.map((port) => ({ url: `redis://127.0.0.1:${port}` })) });
   await client.connect();
-  return new RedisStore({ client, prefix });
+  return new RedisStore({ client, prefix, ...CONNECT_REDIS_OPTIONS });
 }

@@ -1,6 +1,6 @@
 /**
  * One server variant in its own process, forked by the benchmark: `BENCH_VARIANT` names the variant,
- * `BENCH_REDIS_PORT` the Redis to use, `BENCH_POSTGRES_URL` the PostgreSQL. It listens on a free port of 127.0.0.1 and reports it to the
+ * `BENCH_REDIS_PORT` the Redis to use (a port, or the comma-separated ports of a Cluster's masters), `BENCH_POSTGRES_URL` the PostgreSQL. It listens on a free port of 127.0.0.1 and reports it to the
  * parent (`{ port }` over the IPC channel, and `port=<n>` on stdout); SIGTERM ends it cleanly, so a
  * `--cpu-prof` profile is written.
  *
@@ -12,11 +12,14 @@ import { expressApp } from './apps/express.js';
 import { fastifyServer } from './apps/fastify.js';
 import { plainNode, sessionspecNode, unsafeNode } from './apps/node.js';
 import { sessionspecWeb } from './apps/web.js';
+import { parseRedisAddress } from './backends.js';
 import { Gates, logoutGate } from './routes.js';
 import { VARIANTS, type Variant } from './variants.js';
 
 const variant = process.env.BENCH_VARIANT as Variant;
-const port = Number(process.env.BENCH_REDIS_PORT);
+const redis = parseRedisAddress(process.env.BENCH_REDIS_PORT ?? '');
+// Only the Express and Fastify variants run on a Cluster (the scale-out figures).
+const port = typeof redis === 'number' ? redis : Number.NaN;
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? '';
 if (!VARIANTS.includes(variant)) throw new TypeError(`BENCH_VARIANT must be one of ${VARIANTS.join(', ')}`);
 
@@ -43,9 +46,9 @@ async function build(): Promise<Server> {
     case 'sessionspec-express-postgres':
     case 'express-session-sqlite':
     case 'sessionspec-express-sqlite':
-      return serve(expressApp(variant, { redisPort: port, postgresUrl }, gates));
+      return serve(expressApp(variant, { redisPort: redis, postgresUrl }, gates));
     default:
-      return fastifyServer(variant, port, gates);
+      return fastifyServer(variant, redis, gates);
   }
 }
 

@@ -6,6 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RedisAddress } from './backends.js';
 import type { Variant } from './variants.js';
 
 /** A running server variant. */
@@ -25,7 +26,7 @@ const SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
 /**
  * Fork the server script for `variant` and wait for its port.
  * @param variant - the variant.
- * @param redisPort - the Redis it uses.
+ * @param redisPort - the Redis it uses (one server, or a Cluster).
  * @param postgresUrl - the PostgreSQL it uses.
  * @param cpuProfDir - write a CPU profile of the process there, or `null`.
  * @returns the running server.
@@ -33,7 +34,7 @@ const SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
  */
 export async function startServer(
   variant: Variant,
-  redisPort: number,
+  redisPort: RedisAddress,
   postgresUrl: string,
   cpuProfDir: string | null,
 ): Promise<RunningServer> {
@@ -45,7 +46,7 @@ export async function startServer(
     env: {
       ...process.env,
       BENCH_VARIANT: variant,
-      BENCH_REDIS_PORT: String(redisPort),
+      BENCH_REDIS_PORT: typeof redisPort === 'number' ? String(redisPort) : redisPort.join(','),
       BENCH_POSTGRES_URL: postgresUrl,
       NODE_ENV: 'production',
     },

@@ -59,6 +59,45 @@ export const DESCRIPTIONS: Record<Variant, string> = {
   'sessionspec-fastify-redis': 'Fastify 5 + sessionspec/fastify, Redis adapter',
 };
 
+/**
+ * The groups measured side by side by default: each sessionspec variant with its peer and its bare
+ * framework, and with the unsafe session and bare node:http, which every "server CPU added" target is
+ * measured against. `--only` measures other variants (the memory, SQLite and `sessionspec/web` ones),
+ * each alone; every variant takes part in the correctness checks.
+ */
+export const GROUPS: readonly (readonly Variant[])[] = [
+  ['node', 'unsafe-node-redis', 'sessionspec-node-redis'],
+  ['node', 'unsafe-node-redis', 'express', 'sessionspec-express-redis', 'express-session-redis'],
+  ['node', 'unsafe-node-redis', 'fastify', 'sessionspec-fastify-redis', 'fastify-session-redis'],
+  ['express', 'sessionspec-express-postgres', 'express-session-postgres'],
+];
+
+/**
+ * The groups to measure: the default ones, or with `--only` those of the named variants that the
+ * default groups hold, and each other named variant alone.
+ * @param only - the named variants, or none for the default.
+ * @returns the groups.
+ */
+export function groupsFor(only: readonly Variant[]): Variant[][] {
+  if (only.length === 0) return GROUPS.map((g) => [...g]);
+  const groups = GROUPS.map((g) => g.filter((v) => only.includes(v))).filter((g) => g.length > 0);
+  const grouped = new Set(groups.flat());
+  return [...groups, ...only.filter((v) => !grouped.has(v)).map((v) => [v])];
+}
+
+/**
+ * The routes a variant answers, for the report.
+ * @param variant - the variant.
+ * @returns method and path of each.
+ */
+export function routesOf(variant: Variant): string[] {
+  const routes = ['GET /read', 'POST /incr'];
+  if (hasSessions(variant))
+    routes.push('POST /slow-incr?ms=N', 'POST /gated-incr?gate=G', 'POST /logout?gate=G');
+  if (isSessionspec(variant)) routes.push('POST /login');
+  return routes;
+}
+
 /** Whether a variant keeps sessions (and so takes part in the contention scenario). */
 export function hasSessions(variant: Variant): boolean {
   return !['node', 'express', 'fastify'].includes(variant);
@@ -84,3 +123,6 @@ export const PAIRS: ReadonlyArray<{ ours: Variant; peer: Variant; target?: { inc
     { ours: 'sessionspec-fastify-redis', peer: 'fastify' },
     { ours: 'sessionspec-node-redis', peer: 'node' },
   ];
+
+/** The variants of the scale-out figures: sessionspec on Express beside express-session + connect-redis. */
+export const SCALE_OUT: readonly Variant[] = ['sessionspec-express-redis', 'express-session-redis'];

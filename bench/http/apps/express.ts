@@ -19,6 +19,7 @@ import {
   sessionspecManager,
   sqliteManager,
 } from '../backends.js';
+import { EXPRESS_SESSION_OPTIONS } from '../peers.js';
 import {
   type Gates,
   NotFound,
@@ -54,13 +55,10 @@ export async function expressApp(variant: Variant, backend: Backend, gates: Gate
   if (variant === 'express') {
     route = async (req) => statelessRoute(target(req.url));
   } else if (variant.startsWith('express-session-')) {
-    // The options express-session's documentation recommends; a secure cookie would never be set on
-    // plain HTTP.
     app.use(
       session({
         secret: PEER_SECRET,
-        resave: false,
-        saveUninitialized: false,
+        ...EXPRESS_SESSION_OPTIONS,
         ...(variant === 'express-session-redis' ? { store: await connectRedisStore(port, 'bench:es:') } : {}),
         ...(variant === 'express-session-postgres'
           ? { store: connectPgStore(pgPool(backend.postgresUrl)) }

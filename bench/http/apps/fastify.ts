@@ -8,7 +8,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { sessionOf, sessionPlugin } from 'sessionspec/fastify';
-import { connectRedisStore, PEER_SECRET, sessionspecManager } from '../backends.js';
+import { connectRedisStore, PEER_SECRET, type RedisAddress, sessionspecManager } from '../backends.js';
+import { FASTIFY_SESSION_OPTIONS } from '../peers.js';
 import {
   type Gates,
   type PeerSession,
@@ -35,11 +36,11 @@ interface FastifyPeerSession {
 /**
  * Build the Fastify instance of a variant, ready, not yet listening.
  * @param variant - which one.
- * @param port - the Redis port.
+ * @param port - where Redis is.
  * @param gates - the logout race's rendezvous points.
  * @returns its node:http server.
  */
-export async function fastifyServer(variant: Variant, port: number, gates: Gates): Promise<Server> {
+export async function fastifyServer(variant: Variant, port: RedisAddress, gates: Gates): Promise<Server> {
   const app = Fastify({ logger: false });
   let route: (request: FastifyRequest) => Promise<string>;
   if (variant === 'fastify') {
@@ -48,12 +49,7 @@ export async function fastifyServer(variant: Variant, port: number, gates: Gates
     await app.register(fastifyCookie);
     await app.register(fastifySession, {
       secret: PEER_SECRET,
-      // Plain HTTP: a secure cookie would never be set.
-      cookie: { secure: false },
-      saveUninitialized: false,
-      // Its default (`rolling: true`) rewrites the session on every response; off, a read-only request
-      // costs it one read, as it does sessionspec, which makes the comparison the peer's best case.
-      rolling: false,
+      ...FASTIFY_SESSION_OPTIONS,
       ...(variant === 'fastify-session-redis'
         ? { store: (await connectRedisStore(port, 'bench:fs:')) as unknown as fastifySession.SessionStore }
         : {}),
