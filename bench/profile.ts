@@ -9,7 +9,8 @@
  *   npx tsx bench/profile.ts DIR...          summarise profiles written by `npm run bench -- --cpu-prof DIR`
  *
  * Scenarios, 50 concurrent workers with a session each holding the 1 KiB payload: `increment` (load,
- * `update('n')`, commit) and `read` (load, `get('n')`, commit with nothing to write). Per request it
+ * `update('n')`, commit), `read` (load, `get('n')`, commit with nothing to write) and `no cookie` (the
+ * same without a token: a new session that is not kept). Per request it
  * counts JSON encodes and decodes, SHA-256 hashes, random identifiers drawn, promises created and store
  * calls (over one round of every worker, outside the profile); the table lists the functions with the most self time (time spent in the function itself).
  *
@@ -175,6 +176,12 @@ const SCENARIOS: Record<string, (manager: Manager, token: string) => Promise<voi
   },
   read: async (manager, token) => {
     const session = await manager.load(token);
+    session.get('n');
+    await session.commit();
+  },
+  // A request without a cookie: a new session, kept only if something is set (SEC-6); nothing is.
+  'no cookie': async (manager) => {
+    const session = await manager.load(undefined);
     session.get('n');
     await session.commit();
   },

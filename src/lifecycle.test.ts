@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { transition } from 'xstate';
+import { initialTransition, transition } from 'xstate';
 import {
   type AccessEvent,
   RECORD_FORMAT,
@@ -247,7 +247,59 @@ describe.each(SEEDS)('PERF-4: the access fast path agrees with transition() (see
   });
 });
 
+describe.each(SEEDS)('PERF-4: create agrees with initialTransition() (seed %i)', (seed) => {
+  it('PERF-4: on random inputs: same state, same effects, same record fields', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          now: fc.integer({ min: 0, max: 2 * T }),
+          secretHash: fc.string({ minLength: 1, maxLength: 43 }),
+          idleTimeout: fc.integer({ min: 1, max: 10 ** 9 }),
+          absoluteTimeout: fc.integer({ min: 1, max: 10 ** 10 }),
+          persistent: fc.boolean(),
+        }),
+        (input) => {
+          const before = machineSteps.count;
+          const fast = createRecord('s-1', input);
+          expect(machineSteps.count - before).toBe(0);
+          const [snapshot, actions] = initialTransition(sessionMachine, input);
+          expect(fast.state).toBe(snapshot.value);
+          expect(fast.effects).toEqual(
+            actions.map((a) =>
+              a.params === undefined ? { type: a.type } : { type: a.type, params: a.params },
+            ),
+          );
+          for (const key of CONTEXT_KEYS) expect(fast.record[key], key).toEqual(snapshot.context[key]);
+          expect(fast.record.state).toBe(snapshot.value);
+          expect(fast.record.expiresAt).toBe(
+            Math.min(
+              snapshot.context.lastSeenAt + snapshot.context.idleTimeout,
+              snapshot.context.absoluteDeadline,
+            ),
+          );
+        },
+      ),
+      { seed, numRuns: 300 },
+    );
+  });
+});
+
 describe('PERF-4: machine steps per request', () => {
+  it('PERF-4: a request without a cookie takes no machine step, nor does keeping its new session', async () => {
+    const { manager } = setup();
+    let before = machineSteps.count;
+    const anonymous = await manager.load(undefined);
+    anonymous.get('n');
+    expect((await anonymous.commit()).wrote).toBe(false);
+    expect(machineSteps.count - before).toBe(0);
+
+    before = machineSteps.count;
+    const kept = await manager.load(undefined);
+    kept.set('n', 1);
+    expect((await kept.commit()).cookie.action).toBe('set');
+    expect(machineSteps.count - before).toBe(0);
+  });
+
   it('PERF-4: a read-only load with no touch due takes 0 machine steps; a touch 1; a lifecycle request 1', async () => {
     const { manager, clock } = setup({ idleTimeout: 10_000, touchEvery: 0.5 });
     const { token } = await loggedIn(manager, 'u1');

@@ -8,6 +8,7 @@
 import { initialTransition, transition } from 'xstate';
 import {
   type AccessEvent,
+  CREATE_EVENT,
   type CreateInput,
   candidatesOf,
   type DeclaredAction,
@@ -20,6 +21,7 @@ import {
   type SessionEventType,
   type SessionRecord,
   type SessionState,
+  sessionDefinition,
   sessionMachine,
 } from '../spec/index.js';
 import { planOf } from './effects.js';
@@ -82,6 +84,40 @@ function compileAccess(state: 'anonymous' | 'authenticated'): Candidate[] {
 
 const accessTable = { anonymous: compileAccess('anonymous'), authenticated: compileAccess('authenticated') };
 
+/** @internal What `create` gives: the initial state, its context and the effects to run. */
+interface Created {
+  state: SessionState;
+  context: SessionContext;
+  effects: SessionEffect[];
+}
+
+/** @internal `create` as a real step: the machine's `initialTransition()`. */
+function machineCreate(input: CreateInput): Created {
+  machineSteps.count++;
+  const [snapshot, acts] = initialTransition(sessionMachine, input);
+  return { state: snapshot.value as SessionState, context: snapshot.context, effects: effectsOf(acts) };
+}
+
+/**
+ * @internal The machine's `create`, compiled at start-up (PERF-4) when it can be: its own context
+ * factory, its initial state and the effects of its initial actions. That holds while every initial
+ * action is an effect (no context change) and the initial state has no entry actions or eventless
+ * transitions; otherwise `create` takes a real step. A property test proves it equal to
+ * `initialTransition()`.
+ */
+const compiledCreate = ((): ((input: CreateInput) => Created) | null => {
+  const row = sessionDefinition().transitions.find((t) => t.event === CREATE_EVENT && t.source === null);
+  const factory = sessionMachine.config.context;
+  const target = row === undefined ? undefined : sessionMachine.root.states[row.target];
+  if (row === undefined || typeof factory !== 'function' || target === undefined) return null;
+  if (target.entry.length > 0 || target.always !== undefined) return null;
+  const effects = effectsOf(row.actions.map(asAction));
+  if (effects.length < row.actions.length) return null;
+  const state = row.target as SessionState;
+  const context = factory as (args: { input: CreateInput }) => SessionContext;
+  return (input) => ({ state, context: context({ input }), effects: effects.map((e) => ({ ...e })) });
+})();
+
 /** Counts machine steps, for the PERF-4 test (a read-only load must take none). */
 export const machineSteps = { count: 0 };
 
@@ -125,8 +161,7 @@ function withContext(record: SessionRecord, state: SessionState, c: SessionConte
  * @returns the record (version 1) and the create effects, to run when it is first kept (SEC-6).
  */
 export function createRecord(sessionId: string, input: CreateInput): Step {
-  machineSteps.count++;
-  const [snapshot, acts] = initialTransition(sessionMachine, input);
+  const { state, context, effects } = (compiledCreate ?? machineCreate)(input);
   const blank: SessionRecord = {
     format: RECORD_FORMAT,
     sessionId,
@@ -136,14 +171,10 @@ export function createRecord(sessionId: string, input: CreateInput): Step {
     user: {},
     labels: {},
     writeIds: [],
-    ...snapshot.context,
-    expiresAt: expiresAtOf(snapshot.context),
+    ...context,
+    expiresAt: expiresAtOf(context),
   };
-  return {
-    state: snapshot.value as SessionState,
-    record: withContext(blank, snapshot.value as SessionState, snapshot.context),
-    effects: effectsOf(acts),
-  };
+  return { state, record: withContext(blank, state, context), effects };
 }
 
 /**
