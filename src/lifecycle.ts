@@ -1,7 +1,8 @@
 /**
  * The bridge between stored records and the lifecycle machine. Every lifecycle decision is the
  * machine's: this file only moves fields between a record and the machine's context, and runs the
- * machine (PERF-4: with a pre-compiled guard table for `access`, so a read-only load takes no step).
+ * machine (PERF-4: `create` and `access` are compiled from the machine's own definition at start-up,
+ * so a new session, a read-only load and a touch take no step).
  *
  * @packageDocumentation
  */
@@ -49,8 +50,33 @@ const effectTypes = new Set<string>(EFFECT_TYPES);
 interface Candidate {
   guard: Guard | null;
   effects: SessionEffect[];
-  /** The candidate changes the context or the state: it takes a real machine step. */
+  /** The machine's own assignments of the candidate's context changes, in order (a touch, PERF-1). */
+  assigns: Assigner[];
+  /** The candidate changes the state, or the context other than by `assign`: it takes a real step. */
   needsStep: boolean;
+}
+
+/** @internal A context change of the machine: the assignment its `assign` action keeps. */
+type Assigner = (args: { context: SessionContext; event: SessionEvent }) => Partial<SessionContext>;
+
+const actions = sessionMachine.implementations.actions as unknown as Record<string, unknown>;
+
+/**
+ * @internal The assignment of the machine's named action `name` when it is an xstate `assign`, as
+ * xstate itself resolves one (a function of the context and event, or an object of such functions and
+ * values); `null` for anything else, and the candidate then takes a real step.
+ */
+function assignerOf(name: string): Assigner | null {
+  const action = actions[name] as { type?: unknown; assignment?: unknown } | undefined;
+  if (action?.type !== 'xstate.assign') return null;
+  const assignment = action.assignment;
+  if (typeof assignment === 'function') return assignment as Assigner;
+  if (typeof assignment !== 'object' || assignment === null) return null;
+  const entries = Object.entries(assignment);
+  return (args) =>
+    Object.fromEntries(
+      entries.map(([key, value]) => [key, typeof value === 'function' ? value(args) : value]),
+    ) as Partial<SessionContext>;
 }
 
 /** @internal An action of the machine as effect data, or `null` for a context change. */
@@ -74,10 +100,14 @@ const asAction = (a: DeclaredAction) =>
 function compileAccess(state: 'anonymous' | 'authenticated'): Candidate[] {
   return candidatesOf(state, 'access').map((c) => {
     const effects = effectsOf(c.actions.map(asAction));
+    const changes = c.actions.filter((a) => !effectTypes.has(a.type));
+    const assigns = changes.map((a) => (a.event === undefined ? assignerOf(a.type) : null));
+    const compiled = assigns.every((a) => a !== null) && !planOf(effects).resetUserBucket;
     return {
       guard: c.guard === null ? null : guards[c.guard]!,
       effects,
-      needsStep: !c.internal || effects.length < c.actions.length,
+      assigns: compiled ? (assigns as Assigner[]) : [],
+      needsStep: !c.internal || !compiled,
     };
   });
 }
@@ -197,7 +227,8 @@ export function step(record: SessionRecord, event: SessionEvent): Step {
 
 /**
  * The `access` event on load (PERF-4): the machine's own guards, compiled into a table, pick the
- * candidate; only a candidate that changes the context or the state takes a `transition()` step.
+ * candidate; a touch applies the machine's own `assign` (PERF-1), and only a candidate that changes
+ * the state, or the context otherwise, takes a `transition()` step.
  * @param record - the loaded record.
  * @param event - the access event.
  * @returns the outcome, equal to {@link step} for the same inputs.
@@ -207,7 +238,15 @@ export function access(record: SessionRecord, event: AccessEvent): Step {
   for (const candidate of accessTable[record.state]) {
     if (candidate.guard !== null && !candidate.guard({ context, event })) continue;
     if (candidate.needsStep) return step(record, event);
-    return { state: record.state, record, effects: candidate.effects };
+    if (candidate.assigns.length === 0) return { state: record.state, record, effects: candidate.effects };
+    // PERF-1: a touch, by the machine's own assignments, without a `transition()` step.
+    let next = context;
+    for (const assign of candidate.assigns) next = { ...next, ...assign({ context: next, event }) };
+    return {
+      state: record.state,
+      record: withContext(record, record.state, next),
+      effects: candidate.effects,
+    };
   }
   /* c8 ignore next */
   return step(record, event);
