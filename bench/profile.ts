@@ -10,9 +10,10 @@
  *
  * Scenarios, 50 concurrent workers with a session each holding the 1 KiB payload: `increment` (load,
  * `update('n')`, commit), `read` (load, `get('n')`, commit with nothing to write) and `no cookie` (the
- * same without a token: a new session that is not kept). Per request it
- * counts JSON encodes and decodes, SHA-256 hashes, random identifiers drawn, promises created and store
- * calls (over one round of every worker, outside the profile); the table lists the functions with the most self time (time spent in the function itself).
+ * same without a token: a new session that is not kept). Per request it counts JSON encodes and
+ * decodes, SHA-256 hashes, random identifiers drawn, promises created and store calls (over one round
+ * of every worker, outside the profile) and estimates the bytes allocated; the table lists the
+ * functions with the most self time (time spent in the function itself).
  *
  * @packageDocumentation
  */
@@ -211,6 +212,29 @@ async function drive(op: () => Promise<void>[], until: number): Promise<number> 
   return done;
 }
 
+/** Rounds of every worker over which allocations are sampled. */
+const ALLOCATION_ROUNDS = 40;
+
+/**
+ * @internal Bytes allocated per request, estimated by V8's sampling heap profiler over
+ * {@link ALLOCATION_ROUNDS} rounds, counting what was collected meanwhile as well as what lives on.
+ */
+async function allocatedPerRequest(all: () => Promise<void>[]): Promise<number> {
+  await inspector.post('HeapProfiler.enable');
+  await inspector.post('HeapProfiler.startSampling', {
+    samplingInterval: 256,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  for (let round = 0; round < ALLOCATION_ROUNDS; round++) await Promise.all(all());
+  const { profile } = await inspector.post('HeapProfiler.stopSampling');
+  await inspector.post('HeapProfiler.disable');
+  type Node = { selfSize: number; children: Node[] };
+  const total = (node: Node): number =>
+    node.children.reduce((sum, child) => sum + total(child), node.selfSize);
+  return total(profile.head as Node) / (ALLOCATION_ROUNDS * WORKERS);
+}
+
 const inspector = new Inspector();
 inspector.connect();
 await inspector.post('Profiler.enable');
@@ -231,9 +255,11 @@ for (const [scenario, op] of Object.entries(SCENARIOS)) {
   counted(false);
   const per = (key: keyof typeof counts) => (counts[key] - before[key]) / WORKERS;
   const storeCalls = (calls() - before.calls) / WORKERS;
+  const bytes = await allocatedPerRequest(all);
   const line =
     `per request: ${per('encodes')} JSON encodes, ${per('decodes')} decodes, ${per('hashes')} SHA-256, ` +
-    `${per('draws')} random ids, ${per('promises')} promises, ${storeCalls} store calls`;
+    `${per('draws')} random ids, ${per('promises')} promises, ${storeCalls} store calls, ` +
+    `about ${Math.round(bytes).toLocaleString('en-US')} bytes allocated`;
   await inspector.post('Profiler.start');
   const cpu = process.cpuUsage();
   const start = performance.now();
