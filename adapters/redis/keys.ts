@@ -8,8 +8,10 @@
 
 /**
  * The key names under one prefix `P`:
- * - `P:s:{sessionId}`: the record, a hash `{ r: json, v: version, e: expiresAt, w: writeId, u: userId,
- *   t: token }` (`w`, the write condition of CC-1, is missing on records stored by store contract 1);
+ * - `P:s:{sessionId}`: the record, a string: its JSON, a newline, then expiresAt, token, write id and
+ *   userId (`value.ts`). Records stored by earlier versions are hashes `{ r: json, v: version,
+ *   e: expiresAt, w: writeId, u: userId, t: token }` (no `w` under store contract 1): they are read as
+ *   they are and become strings on their next write;
  * - `P:u:{userId}`: the user index, a hash `"<token>:<sessionId>" -> claim time`;
  * - `P:l:{name}`: a lock, a hash `{ o: owner, u: until }`;
  * - `P:x` and `P:lx` (single node only): sorted sets of session ids by `expiresAt` and of lock names

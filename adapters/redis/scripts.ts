@@ -15,7 +15,11 @@
  */
 import { type Script, script } from './driver.js';
 
-/** Helpers shared by the scripts; they build the same key names as `keys.ts`. @internal */
+/**
+ * Helpers shared by the scripts; they build the same key names as `keys.ts` and read the record value
+ * `value.ts` writes.
+ * @internal
+ */
 const PRELUDE = `
 local function rkey(p, sid) return p .. ':s:{' .. sid .. '}' end
 local function ukey(p, u) return p .. ':u:{' .. u .. '}' end
@@ -37,10 +41,37 @@ end
 local function index_del(p, u, tok, sid)
   redis.call('HDEL', ukey(p, u), tok .. ':' .. sid)
 end
-local function binding(key)
-  if redis.call('TYPE', key).ok ~= 'hash' then return nil end
-  local c = redis.call('HMGET', key, 'u', 't')
-  return c[1] or '', c[2] or ''
+-- The record at key, in either layout: nil when there is none; false when the key holds another type or a
+-- string whose trailer does not decode (SEC-3); else { e = expiresAt (nil when not a number), es = its text,
+-- w = write id (nil on a hash stored by store contract 1), v = version (hash only), u = userId, t = token,
+-- tail = bytes after the JSON (string only) }. A string is read from its end (value.ts): the JSON is never
+-- copied.
+local function load(key)
+  local s = redis.pcall('GETRANGE', key, -128, -1)
+  if type(s) == 'table' then
+    if redis.call('TYPE', key).ok ~= 'hash' then return false end
+    local c = redis.call('HMGET', key, 'v', 'e', 'w', 'u', 't')
+    return { v = tonumber(c[1]), e = tonumber(c[2]), es = c[2] or '', w = c[3] or nil, u = c[4] or '',
+      t = c[5] or '', hash = true }
+  end
+  if s == '' then
+    if redis.call('EXISTS', key) == 1 then return false end
+    return nil
+  end
+  local n = string.match(s, ' (%d+)$')
+  if not n then return false end
+  local tail = n + #n + 1
+  if tail > #s then s = redis.call('GETRANGE', key, -tail, -1) end
+  if #s < tail or string.byte(s, #s - tail + 1) ~= 10 then return false end
+  local es, t, nw, q = string.match(s, '^(%S+) (%S*) (%d+) ()', #s - tail + 2)
+  if not q then return false end
+  local w = string.sub(s, q, q + nw - 1)
+  return { e = tonumber(es), es = es, t = t, w = w, u = string.sub(s, q + nw, #s - #n - 1), tail = tail }
+end
+-- The JSON of a record load() found.
+local function json_of(key, r)
+  if r.hash then return redis.call('HGET', key, 'r') or '' end
+  return redis.call('GETRANGE', key, 0, -r.tail - 1)
 end
 -- destroyByUser, one index entry of user u: delete its record if still bound under the entry's token,
 -- then the entry; skip sessions in keep. Appends the deleted id to out.
@@ -48,8 +79,8 @@ local function end_entry(p, u, index, f, keep, out)
   local tok, sid = split(f)
   if keep[sid] then return end
   local rk = rkey(p, sid)
-  local bu, bt = binding(rk)
-  if bu == u and bt == tok then
+  local r = load(rk)
+  if r and r.u == u and r.t == tok then
     redis.call('DEL', rk)
     redis.call('ZREM', p .. ':x', sid)
     table.insert(out, sid)
@@ -59,75 +90,80 @@ end
 `;
 
 /**
- * create. KEYS: record. ARGV: json, version, expiresAt, userId ('' for none), token, ttlMs, mode,
- * prefix, sessionId, now, writeId. Returns 1, or 0 when a record (or any key) already holds the id (ID-4).
+ * create on a single node (Cluster sends a plain `SET ... NX PX`). KEYS: record. ARGV: value (see
+ * `value.ts`), expiresAt, userId ('' for none), token, ttlMs, prefix, sessionId, now. Returns 1, or 0
+ * when a record (or any key) already holds the id (ID-4).
  * @internal
  */
 const CREATE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'r', ARGV[1], 'v', ARGV[2], 'e', ARGV[3], 'w', ARGV[11])
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'u', ARGV[4], 't', ARGV[5]) end
-redis.call('PEXPIRE', KEYS[1], ARGV[6])
-if ARGV[7] == '1' then
-  redis.call('ZADD', ARGV[8] .. ':x', ARGV[3], ARGV[9])
-  if ARGV[4] ~= '' then index_add(ARGV[8], ARGV[4], ARGV[5], ARGV[9], ARGV[10], ARGV[6]) end
-end
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[5]) then return 0 end
+redis.call('ZADD', ARGV[6] .. ':x', ARGV[2], ARGV[7])
+if ARGV[3] ~= '' then index_add(ARGV[6], ARGV[3], ARGV[4], ARGV[7], ARGV[8], ARGV[5]) end
 return 1
 `;
 
 /**
- * read (and the Cluster adapter's peek). KEYS: record. Returns nil when absent, 'corrupt' when the key
- * is not a record hash (SEC-3), else [json, expiresAt, userId, token] ('' for a missing field).
+ * Peek at a record in either layout: the read of a record stored as a hash by an earlier version (a
+ * plain `GET` answers `WRONGTYPE` for it), and the Cluster adapter's check of index entries. KEYS:
+ * record. Returns nil when absent, 'corrupt' when the key holds no record (SEC-3), else
+ * [json, expiresAt, userId, token] ('' for a missing field).
  * @internal
  */
 const READ = `
-local t = redis.call('TYPE', KEYS[1]).ok
-if t == 'none' then return nil end
-if t ~= 'hash' then return 'corrupt' end
-local c = redis.call('HMGET', KEYS[1], 'r', 'e', 'u', 't')
-return { c[1] or '', c[2] or '', c[3] or '', c[4] or '' }
+local r = load(KEYS[1])
+if r == nil then return nil end
+if r == false then return 'corrupt' end
+return { json_of(KEYS[1], r), r.es, r.u, r.t }
 `;
 
 /**
- * write (CAS, CC-1). KEYS: record. ARGV: json, expected (write id), now, version, expiresAt, userId,
- * token, ttlMs, mode, prefix, sessionId, claimed ('1' when the client already added the index entry
- * `token:sessionId` in the new user's slot), writeId. The condition is the stored write id `w`; a
- * record stored by store contract 1 has none and matches on its version, `version - 1`, once. Returns ['gone'|'expired'|'conflict'], ['claim'] (Cluster:
- * the binding changes and no entry was claimed yet; nothing was written), or
+ * write (CAS, CC-1). KEYS: record. ARGV: value (`value.ts`, with the token ARGV[7], or '' when
+ * anonymous), expected (write id), now, version, expiresAt, userId, token, ttlMs, mode, prefix,
+ * sessionId, claimed ('1' when the client already added the index entry `token:sessionId` in the new
+ * user's slot). The condition is the stored write id; a hash stored by store contract 1 has none and matches on its version, `version - 1`, once. A hash stored
+ * by an earlier version becomes the string layout. Returns ['gone'|'expired'|'conflict'], ['claim']
+ * (Cluster: the binding changes and no entry was claimed yet; nothing was written), or
  * ['ok', releaseUser, releaseToken]: the index entry the client must now remove ('' for none; always ''
  * on a single node, where the script removed it).
+ *
+ * On the common path (same user, expiry not earlier) it runs GETRANGE (the trailer), SET and PEXPIRE,
+ * plus SETRANGE (the kept token) and one PEXPIRE of the user index for a bound session.
  * @internal
  */
 const WRITE = `
-if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return { 'gone' } end
-local c = redis.call('HMGET', KEYS[1], 'v', 'e', 'u', 't', 'w')
-local v, e = tonumber(c[1]), tonumber(c[2])
+local r = load(KEYS[1])
 -- SEC-3: a record whose fields do not decode reads as absent, so there is nothing to replace (CC-4).
-if v == nil or e == nil then return { 'gone' } end
-if tonumber(ARGV[3]) >= e then return { 'expired' } end
+if not r or r.e == nil or (r.hash and r.v == nil) then return { 'gone' } end
+if tonumber(ARGV[3]) >= r.e then return { 'expired' } end
 -- CC-1: the write id is unique per write; a version reused after a fail-over never matches it.
-if c[5] then
-  if c[5] ~= ARGV[2] then return { 'conflict' } end
-elseif v ~= tonumber(ARGV[4]) - 1 then return { 'conflict' } end
-local oldU, oldT, newU = c[3] or '', c[4] or '', ARGV[6]
+if r.w then
+  if r.w ~= ARGV[2] then return { 'conflict' } end
+elseif r.v ~= tonumber(ARGV[4]) - 1 then return { 'conflict' } end
+local oldU, oldT, newU = r.u, r.t, ARGV[6]
 local tok
 if newU == '' then tok = ''
-elseif newU == oldU and oldT ~= '' and ARGV[12] ~= '1' then tok = oldT
+-- The stored token is kept while the user stays (no index change), patched into the client's value in
+-- place; one of another length (stored by an earlier version) is replaced like a new binding.
+elseif newU == oldU and #oldT == #ARGV[7] and ARGV[12] ~= '1' then tok = oldT
 elseif ARGV[9] == '1' or ARGV[12] == '1' then tok = ARGV[7]
 else return { 'claim' } end
-redis.call('HSET', KEYS[1], 'r', ARGV[1], 'v', ARGV[4], 'e', ARGV[5], 'w', ARGV[13])
-if tok == '' then redis.call('HDEL', KEYS[1], 'u', 't')
-else redis.call('HSET', KEYS[1], 'u', newU, 't', tok) end
--- Garbage collection only ever moves later: a write from a clock running ahead never shortens the
--- TTL a slower clock relies on (ST-3).
+-- ARGV[1] is the value of value.ts with token ARGV[7] ('' when anonymous). KEEPTTL, then garbage
+-- collection only ever moves later: a write from a clock running ahead never shortens the TTL a slower
+-- clock relies on (ST-3).
+redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+if tok ~= ARGV[7] and tok ~= '' then
+  redis.call('SETRANGE', KEYS[1], string.find(ARGV[1], '\\n', 1, true) + #ARGV[5] + 1, tok)
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[8], 'GT')
 local relU, relT = '', ''
 if oldU ~= '' and (oldU ~= newU or oldT ~= tok) then relU, relT = oldU, oldT end
 if ARGV[9] == '1' then
-  redis.call('ZADD', ARGV[10] .. ':x', ARGV[5], ARGV[11])
+  -- The expiry set holds a lower bound of each record's expiresAt (purge moves a later one on), so it
+  -- changes only when the expiry moves earlier.
+  if tonumber(ARGV[5]) < r.e then redis.call('ZADD', ARGV[10] .. ':x', ARGV[5], ARGV[11]) end
   if relU ~= '' then index_del(ARGV[10], relU, relT, ARGV[11]) end
   if tok ~= '' and tok ~= oldT then index_add(ARGV[10], newU, tok, ARGV[11], ARGV[3], ARGV[8])
-  elseif tok ~= '' then touch(ukey(ARGV[10], newU), ARGV[8]) end
+  elseif tok ~= '' then redis.call('PEXPIRE', ukey(ARGV[10], newU), ARGV[8], 'GT') end
   return { 'ok', '', '' }
 end
 return { 'ok', relU, relT }
@@ -141,10 +177,10 @@ return { 'ok', relU, relT }
  * @internal
  */
 const DESTROY = `
-local t = redis.call('TYPE', KEYS[1]).ok
-if t == 'none' then return { 0, '', '' } end
+local r = load(KEYS[1])
+if r == nil then return { 0, '', '' } end
 local u, tok = '', ''
-if t == 'hash' then u, tok = binding(KEYS[1]) end
+if r then u, tok = r.u, r.t end
 if ARGV[4] and (u ~= ARGV[4] or tok ~= ARGV[5]) then return { 0, '', '' } end
 redis.call('DEL', KEYS[1])
 if ARGV[1] == '1' then
@@ -161,17 +197,15 @@ return { 1, u, tok }
  * @internal
  */
 const LIST = `
-local out, seen = {}, {}
+local out, seen, now = {}, {}, tonumber(ARGV[1])
 for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
   local tok, sid = split(f)
   local rk = rkey(ARGV[2], sid)
-  local u, t = binding(rk)
-  if u == ARGV[3] and t == tok then
-    local c = redis.call('HMGET', rk, 'r', 'e')
-    local e = tonumber(c[2])
-    if e ~= nil and tonumber(ARGV[1]) < e and not seen[sid] then
+  local r = load(rk)
+  if r and r.u == ARGV[3] and r.t == tok then
+    if r.e ~= nil and now < r.e and not seen[sid] then
       seen[sid] = true
-      table.insert(out, c[1] or '')
+      table.insert(out, json_of(rk, r))
     end
   else
     redis.call('HDEL', KEYS[1], f)
@@ -192,11 +226,10 @@ local out, fields, now = { scan[1] }, scan[2], tonumber(ARGV[1])
 for i = 1, #fields, 2 do
   local f = fields[i]
   local tok, sid = split(f)
-  -- One call per entry: a key of another type answers an error, read as "not bound" (SEC-3).
-  local c = redis.pcall('HMGET', rkey(ARGV[2], sid), 'u', 't', 'r', 'e')
-  if type(c) == 'table' and c.err == nil and c[1] == ARGV[3] and c[2] == tok then
-    local e = tonumber(c[4])
-    if e ~= nil and now < e then out[#out + 1] = c[3] or '' end
+  local rk = rkey(ARGV[2], sid)
+  local r = load(rk)
+  if r and r.u == ARGV[3] and r.t == tok then
+    if r.e ~= nil and now < r.e then out[#out + 1] = json_of(rk, r) end
   else
     redis.call('HDEL', KEYS[1], f)
   end
@@ -235,8 +268,9 @@ return out
 /**
  * purgeExpired on a single node, one batch (ST-2, ST-5). KEYS: the expiry set. ARGV: now, prefix,
  * batch. Deletes the records expired at `now` (and those whose fields do not decode, SEC-3) with their
- * index entries, and the locks whose TTL passed. Returns [deleted, examined]: the client calls again
- * while `examined` equals `batch`.
+ * index entries, and the locks whose TTL passed. A record found live (its score was a lower bound, see
+ * WRITE) is moved on to its expiresAt. Returns [deleted, examined]: the client calls again while
+ * `examined` equals `batch`.
  * @internal
  */
 const PURGE = `
@@ -245,20 +279,15 @@ local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, AR
 local n = 0
 for _, sid in ipairs(ids) do
   local rk = rkey(p, sid)
-  local t = redis.call('TYPE', rk).ok
-  if t == 'hash' then
-    local c = redis.call('HMGET', rk, 'e', 'u', 't')
-    local e = tonumber(c[1])
-    if e == nil or now >= e then
+  local r = load(rk)
+  if r and r.e ~= nil and now < r.e then
+    redis.call('ZADD', KEYS[1], r.es, sid)
+  else
+    if r ~= nil then
       redis.call('DEL', rk)
       n = n + 1
-      if c[2] then index_del(p, c[2], c[3] or '', sid) end
-      redis.call('ZREM', KEYS[1], sid)
-    else
-      redis.call('ZADD', KEYS[1], e, sid)
+      if r and r.u ~= '' then index_del(p, r.u, r.t, sid) end
     end
-  else
-    if t ~= 'none' then redis.call('DEL', rk); n = n + 1 end
     redis.call('ZREM', KEYS[1], sid)
   end
 end
@@ -282,14 +311,12 @@ return { n, #ids }
  * @internal
  */
 const PURGE_ONE = `
-local t = redis.call('TYPE', KEYS[1]).ok
-if t == 'none' then return { 0, '', '' } end
-if t ~= 'hash' then redis.call('DEL', KEYS[1]); return { 1, '', '' } end
-local c = redis.call('HMGET', KEYS[1], 'e', 'u', 't')
-local e = tonumber(c[1])
-if e ~= nil and tonumber(ARGV[1]) < e then return { 0, '', '' } end
+local r = load(KEYS[1])
+if r == nil then return { 0, '', '' } end
+if r == false then redis.call('DEL', KEYS[1]); return { 1, '', '' } end
+if r.e ~= nil and tonumber(ARGV[1]) < r.e then return { 0, '', '' } end
 redis.call('DEL', KEYS[1])
-return { 1, c[2] or '', c[3] or '' }
+return { 1, r.u, r.t }
 `;
 
 /**

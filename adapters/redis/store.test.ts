@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { JsonValue, UserPage, UserStep } from '../../src/index.js';
+import {
+  type JsonValue,
+  type SessionRecord,
+  type UserPage,
+  type UserStep,
+  writeIdOf,
+} from '../../src/index.js';
 import { makeRecord, T } from '../../test/records.js';
 import { startRedisCluster } from '../../test/redis-cluster.js';
 import { type RedisServer, startRedisServer } from '../../test/redis-server.js';
@@ -89,10 +95,17 @@ describe.each(targets)('Redis store on a $name', (target) => {
     }
   });
 
+  const prefixes = new Map<RedisStore, string>();
   function newStore(options: Partial<RedisStoreOptions> = {}): RedisStore {
-    const store = createRedisStore({ client, prefix: `t${randomBytes(6).toString('hex')}`, ...options });
+    const prefix = options.prefix ?? `t${randomBytes(6).toString('hex')}`;
+    const store = createRedisStore({ client, ...options, prefix });
+    prefixes.set(store, prefix);
     open.push(store);
     return store;
+  }
+  /** The prefix a store of {@link newStore} writes under. */
+  function prefixOf(store: RedisStore): string {
+    return prefixes.get(store)!;
   }
   async function expectEmpty(store: RedisStore): Promise<void> {
     expect(await store.inspection.contents()).toEqual({ records: [], userIndex: {}, locks: 0, keys: [] });
@@ -343,10 +356,30 @@ describe.each(targets)('Redis store on a $name', (target) => {
     const record = makeRecord({ userId: 'u1' });
     await store.create(record, T);
     const key = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
-    await client.hset(key, 'r', '{"expiresAt": 1');
+    const value = (await client.get(key))!;
+    await client.set(key, `{"expiresAt": 1${value.slice(value.indexOf('\n'))}`, 'KEEPTTL');
     expect(await store.read(record.sessionId, T)).toBe('corrupt');
     expect((await store.listByUser('u1', T)).records).toEqual([]);
     expect(await store.destroy(record.sessionId)).toBe(true);
+    await expectEmpty(store);
+  });
+
+  it('ST-6: user ids and write ids of any length and characters survive beside the JSON', async () => {
+    const store = newStore();
+    const userId = `ü ser\n{"x": 1} ${'long '.repeat(60)}`;
+    const record = makeRecord({ userId, writeIds: ['w 1\n☃ 2'] });
+    expect(await store.create(record, T)).toBe('ok');
+    expect(await store.read(record.sessionId, T)).toEqual(record);
+    const next = { ...record, version: 2, writeIds: [`${'id '.repeat(50)}é`], browser: { n: 1 } };
+    expect(await store.write({ ...next }, 'w 1\n☃', T)).toBe('conflict');
+    expect(await store.write(next, 'w 1\n☃ 2', T)).toBe('ok');
+    expect(await store.write({ ...next, version: 3 }, 'w 1\n☃ 2', T)).toBe('conflict');
+    expect((await store.listByUser(userId, T)).records).toEqual([next]);
+    expect((await store.listByUser(userId, T, { limit: 5 })).records).toEqual([next]);
+    const last = { ...next, version: 3, userId: 'other', writeIds: ['w3'] };
+    expect(await store.write(last, writeIdOf(next), T)).toBe('ok');
+    expect((await store.listByUser(userId, T)).records).toEqual([]);
+    expect((await store.destroyByUser('other', [])).deleted).toEqual([record.sessionId]);
     await expectEmpty(store);
   });
 
@@ -379,19 +412,76 @@ describe.each(targets)('Redis store on a $name', (target) => {
     expect(await store.read(record.sessionId, T)).toEqual(other);
   });
 
-  it('ST-7: a record stored by store contract 1 (no write id field) takes one write on its version', async () => {
+  /**
+   * Store `record` as the previous version did: a hash `{ r, v, e, w, u, t }` (no `w` under store
+   * contract 1), its index entry, and on a single node its expiry-set entry.
+   */
+  async function plantHash(
+    store: RedisStore,
+    record: SessionRecord,
+    fields: { w?: string; t?: string } = {},
+  ) {
+    const key = `${prefixOf(store)}:s:{${record.sessionId}}`;
+    const t = record.userId === null ? '' : (fields.t ?? 'tok1');
+    const hash: Record<string, string> = { r: JSON.stringify(record), v: String(record.version) };
+    hash.e = String(record.expiresAt);
+    if (fields.w !== undefined) hash.w = fields.w;
+    if (record.userId !== null) Object.assign(hash, { u: record.userId, t });
+    await client.hset(key, hash);
+    await client.pexpire(key, FLOOR);
+    if (record.userId !== null) {
+      const index = `${prefixOf(store)}:u:{${record.userId}}`;
+      await client.hset(index, `${t}:${record.sessionId}`, String(T));
+      await client.pexpire(index, FLOOR);
+    }
+    if (!target.cluster) await client.zadd(`${prefixOf(store)}:x`, record.expiresAt, record.sessionId);
+    return key;
+  }
+
+  it('ST-7: a record stored by store contract 1 (a hash without a write id) takes one write on its version', async () => {
     const store = newStore();
     const record = makeRecord({ writeIds: ['w1'] });
-    await store.create(record, T);
-    const key = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
-    await client.hdel(key, 'w');
+    const key = await plantHash(store, record);
     const next = { ...record, version: 2, writeIds: ['w1', 'w2'] };
     expect(await store.write({ ...next, version: 3 }, 'w1', T)).toBe('conflict');
     expect(await store.write(next, 'w1', T)).toBe('ok');
-    expect(await client.hget(key, 'w')).toBe('w2');
+    expect(await client.type(key)).toBe('string');
+    expect(await store.read(record.sessionId, T)).toEqual(next);
     expect(await store.write({ ...next, version: 3, writeIds: ['w1', 'w2', 'w3'] }, 'w1', T)).toBe(
       'conflict',
     );
+  });
+
+  it('ST-7: sessions stored as hashes by the previous version stay live across the upgrade', async () => {
+    const store = newStore();
+    const anonymous = makeRecord({ writeIds: ['a1'] });
+    const bound = makeRecord({ userId: 'u1', writeIds: ['b1'] });
+    const ending = makeRecord({ userId: 'u1', writeIds: ['c1'], expiresAt: T + 10 });
+    const revoked = makeRecord({ userId: 'u2', writeIds: ['d1'] });
+    await plantHash(store, anonymous, { w: 'a1' });
+    const boundKey = await plantHash(store, bound, { w: 'b1', t: 'tokB' });
+    await plantHash(store, ending, { w: 'c1', t: 'tokC' });
+    await plantHash(store, revoked, { w: 'd1', t: 'tokD' });
+    expect(await store.read(anonymous.sessionId, T)).toEqual(anonymous);
+    expect(await store.read(bound.sessionId, T)).toEqual(bound);
+    expect((await store.listByUser('u1', T)).records.map((r) => r.sessionId).sort()).toEqual(
+      [bound.sessionId, ending.sessionId].sort(),
+    );
+    expect((await store.listByUser('u1', T, { limit: 10 })).records).toHaveLength(2);
+    // A write takes the hash's write id and turns it into the current layout, the binding kept.
+    const next = { ...bound, version: 2, writeIds: ['b1', 'b2'], browser: { n: 1 } };
+    expect(await store.write({ ...next, writeIds: ['x', 'b2'] }, 'x', T)).toBe('conflict');
+    expect(await store.write(next, 'b1', T)).toBe('ok');
+    expect(await client.type(boundKey)).toBe('string');
+    expect(await store.read(bound.sessionId, T)).toEqual(next);
+    expect((await store.inspection.contents()).userIndex.u1!.sort()).toEqual(
+      [bound.sessionId, ending.sessionId].sort(),
+    );
+    expect(await store.purgeExpired(T + 10)).toBe(1);
+    expect((await store.destroyByUser('u2', [])).deleted).toEqual([revoked.sessionId]);
+    expect(await store.destroy(anonymous.sessionId)).toBe(true);
+    expect(await store.destroy(bound.sessionId)).toBe(true);
+    await expectEmpty(store);
   });
 
   it('SEC-3: a key of another type where a record should be reads as corrupt and crashes nothing', async () => {
@@ -501,13 +591,15 @@ describe.each(targets)('Redis store on a $name', (target) => {
         await watcher.echo(label);
         await arrived;
       };
-      /** Client commands (not those a script issues) between two marks. */
+      /** Client commands, and those its scripts issue, between two marks. */
       const commandsOf = async (label: string, op: () => Promise<unknown>) => {
         await mark(`${label}:start`);
         seen.length = 0;
         await op();
         await mark(`${label}:end`);
-        return seen.filter((c) => c.source !== 'lua').map((c) => c.args[0]!.toLowerCase());
+        const names = (lua: boolean) =>
+          seen.filter((c) => (c.source === 'lua') === lua).map((c) => c.args[0]!.toLowerCase());
+        return Object.assign(names(false), { inScript: names(true) });
       };
       try {
         const record = makeRecord({ userId: 'u1' });
@@ -526,8 +618,23 @@ describe.each(targets)('Redis store on a $name', (target) => {
         for (const [label, op] of ops) {
           const commands = await commandsOf(label, op);
           expect(commands, label).toHaveLength(1);
-          expect(['eval', 'evalsha'], label).toContain(commands[0]);
+          // A read is a plain GET: no script runs for it.
+          expect(label === 'read' ? ['get'] : ['eval', 'evalsha'], label).toContain(commands[0]);
         }
+        // The common write (same user, expiry not earlier) reads the record's trailer, not its JSON, and
+        // touches the record and the index's TTL only: no expiry-set update, no TTL read, no index rewrite.
+        await store.create(record, T);
+        const same = { ...record, version: 2, writeIds: ['w2'], expiresAt: record.expiresAt + 1 };
+        const write = await commandsOf('write (same user)', () => store.write(same, 'v1', T));
+        expect(write.inScript).toEqual(['getrange', 'set', 'setrange', 'pexpire', 'pexpire']);
+        const anonymous = makeRecord();
+        await store.create(anonymous, T);
+        const next2 = { ...anonymous, version: 2, writeIds: ['w2'] };
+        expect((await commandsOf('write (anonymous)', () => store.write(next2, 'v1', T))).inScript).toEqual([
+          'getrange',
+          'set',
+          'pexpire',
+        ]);
       } finally {
         monitor.disconnect();
       }

@@ -27,6 +27,7 @@ import { type CoreSettings, redisCore, scanStepOf } from './core.js';
 import { driverFor, type RedisClient } from './driver.js';
 import { isValidPrefix, keyLayout } from './keys.js';
 import { singleNode } from './single-node.js';
+import { jsonOf, recordValue, TOKEN_LENGTH } from './value.js';
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -109,12 +110,21 @@ if (startupSnapshot?.isBuildingSnapshot()) {
 /**
  * A fresh user-index token, unique across processes (the random prefix) and within one (the counter),
  * without a CSPRNG call per write: it only tells two bindings of one session apart, it is no secret.
+ * Always {@link TOKEN_LENGTH} characters, so a write keeping the stored token patches it in place.
  * @internal
  */
 function newToken(): string {
   tokenCount += 1;
   tokenPrefix ??= randomBytes(9).toString('base64url');
-  return `${tokenPrefix}${tokenCount.toString(36)}`;
+  return `${tokenPrefix}${tokenCount.toString(36).padStart(TOKEN_LENGTH - tokenPrefix.length, '0')}`;
+}
+
+/**
+ * Whether `error` is Redis's WRONGTYPE reply, as either client reports it: the key holds another type.
+ * @internal
+ */
+function isWrongType(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('WRONGTYPE');
 }
 
 /**
@@ -194,35 +204,55 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     async create(record: SessionRecord, now: number, encoded?: string): Promise<CreateResult> {
       const userId = typeof record.userId === 'string' ? record.userId : '';
-      const token = newToken();
+      const token = userId === '' ? '' : newToken();
+      const key = keys.record(record.sessionId);
+      const value = recordValue(
+        encoded ?? JSON.stringify(record),
+        record.expiresAt,
+        writeIdOf(record),
+        token,
+        userId,
+      );
+      const ttl = core.ttlFor(record.expiresAt, now);
       // Cluster: the index entry comes first, so the index is a superset at every instant.
       if (userId !== '') await topology.claim(userId, token, record.sessionId, now);
-      const created = await core.run(
-        'create',
-        keys.record(record.sessionId),
-        encoded ?? JSON.stringify(record),
-        record.version,
-        record.expiresAt,
-        userId,
-        token,
-        core.ttlFor(record.expiresAt, now),
-        mode,
-        prefix,
-        record.sessionId,
-        now,
-        writeIdOf(record),
-      );
-      if (created === 1) return 'ok';
+      // Cluster: the record alone, one plain command; a single node adds the expiry set and the index.
+      const created =
+        mode === '0'
+          ? (await core.command(key, 'SET', key, value, 'NX', 'PX', String(ttl))) !== null
+          : (await core.run(
+              'create',
+              key,
+              value,
+              record.expiresAt,
+              userId,
+              token,
+              ttl,
+              prefix,
+              record.sessionId,
+              now,
+            )) === 1;
+      if (created) return 'ok';
       // ID-4: a collision never overwrites; the entry claimed for it goes again (ST-5).
       if (userId !== '') await topology.unclaim(userId, token, record.sessionId);
       return 'exists';
     },
 
     async read(sessionId: string, now: number): Promise<ReadResult> {
-      const found = await core.run('read', keys.record(sessionId));
-      if (found === null) return null;
-      if (!Array.isArray(found)) return 'corrupt';
-      return readResultOf(String(found[0]), now);
+      const key = keys.record(sessionId);
+      let value: unknown;
+      try {
+        value = await core.command(key, 'GET', key);
+      } catch (error) {
+        // A hash stored by an earlier version, or a key of another type (SEC-3): the script tells them apart.
+        if (!isWrongType(error)) throw error;
+        const found = await core.run('read', key);
+        if (found === null) return null;
+        return Array.isArray(found) ? readResultOf(String(found[0]), now) : 'corrupt';
+      }
+      if (value === null) return null;
+      const json = jsonOf(String(value));
+      return json === undefined ? 'corrupt' : readResultOf(json, now);
     },
 
     async write(
@@ -233,11 +263,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     ): Promise<WriteResult> {
       const userId = typeof record.userId === 'string' ? record.userId : '';
       const token = newToken();
+      const json = encoded ?? JSON.stringify(record);
       const attempt = (claimed: boolean) =>
         core.run(
           'write',
           keys.record(record.sessionId),
-          encoded ?? JSON.stringify(record),
+          recordValue(json, record.expiresAt, writeIdOf(record), userId === '' ? '' : token, userId),
           expected,
           now,
           record.version,
@@ -249,7 +280,6 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
           prefix,
           record.sessionId,
           claimed ? '1' : '0',
-          writeIdOf(record),
         ) as Promise<[string, string?, string?]>;
       let [outcome, releaseUser = '', releaseToken = ''] = await attempt(false);
       if (outcome === 'claim') {
@@ -340,9 +370,19 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         return { records, userIndex, locks, keys: all };
       },
       async corrupt(sessionId: string): Promise<void> {
-        // SEC-3: the record field no longer decodes; the binding fields, and so the index entry, stay.
+        // SEC-3: the JSON no longer decodes; the fields after it, and so the index entry, stay.
         const key = keys.record(sessionId);
-        await core.command(key, 'HSET', key, 'r', '{"format":3,"sessionId":');
+        const bad = '{"format":3,"sessionId":';
+        let value: unknown;
+        try {
+          value = await core.command(key, 'GET', key);
+        } catch (error) {
+          if (!isWrongType(error)) throw error;
+          await core.command(key, 'HSET', key, 'r', bad);
+          return;
+        }
+        const text = String(value ?? '');
+        await core.command(key, 'SET', key, bad + text.slice(Math.max(0, text.indexOf('\n'))), 'KEEPTTL');
       },
     },
 
