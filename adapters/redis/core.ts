@@ -36,6 +36,11 @@ export interface RedisCore {
   scan(): Promise<string[]>;
   /** ST-3: a garbage-collection TTL for `deadline` relative to the given `now`, never below the floor. */
   ttlFor(deadline: number, now: number): number;
+  /**
+   * ST-3: the instant a write extends the record's TTL to: `now + ttlFor(deadline, now)` rounded up to a
+   * step of a sixth of the floor (at most ten minutes), so the writes within one step need no TTL change.
+   */
+  collectAt(deadline: number, now: number): number;
 }
 
 /**
@@ -108,6 +113,11 @@ export function nextCursorOf(cursor: unknown): string | null {
  */
 export function redisCore(driver: RedisDriver, keys: KeyLayout, settings: CoreSettings): RedisCore {
   const limit = settings.commandTimeoutMs;
+  const step = Math.max(1, Math.min(Math.floor(settings.ttlFloorMs / 6), 600_000));
+  const ttlFor = (deadline: number, now: number): number => {
+    const ttl = Math.ceil(deadline - now + settings.ttlSlackMs);
+    return Number.isFinite(ttl) ? Math.min(Math.max(ttl, settings.ttlFloorMs), MAX_TTL) : settings.ttlFloorMs;
+  };
   return {
     keys,
     settings,
@@ -117,11 +127,10 @@ export function redisCore(driver: RedisDriver, keys: KeyLayout, settings: CoreSe
     command: (key, ...args) => bounded(`sessionspec redis: ${args[0]!}`, limit, driver.command(key, ...args)),
     // One bound for the whole walk would fail a large keyspace; each SCAN call is short.
     scan: () => driver.scan(keys.pattern, (call) => bounded('sessionspec redis: scan', limit, call)),
-    ttlFor(deadline, now) {
-      const ttl = Math.ceil(deadline - now + settings.ttlSlackMs);
-      return Number.isFinite(ttl)
-        ? Math.min(Math.max(ttl, settings.ttlFloorMs), MAX_TTL)
-        : settings.ttlFloorMs;
+    ttlFor,
+    collectAt(deadline, now) {
+      const at = Math.ceil(now + ttlFor(deadline, now));
+      return Math.min(Math.ceil(at / step) * step, Math.floor(now) + MAX_TTL);
     },
   };
 }

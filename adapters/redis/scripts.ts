@@ -43,7 +43,8 @@ local function index_del(p, u, tok, sid)
 end
 -- The record at key, in either layout: nil when there is none; false when the key holds another type or a
 -- string whose trailer does not decode (SEC-3); else { e = expiresAt (nil when not a number), es = its text,
--- w = write id (nil on a hash stored by store contract 1), v = version (hash only), u = userId, t = token,
+-- g = the instant its TTL reaches (0 for a hash), w = write id (nil on a hash stored by store contract 1),
+-- v = version (hash only), u = userId, t = token,
 -- tail = bytes after the JSON (string only) }. A string is read from its end (value.ts): the JSON is never
 -- copied.
 local function load(key)
@@ -51,7 +52,7 @@ local function load(key)
   if type(s) == 'table' then
     if redis.call('TYPE', key).ok ~= 'hash' then return false end
     local c = redis.call('HMGET', key, 'v', 'e', 'w', 'u', 't')
-    return { v = tonumber(c[1]), e = tonumber(c[2]), es = c[2] or '', w = c[3] or nil, u = c[4] or '',
+    return { v = tonumber(c[1]), e = tonumber(c[2]), es = c[2] or '', g = 0, w = c[3] or nil, u = c[4] or '',
       t = c[5] or '', hash = true }
   end
   if s == '' then
@@ -63,10 +64,11 @@ local function load(key)
   local tail = n + #n + 1
   if tail > #s then s = redis.call('GETRANGE', key, -tail, -1) end
   if #s < tail or string.byte(s, #s - tail + 1) ~= 10 then return false end
-  local es, t, nw, q = string.match(s, '^(%S+) (%S*) (%d+) ()', #s - tail + 2)
+  local es, gs, t, nw, q = string.match(s, '^(%S+) (%S+) (%S*) (%d+) ()', #s - tail + 2)
   if not q then return false end
   local w = string.sub(s, q, q + nw - 1)
-  return { e = tonumber(es), es = es, t = t, w = w, u = string.sub(s, q + nw, #s - #n - 1), tail = tail }
+  return { e = tonumber(es), es = es, g = tonumber(gs) or 0, t = t, w = w, u = string.sub(s, q + nw, #s - #n - 1),
+    tail = tail }
 end
 -- The JSON of a record load() found.
 local function json_of(key, r)
@@ -118,16 +120,17 @@ return { json_of(KEYS[1], r), r.es, r.u, r.t }
 
 /**
  * write (CAS, CC-1). KEYS: record. ARGV: value (`value.ts`, with the token ARGV[7], or '' when
- * anonymous), expected (write id), now, version, expiresAt, userId, token, ttlMs, mode, prefix,
- * sessionId, claimed ('1' when the client already added the index entry `token:sessionId` in the new
- * user's slot). The condition is the stored write id; a hash stored by store contract 1 has none and matches on its version, `version - 1`, once. A hash stored
+ * anonymous), expected (write id), now, version, expiresAt, userId, token, ttlMs (to collectAt), mode,
+ * prefix, sessionId, claimed ('1' when the client already added the index entry `token:sessionId` in
+ * the new user's slot), collectAt. The condition is the stored write id; a hash stored by store contract 1 has none and matches on its version, `version - 1`, once. A hash stored
  * by an earlier version becomes the string layout. Returns ['gone'|'expired'|'conflict'], ['claim']
  * (Cluster: the binding changes and no entry was claimed yet; nothing was written), or
  * ['ok', releaseUser, releaseToken]: the index entry the client must now remove ('' for none; always ''
  * on a single node, where the script removed it).
  *
- * On the common path (same user, expiry not earlier) it runs GETRANGE (the trailer), SET and PEXPIRE,
- * plus SETRANGE (the kept token) and one PEXPIRE of the user index for a bound session.
+ * On the common path (same user, expiry not earlier, TTL far enough) it runs GETRANGE (the trailer)
+ * and SET, plus SETRANGE (the kept token) for a bound session; once per collectAt step, PEXPIRE of the
+ * record and of the user index.
  * @internal
  */
 const WRITE = `
@@ -147,14 +150,15 @@ if newU == '' then tok = ''
 elseif newU == oldU and #oldT == #ARGV[7] and ARGV[12] ~= '1' then tok = oldT
 elseif ARGV[9] == '1' or ARGV[12] == '1' then tok = ARGV[7]
 else return { 'claim' } end
--- ARGV[1] is the value of value.ts with token ARGV[7] ('' when anonymous). KEEPTTL, then garbage
--- collection only ever moves later: a write from a clock running ahead never shortens the TTL a slower
--- clock relies on (ST-3).
+-- ARGV[1] is the value of value.ts with token ARGV[7] ('' when anonymous) and collectAt ARGV[13].
 redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
 if tok ~= ARGV[7] and tok ~= '' then
-  redis.call('SETRANGE', KEYS[1], string.find(ARGV[1], '\\n', 1, true) + #ARGV[5] + 1, tok)
+  redis.call('SETRANGE', KEYS[1], string.find(ARGV[1], '\\n', 1, true) + #ARGV[5] + #ARGV[13] + 2, tok)
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[8], 'GT')
+-- ST-3: the TTL already reaches the stored collectAt; it is extended only past it, and only ever moves
+-- later: a write from a clock running ahead never shortens the TTL a slower clock relies on.
+local extend = tonumber(ARGV[13]) > r.g
+if extend then redis.call('PEXPIRE', KEYS[1], ARGV[8], 'GT') end
 local relU, relT = '', ''
 if oldU ~= '' and (oldU ~= newU or oldT ~= tok) then relU, relT = oldU, oldT end
 if ARGV[9] == '1' then
@@ -163,7 +167,7 @@ if ARGV[9] == '1' then
   if tonumber(ARGV[5]) < r.e then redis.call('ZADD', ARGV[10] .. ':x', ARGV[5], ARGV[11]) end
   if relU ~= '' then index_del(ARGV[10], relU, relT, ARGV[11]) end
   if tok ~= '' and tok ~= oldT then index_add(ARGV[10], newU, tok, ARGV[11], ARGV[3], ARGV[8])
-  elseif tok ~= '' then redis.call('PEXPIRE', ukey(ARGV[10], newU), ARGV[8], 'GT') end
+  elseif tok ~= '' and extend then redis.call('PEXPIRE', ukey(ARGV[10], newU), ARGV[8], 'GT') end
   return { 'ok', '', '' }
 end
 return { 'ok', relU, relT }

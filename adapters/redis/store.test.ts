@@ -551,6 +551,29 @@ describe.each(targets)('Redis store on a $name', (target) => {
     expect(await store.read(record.sessionId, T)).toMatchObject({ version: 2 });
   });
 
+  it('ST-3: writes extend the TTL in steps: never below what the record needs, at most a step beyond', async () => {
+    const floor = 60_000;
+    const step = floor / 6;
+    const store = newStore({ ttlSlackMs: 0, ttlFloorMs: floor });
+    const record = makeRecord({ userId: 'u1', expiresAt: T + 50_000, writeIds: ['w0'] });
+    await store.create(record, T);
+    const { keys } = await store.inspection.contents();
+    const key = keys.find((k) => k.includes(':s:'))!;
+    const index = keys.find((k) => k.includes(':u:'))!;
+    let current = record;
+    for (const at of [T + 1, T + 2, T + step / 2, T + step + 1, T + 3 * step, T + 3 * step + 5]) {
+      const next = { ...current, version: current.version + 1, writeIds: [`w${at}`], expiresAt: at + 50_000 };
+      expect(await store.write(next, writeIdOf(current), at)).toBe('ok');
+      current = next;
+      // By the simulated clock the record needs `floor - (at - T)` more; no write sets more than a step
+      // beyond the floor. The index outlives its records (on Cluster it has no TTL).
+      for (const k of target.cluster ? [key] : [key, index]) {
+        expect(await client.pttl(k)).toBeGreaterThan(floor - (at - T) - 5000);
+        expect(await client.pttl(k)).toBeLessThanOrEqual(floor + step);
+      }
+    }
+  });
+
   it('transparently reloads its scripts after SCRIPT FLUSH (NOSCRIPT)', async () => {
     const store = newStore();
     const record = makeRecord({ userId: 'u1' });
@@ -621,20 +644,24 @@ describe.each(targets)('Redis store on a $name', (target) => {
           // A read is a plain GET: no script runs for it.
           expect(label === 'read' ? ['get'] : ['eval', 'evalsha'], label).toContain(commands[0]);
         }
-        // The common write (same user, expiry not earlier) reads the record's trailer, not its JSON, and
-        // touches the record and the index's TTL only: no expiry-set update, no TTL read, no index rewrite.
+        // The common write (same user, expiry not earlier, TTL far enough) reads the record's trailer,
+        // not its JSON, and stores the value: no expiry-set update, no TTL read or change, no index
+        // rewrite. The first write after create extends the TTL (and the index's) to its step (ST-3).
         await store.create(record, T);
         const same = { ...record, version: 2, writeIds: ['w2'], expiresAt: record.expiresAt + 1 };
-        const write = await commandsOf('write (same user)', () => store.write(same, 'v1', T));
-        expect(write.inScript).toEqual(['getrange', 'set', 'setrange', 'pexpire', 'pexpire']);
+        const first = await commandsOf('write (same user)', () => store.write(same, 'v1', T));
+        expect(first.inScript).toEqual(['getrange', 'set', 'setrange', 'pexpire', 'pexpire']);
+        const again = { ...same, version: 3, writeIds: ['w3'], expiresAt: same.expiresAt + 1 };
+        const second = await commandsOf('write (same user, again)', () => store.write(again, 'w2', T + 1));
+        expect(second.inScript).toEqual(['getrange', 'set', 'setrange']);
         const anonymous = makeRecord();
         await store.create(anonymous, T);
         const next2 = { ...anonymous, version: 2, writeIds: ['w2'] };
-        expect((await commandsOf('write (anonymous)', () => store.write(next2, 'v1', T))).inScript).toEqual([
-          'getrange',
-          'set',
-          'pexpire',
-        ]);
+        await store.write(next2, 'v1', T);
+        const next3 = { ...next2, version: 3, writeIds: ['w3'] };
+        expect(
+          (await commandsOf('write (anonymous)', () => store.write(next3, 'w2', T + 1))).inScript,
+        ).toEqual(['getrange', 'set']);
       } finally {
         monitor.disconnect();
       }

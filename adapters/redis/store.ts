@@ -206,14 +206,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const userId = typeof record.userId === 'string' ? record.userId : '';
       const token = userId === '' ? '' : newToken();
       const key = keys.record(record.sessionId);
+      const ttl = core.ttlFor(record.expiresAt, now);
       const value = recordValue(
         encoded ?? JSON.stringify(record),
         record.expiresAt,
+        Math.floor(now + ttl),
         writeIdOf(record),
         token,
         userId,
       );
-      const ttl = core.ttlFor(record.expiresAt, now);
       // Cluster: the index entry comes first, so the index is a superset at every instant.
       if (userId !== '') await topology.claim(userId, token, record.sessionId, now);
       // Cluster: the record alone, one plain command; a single node adds the expiry set and the index.
@@ -264,22 +265,32 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const userId = typeof record.userId === 'string' ? record.userId : '';
       const token = newToken();
       const json = encoded ?? JSON.stringify(record);
+      // ST-3: the TTL is extended to a coarse instant, so most writes find it far enough already.
+      const collectAt = core.collectAt(record.expiresAt, now);
       const attempt = (claimed: boolean) =>
         core.run(
           'write',
           keys.record(record.sessionId),
-          recordValue(json, record.expiresAt, writeIdOf(record), userId === '' ? '' : token, userId),
+          recordValue(
+            json,
+            record.expiresAt,
+            collectAt,
+            writeIdOf(record),
+            userId === '' ? '' : token,
+            userId,
+          ),
           expected,
           now,
           record.version,
           record.expiresAt,
           userId,
           token,
-          core.ttlFor(record.expiresAt, now),
+          Math.ceil(collectAt - now),
           mode,
           prefix,
           record.sessionId,
           claimed ? '1' : '0',
+          collectAt,
         ) as Promise<[string, string?, string?]>;
       let [outcome, releaseUser = '', releaseToken = ''] = await attempt(false);
       if (outcome === 'claim') {

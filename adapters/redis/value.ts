@@ -3,12 +3,14 @@
  * it (ST-6), then a trailer with what the scripts must know without decoding the JSON, then the
  * trailer's length:
  *
- * `<json>\n<expiresAt> <token> <writeId byte length> <writeId><userId> <trailer byte length>`
+ * `<json>\n<expiresAt> <collectAt> <token> <writeId byte length> <writeId><userId> <trailer byte length>`
  *
  * The trailer runs from the newline to the last space. `JSON.stringify` never writes a raw newline, so
  * the first one ends the JSON for a reader; the scripts find the trailer from the end (its length is
  * the last word), so they read a few dozen bytes with `GETRANGE` and never copy the JSON. The user id
- * comes last in the trailer and may hold any character. A read is one plain `GET`.
+ * comes last in the trailer and may hold any character. `collectAt` is the instant (by the writer's
+ * clock) the key's garbage-collection TTL already reaches, so a write extends the TTL only when it needs
+ * a later one (ST-3). A read is one plain `GET`.
  *
  * @packageDocumentation
  */
@@ -20,6 +22,7 @@ export const TOKEN_LENGTH = 20;
  * The stored value of a record.
  * @param json - the record's JSON (no raw newline: `JSON.stringify` output).
  * @param expiresAt - the record's `expiresAt`.
+ * @param collectAt - the instant the key's TTL reaches.
  * @param writeId - its write id, the next write's condition (CC-1).
  * @param token - the user-index token ('' when anonymous).
  * @param userId - the bound user ('' when anonymous).
@@ -29,11 +32,12 @@ export const TOKEN_LENGTH = 20;
 export function recordValue(
   json: string,
   expiresAt: number,
+  collectAt: number,
   writeId: string,
   token: string,
   userId: string,
 ): string {
-  const trailer = `\n${expiresAt} ${token} ${Buffer.byteLength(writeId)} ${writeId}${userId}`;
+  const trailer = `\n${expiresAt} ${collectAt} ${token} ${Buffer.byteLength(writeId)} ${writeId}${userId}`;
   return `${json}${trailer} ${Buffer.byteLength(trailer)}`;
 }
 
