@@ -392,6 +392,7 @@ export function renderReport(results: BenchResults): string {
 /** @internal The targets, each with this run's figure, its floor and whether it is gated. */
 function targetsSection(results: BenchResults): string[] {
   const floor = results.floorCosts;
+  const node = results.http.find((f) => f.variant === 'node' && f.scenario === 'read')?.serverCpuMicros;
   return [
     '## Targets',
     '',
@@ -408,6 +409,16 @@ function targetsSection(results: BenchResults): string[] {
           `\`SET\` on the client (${floor.casOverSet.toFixed(1)} us, store level)`) +
       '.',
     '',
+    ...(node === undefined
+      ? []
+      : [
+          `How busy the machine was: bare node:http took a median ${node.median.toFixed(0)} us of CPU per ` +
+            `read in this run (IQR ${node.q1.toFixed(0)}-${node.q3.toFixed(0)}; the lower, the quieter). On a ` +
+            'busier machine the CPU per request of the heavier variants grows more than that of bare ' +
+            'node:http, so the "server CPU added" ratios move with the load from one run to the next more ' +
+            'than the ratios to the peers, which do the same kind of work, do.',
+          '',
+        ]),
     table(
       ['what', 'target', 'this run: median of paired ratios (IQR, range)', 'met', 'floor', 'fails'],
       checkTargets(results).map((t) => [
