@@ -97,7 +97,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       'full run',
     ),
     check(
-      'Redis CPU per read / bare HMGET of the record, one at a time',
+      'Redis CPU per read / bare GET of the record, one at a time',
       cost(STORE_OPS.redisLoad, 1),
       1.1,
       'full run',
