@@ -59,15 +59,18 @@ local function load(key)
     if redis.call('EXISTS', key) == 1 then return false end
     return nil
   end
-  local n = string.match(s, ' (%d+)$')
-  if not n then return false end
-  local tail = n + #n + 1
-  if tail > #s then s = redis.call('GETRANGE', key, -tail, -1) end
+  -- The trailer's length is the last word: scanned from the end (a pattern would try every position).
+  local i = #s
+  while i > 0 and string.byte(s, i) ~= 32 do i = i - 1 end
+  local n = tonumber(string.sub(s, i + 1))
+  if i == 0 or not n or n < 1 or n % 1 ~= 0 then return false end
+  local tail = n + #s - i + 1
+  if tail > #s then s, i = redis.call('GETRANGE', key, -tail, -1), tail - (#s - i) end
   if #s < tail or string.byte(s, #s - tail + 1) ~= 10 then return false end
   local es, gs, t, nw, q = string.match(s, '^(%S+) (%S+) (%S*) (%d+) ()', #s - tail + 2)
   if not q then return false end
   local w = string.sub(s, q, q + nw - 1)
-  return { e = tonumber(es), es = es, g = tonumber(gs) or 0, t = t, w = w, u = string.sub(s, q + nw, #s - #n - 1),
+  return { e = tonumber(es), es = es, g = tonumber(gs) or 0, t = t, w = w, u = string.sub(s, q + nw, i - 1),
     tail = tail }
 end
 -- The JSON of a record load() found.
@@ -123,10 +126,10 @@ return { json_of(KEYS[1], r), r.es, r.u, r.t }
  * anonymous), expected (write id), now, version, expiresAt, userId, token, ttlMs (to collectAt), mode,
  * prefix, sessionId, claimed ('1' when the client already added the index entry `token:sessionId` in
  * the new user's slot), collectAt. The condition is the stored write id; a hash stored by store contract 1 has none and matches on its version, `version - 1`, once. A hash stored
- * by an earlier version becomes the string layout. Returns ['gone'|'expired'|'conflict'], ['claim']
- * (Cluster: the binding changes and no entry was claimed yet; nothing was written), or
- * ['ok', releaseUser, releaseToken]: the index entry the client must now remove ('' for none; always ''
- * on a single node, where the script removed it).
+ * by an earlier version becomes the string layout. Returns 'gone', 'expired', 'conflict', 'claim'
+ * (Cluster: the binding changes and no entry was claimed yet; nothing was written), 'ok', or (Cluster)
+ * ['ok', releaseUser, releaseToken]: the index entry the client must now remove. A plain string costs
+ * Redis less to return than a table.
  *
  * On the common path (same user, expiry not earlier, TTL far enough) it runs GETRANGE (the trailer)
  * and SET, plus SETRANGE (the kept token) for a bound session; once per collectAt step, PEXPIRE of the
@@ -136,12 +139,12 @@ return { json_of(KEYS[1], r), r.es, r.u, r.t }
 const WRITE = `
 local r = load(KEYS[1])
 -- SEC-3: a record whose fields do not decode reads as absent, so there is nothing to replace (CC-4).
-if not r or r.e == nil or (r.hash and r.v == nil) then return { 'gone' } end
-if tonumber(ARGV[3]) >= r.e then return { 'expired' } end
+if not r or r.e == nil or (r.hash and r.v == nil) then return 'gone' end
+if tonumber(ARGV[3]) >= r.e then return 'expired' end
 -- CC-1: the write id is unique per write; a version reused after a fail-over never matches it.
 if r.w then
-  if r.w ~= ARGV[2] then return { 'conflict' } end
-elseif r.v ~= tonumber(ARGV[4]) - 1 then return { 'conflict' } end
+  if r.w ~= ARGV[2] then return 'conflict' end
+elseif r.v ~= tonumber(ARGV[4]) - 1 then return 'conflict' end
 local oldU, oldT, newU = r.u, r.t, ARGV[6]
 local tok
 if newU == '' then tok = ''
@@ -149,7 +152,7 @@ if newU == '' then tok = ''
 -- place; one of another length (stored by an earlier version) is replaced like a new binding.
 elseif newU == oldU and #oldT == #ARGV[7] and ARGV[12] ~= '1' then tok = oldT
 elseif ARGV[9] == '1' or ARGV[12] == '1' then tok = ARGV[7]
-else return { 'claim' } end
+else return 'claim' end
 -- ARGV[1] is the value of value.ts with token ARGV[7] ('' when anonymous) and collectAt ARGV[13].
 redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
 if tok ~= ARGV[7] and tok ~= '' then
@@ -168,8 +171,9 @@ if ARGV[9] == '1' then
   if relU ~= '' then index_del(ARGV[10], relU, relT, ARGV[11]) end
   if tok ~= '' and tok ~= oldT then index_add(ARGV[10], newU, tok, ARGV[11], ARGV[3], ARGV[8])
   elseif tok ~= '' and extend then redis.call('PEXPIRE', ukey(ARGV[10], newU), ARGV[8], 'GT') end
-  return { 'ok', '', '' }
+  return 'ok'
 end
+if relU == '' then return 'ok' end
 return { 'ok', relU, relT }
 `;
 

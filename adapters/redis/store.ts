@@ -268,30 +268,32 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       // ST-3: the TTL is extended to a coarse instant, so most writes find it far enough already.
       const collectAt = core.collectAt(record.expiresAt, now);
       const attempt = (claimed: boolean) =>
-        core.run(
-          'write',
-          keys.record(record.sessionId),
-          recordValue(
-            json,
+        core
+          .run(
+            'write',
+            keys.record(record.sessionId),
+            recordValue(
+              json,
+              record.expiresAt,
+              collectAt,
+              writeIdOf(record),
+              userId === '' ? '' : token,
+              userId,
+            ),
+            expected,
+            now,
+            record.version,
             record.expiresAt,
-            collectAt,
-            writeIdOf(record),
-            userId === '' ? '' : token,
             userId,
-          ),
-          expected,
-          now,
-          record.version,
-          record.expiresAt,
-          userId,
-          token,
-          Math.ceil(collectAt - now),
-          mode,
-          prefix,
-          record.sessionId,
-          claimed ? '1' : '0',
-          collectAt,
-        ) as Promise<[string, string?, string?]>;
+            token,
+            Math.ceil(collectAt - now),
+            mode,
+            prefix,
+            record.sessionId,
+            claimed ? '1' : '0',
+            collectAt,
+          )
+          .then((reply) => (Array.isArray(reply) ? reply : [reply]) as [string, string?, string?]);
       let [outcome, releaseUser = '', releaseToken = ''] = await attempt(false);
       if (outcome === 'claim') {
         // Cluster, binding or switching the user: file the session under the new user first, then
