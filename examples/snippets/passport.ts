@@ -31,6 +31,9 @@ passport.use(
 passport.serializeUser((user, done) => done(null, (user as { id: string }).id));
 passport.deserializeUser((id: string, done) => done(null, { id }));
 
+const loginForm =
+  '<form method="post"><input name="username"><input name="password" type="password"><button>Log in</button></form>';
+app.get('/login', (_req, res) => res.send(loginForm));
 app.post('/login', passport.authenticate('local', { successRedirect: '/', failureRedirect: '/login' }));
 app.post('/logout', (req, res, next) => {
   req.logout((error) => (error ? next(error) : res.redirect(303, '/')));
