@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import type { SessionManager } from 'sessionspec';
 
 /** A JSON object of 1 000 to 1 100 bytes once serialised. */
 export const PAYLOAD = {
@@ -17,3 +18,22 @@ export const PAYLOAD = {
 
 /** Bytes of {@link PAYLOAD} as JSON. */
 export const PAYLOAD_BYTES = JSON.stringify(PAYLOAD).length;
+
+/**
+ * New sessions holding {@link PAYLOAD} and a counter `n` at 0, committed.
+ * @param manager - the manager to create them with.
+ * @param count - how many.
+ * @returns their tokens.
+ */
+export async function seedSessions(manager: SessionManager, count: number): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const session = await manager.load(undefined);
+      session.set('payload', PAYLOAD);
+      session.set('n', 0);
+      const { cookie } = await session.commit();
+      if (cookie.action !== 'set') throw new Error('bench: a new session gave no token');
+      return cookie.token;
+    }),
+  );
+}

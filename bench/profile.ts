@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createManualClock, createSessionManager } from 'sessionspec';
 import { createMemoryStore } from 'sessionspec/adapters/memory';
-import { PAYLOAD } from './payload.js';
+import { seedSessions } from './payload.js';
 
 /** A V8 CPU profile, as `--cpu-prof` and the inspector write it. */
 interface CpuProfile {
@@ -188,20 +188,6 @@ const SCENARIOS: Record<string, (manager: Manager, token: string) => Promise<voi
   },
 };
 
-/** @internal Tokens of sessions holding the payload. */
-async function seed(manager: Manager): Promise<string[]> {
-  return Promise.all(
-    Array.from({ length: WORKERS }, async () => {
-      const session = await manager.load(undefined);
-      session.set('payload', PAYLOAD);
-      session.set('n', 0);
-      const { cookie } = await session.commit();
-      if (cookie.action !== 'set') throw new Error('bench/profile: no token');
-      return cookie.token;
-    }),
-  );
-}
-
 /** @internal `op` from every worker until `until`; returns how many ran. */
 async function drive(op: () => Promise<void>[], until: number): Promise<number> {
   let done = 0;
@@ -245,7 +231,7 @@ console.log(
 );
 for (const [scenario, op] of Object.entries(SCENARIOS)) {
   const { manager, calls } = setUp();
-  const tokens = await seed(manager);
+  const tokens = await seedSessions(manager, WORKERS);
   const all = () => tokens.map((token) => op(manager, token));
   await drive(all, performance.now() + 500);
   // One counted round, on its own so that the counters see whole requests.

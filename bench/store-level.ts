@@ -25,7 +25,7 @@ import {
   sqliteFile,
   sqliteManager,
 } from './http/backends.js';
-import { PAYLOAD } from './payload.js';
+import { PAYLOAD, seedSessions } from './payload.js';
 import { type Summary, summarise } from './stats.js';
 
 /** One store-level figure: operations per second over the rounds. */
@@ -72,20 +72,6 @@ return 1`;
 
 const TTL_MS = 30 * 60_000;
 
-/** @internal Tokens of `n` sessions holding the payload and a counter. */
-async function seed(manager: SessionManager, n: number): Promise<string[]> {
-  return Promise.all(
-    Array.from({ length: n }, async () => {
-      const session = await manager.load(undefined);
-      session.set('payload', PAYLOAD);
-      session.set('n', 0);
-      const { cookie } = await session.commit();
-      if (cookie.action !== 'set') throw new Error('bench: a new session gave no token');
-      return cookie.token;
-    }),
-  );
-}
-
 /** @internal The manager's two request shapes on one store. */
 export function managerOps(
   label: 'memory' | 'Redis' | 'PostgreSQL' | 'SQLite',
@@ -106,7 +92,7 @@ export function managerOps(
     name,
     async prepare(concurrency) {
       const manager = await makeManager();
-      const tokens = await seed(manager, concurrency);
+      const tokens = await seedSessions(manager, concurrency);
       return { run: (w) => fn(manager, tokens[w]!) };
     },
   });
