@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['{spec,src,adapters,conformance,bin,test,examples}/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // The plain closing line (`Tests: N passed, N failed, N skipped`) comes after vitest's own summary.
+    // The plain closing line (`N passed, N failed, N skipped`) comes after vitest's own summary.
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

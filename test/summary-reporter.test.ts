@@ -9,6 +9,6 @@ it('the run ends with a plain closing line that counts failures, load errors and
   );
   const lines = run.stdout.trimEnd().split('\n');
   // The closing line is the last one, uncoloured even where vitest colours its own summary (CI=true).
-  expect(lines.at(-1)).toBe('Tests: 2 passed, 2 failed, 1 skipped');
+  expect(lines.at(-1)).toBe('2 passed, 2 failed, 1 skipped');
   expect(run.status).toBe(1);
 });

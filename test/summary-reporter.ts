@@ -1,5 +1,5 @@
 /**
- * A vitest reporter that ends the run with one plain line, `Tests: N passed, N failed, N skipped`,
+ * A vitest reporter that ends the run with one plain line, `N passed, N failed, N skipped`,
  * without colours, after vitest's own summary. Tools that read a test run's closing line (CI among
  * them) understand that form; vitest's coloured table is meant for people.
  *
@@ -44,11 +44,11 @@ export function countRun(
 /**
  * The closing line.
  * @param counts - the run's counts.
- * @returns `Tests: N passed, N failed, N skipped`.
+ * @returns `N passed, N failed, N skipped`.
  * @internal
  */
 export function closingLine(counts: RunCounts): string {
-  return `Tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;
+  return `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;
 }
 
 /** The reporter, listed after vitest's default one in `vitest.config.ts`. */
