@@ -2,7 +2,9 @@
  * Habits of express-session (and @fastify/session) that would fail silently in JavaScript: options that
  * do not exist here, properties assigned to the session, callbacks passed to its methods. Each is turned
  * into a `TypeError` that names the sessionspec way, unless the application opts into the compatibility
- * surface (`expressSessionCompat`).
+ * surface (`expressSessionCompat`). A call that passes a callback gets the error through it, as
+ * express-session reports its errors: the caller's `next(err)` answers 500, where a throw from inside a
+ * promise chain (Passport's `req.login` under an async verify function) would end the process.
  *
  * @packageDocumentation
  */
@@ -56,7 +58,8 @@ export function rejectForeignOptions(options: object): void {
 const MISSING: Record<string, string> = {
   regenerate:
     'req.session.regenerate() does not exist: at login call req.session.authenticate(userId), which ' +
-    'rotates the token (req.session.rotate() rotates without a login)',
+    'rotates the token (req.session.rotate() rotates without a login); with Passport, install ' +
+    "app.use(passportSessions(passport)) from 'sessionspec/express' before passport.initialize()",
   save: 'req.session.save() does not exist: changes are committed before the response goes out',
   reload: 'req.session.reload() does not exist: the session is read once per request',
   resetMaxAge: 'req.session.resetMaxAge() does not exist: every access moves the idle deadline',
@@ -98,9 +101,7 @@ const GUARD: ProxyHandler<Session> = {
   get(target, prop) {
     if (typeof prop === 'string' && Object.hasOwn(MISSING, prop) && !(prop in target)) {
       if (prop === 'cookie') throw new TypeError(MISSING[prop] + COMPAT);
-      return () => {
-        throw new TypeError(MISSING[prop] + COMPAT);
-      };
+      return (...args: unknown[]) => refuse(MISSING[prop] + COMPAT, args);
     }
     const value: unknown = Reflect.get(target, prop, target);
     if (typeof value !== 'function') return value;
@@ -155,13 +156,29 @@ function refusingCallbacks(
 ): (...args: unknown[]) => unknown {
   return (...args: unknown[]) => {
     if (args.some((arg) => typeof arg === 'function')) {
-      throw new TypeError(
+      return refuse(
         `req.session.${prop}() takes no callback: it applies at once and is committed before the ` +
           `response goes out, so call it and then respond${COMPAT}`,
+        args,
       );
     }
     return method.apply(target, args);
   };
+}
+
+/**
+ * @internal Refuse a call: through its callback (the last argument, when it is a function), as
+ * express-session reports errors, so `next(err)` answers the request; otherwise by throwing. Nothing is
+ * done either way.
+ * @param message - what to do instead.
+ * @param args - the call's arguments.
+ * @throws TypeError when the call has no callback.
+ */
+function refuse(message: string, args: readonly unknown[]): undefined {
+  const callback = args.at(-1);
+  if (typeof callback !== 'function') throw new TypeError(message);
+  callback(new TypeError(message));
+  return undefined;
 }
 
 /** @internal */

@@ -35,6 +35,11 @@ async function caught(handler: (req: express.Request) => unknown): Promise<{ err
   return (await (await fetch(url, { method: 'POST' })).json()) as { error: string | null };
 }
 
+/** A callback in express-session's style: the error it receives is thrown on, marked, for `caught`. */
+const failWith = (error: unknown) => {
+  if (error) throw new Error(`callback got: ${(error as Error).message}`);
+};
+
 /** `req.session` as a JavaScript app sees it: anything goes. */
 // biome-ignore lint/suspicious/noExplicitAny: the point is to write what no type would allow.
 const loose = (req: express.Request) => req.session as any;
@@ -55,19 +60,27 @@ describe('without the compatibility surface, express-session habits throw and na
     expect(error).toContain("req.session.delete('foo')");
   });
 
-  test('req.session.destroy(cb) throws instead of never calling cb (a request that would hang)', async () => {
-    const { error } = await caught((req) => loose(req).destroy(() => undefined));
-    expect(error).toContain('takes no callback');
+  test('req.session.destroy(cb) hands cb the error instead of never calling it (a request that would hang)', async () => {
+    const { error } = await caught((req) => loose(req).destroy(failWith));
+    expect(error).toMatch(/^callback got: .*takes no callback/);
   });
 
-  test('req.session.regenerate(cb) throws, naming authenticate()', async () => {
-    const { error } = await caught((req) => loose(req).regenerate(() => undefined));
-    expect(error).toContain('req.session.authenticate(userId)');
+  test('req.session.regenerate(cb) hands cb the error, naming authenticate() and passportSessions', async () => {
+    const { error } = await caught((req) => loose(req).regenerate(failWith));
+    expect(error).toMatch(/^callback got: .*req\.session\.authenticate\(userId\)/);
+    expect(error).toContain('passportSessions(passport)');
   });
 
-  test('req.session.save(cb) and reload(cb) throw, saying what happens instead', async () => {
-    expect((await caught((req) => loose(req).save(() => undefined))).error).toContain('committed before');
-    expect((await caught((req) => loose(req).reload(() => undefined))).error).toContain('read once');
+  test('req.session.save(cb) and reload(cb) hand cb the error, saying what happens instead', async () => {
+    expect((await caught((req) => loose(req).save(failWith))).error).toMatch(
+      /^callback got: .*committed before/,
+    );
+    expect((await caught((req) => loose(req).reload(failWith))).error).toMatch(/^callback got: .*read once/);
+  });
+
+  test('without a callback, regenerate() and save() throw', async () => {
+    expect((await caught((req) => loose(req).regenerate())).error).toContain('authenticate(userId)');
+    expect((await caught((req) => loose(req).save())).error).toContain('committed before');
   });
 
   test('req.session.cookie.maxAge = ... throws, naming setExpiry', async () => {

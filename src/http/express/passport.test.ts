@@ -21,10 +21,17 @@ interface Account extends Express.User {
 }
 
 /** An app whose single account serialises to `id`; `accounts` can be emptied to remove the user. */
-async function serve(id: unknown, withSessions = true) {
+async function serve(id: unknown, withSessions = true, asyncVerify = false) {
   const accounts = new Map<string, Account>([['ann', { id, username: 'ann' }]]);
   const passport = new Passport();
-  passport.use(new LocalStrategy((username, _password, done) => done(null, accounts.get(username) ?? false)));
+  passport.use(
+    new LocalStrategy((username, _password, done) => {
+      const found: Account | false = accounts.get(username) ?? false;
+      // An async verify function, as with a password hash check: done runs inside a promise's callback.
+      if (asyncVerify) Promise.resolve(found).then((user) => done(null, user), done);
+      else done(null, found);
+    }),
+  );
   passport.serializeUser((user, done) => done(null, (user as Account).id));
   passport.deserializeUser((key: unknown, done) => {
     const found = [...accounts.values()].find((a) => a.id === key);
@@ -107,5 +114,14 @@ describe('Passport 0.7 through passportSessions', () => {
     const failed = await login();
     expect(failed.status).toBe(500);
     expect(failed.json.error).toContain('req.session.authenticate(userId)');
+    expect(failed.json.error).toContain('passportSessions(passport)');
+  });
+
+  test('without passportSessions and with an async verify function, login answers 500 and the server keeps serving', async () => {
+    const { login, send } = await serve('user-10', false, true);
+    const failed = await login();
+    expect(failed.status).toBe(500);
+    expect(failed.json.error).toContain('passportSessions(passport)');
+    expect((await send('GET', '/me')).status).toBe(200);
   });
 });
