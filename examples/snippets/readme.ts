@@ -15,8 +15,7 @@ app.use(sessionMiddleware({ manager })); // cookie __Host-sid: Secure, HttpOnly,
 
 app.post('/cart', (req, res) => {
   // Browser bucket, kept across login and logout; update() is re-applied on a concurrent change.
-  // cart is typed by a declaration: declare module 'sessionspec' { interface SessionData { cart: string[] } }
-  req.session.update('cart', (cart) => [...(cart ?? []), String(req.body.item)]);
+  req.session.update('cart', (cart) => [...(Array.isArray(cart) ? cart : []), String(req.body.item)]);
   res.redirect(303, '/');
 });
 app.post('/login', (req, res) => {
@@ -28,9 +27,19 @@ app.post('/logout', (req, res) => {
   req.session.logout(); // or req.session.destroy() to end the whole session
   res.redirect(303, '/');
 });
+app.get('/', (req, res) => {
+  res.json({ userId: req.session.userId, cart: req.session.get('cart') ?? [] });
+});
+app.get('/sessions', async (req, res) => {
+  // The user's sessions on every device (LC-9); anonymous visitors have none.
+  res.json(req.session.isAuthenticated ? await req.session.listSessions() : []);
+});
 app.post('/sessions/end-others', async (req, res) => {
   if (req.session.isAuthenticated) await req.session.revokeOthers(); // the user's other devices (LC-9)
   res.redirect(303, '/sessions');
 });
+
+// Open http://localhost:3000: the __Host- cookie needs HTTPS, which browsers waive for localhost only.
+app.listen(Number(process.env.PORT ?? 3000));
 
 export { app };
