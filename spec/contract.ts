@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { decodeRecord, readResultOf } from './codec.js';
+export { decodeRecord, encodeRecord, readResultOf } from './codec.js';
 export {
   type Bucket,
   type JsonValue,

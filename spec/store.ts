@@ -9,7 +9,7 @@ import type { SessionRecord, StoredSessionRecord } from './record.js';
 
 /**
  * What `read` finds (ST-2). `null` is "absent": never created, destroyed, or purged. `'corrupt'`: stored
- * bytes that do not decode as a JSON object with a numeric `expiresAt` (SEC-3); the manager treats it as
+ * bytes that do not decode as a record (`decodeRecord`, SEC-3); the manager treats it as
  * absent and raises a security event.
  */
 export type ReadResult = StoredSessionRecord | 'expired' | 'corrupt' | null;
@@ -92,7 +92,7 @@ export interface SessionStore {
    * user index when `userId` is set. Never overwrites.
    * @param record - a record with `version: 1`.
    * @param now - the current time (ST-3), used to set garbage-collection TTLs only.
-   * @param encoded - when given, exactly `JSON.stringify(record)`: a store that keeps JSON may store it
+   * @param encoded - when given, exactly `encodeRecord(record)`: a store that keeps JSON may store it
    *   instead of encoding the record again (the manager encodes it anyway to enforce the size limit).
    * @returns `'ok'`, or `'exists'` on a collision.
    */
@@ -113,7 +113,7 @@ export interface SessionStore {
    * unbinding). Rotation is a write: the `sessionId` is stable (LC-4).
    * @param record - the new record; `writeIdOf(record)` is its own write id, the next write's condition.
    * @param expected - the write id of the record the write replaces.
-   * @param encoded - as for `create`: when given, exactly `JSON.stringify(record)`.
+   * @param encoded - as for `create`: when given, exactly `encodeRecord(record)`.
    * @returns `'ok'`; `'conflict'` when the stored write id differs; `'gone'` when no record exists (it
    *   is never re-created, CC-4); `'expired'` when the stored record is expired at `now`.
    */

@@ -10,7 +10,7 @@ import { type SessionRecord, WRITE_ID_HISTORY } from '../spec/index.js';
 import { afterWrite } from './after-write.js';
 import type { CommitDeps, Job, Queue } from './commit-job.js';
 import { planOf } from './effects.js';
-import { encodeRecord } from './encode.js';
+import { encodeWithinLimit } from './encode.js';
 import { SessionError } from './errors.js';
 import { randomId } from './random.js';
 import { applyBatch } from './reapply.js';
@@ -52,7 +52,7 @@ export async function writeBatch(
     };
     let encoded: string;
     try {
-      encoded = encodeRecord(next, deps.maxSize);
+      encoded = encodeWithinLimit(next, deps.maxSize);
     } catch (error) {
       for (const job of live) job.error = error;
       return settleErrors(batch);

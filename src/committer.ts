@@ -11,7 +11,7 @@ import { newWriteId, writeBatch } from './batch-write.js';
 import type { CommitDeps, Queue } from './commit-job.js';
 import { endOtherSessionsFirst } from './credential-change.js';
 import { planOf } from './effects.js';
-import { encodeRecord } from './encode.js';
+import { encodeWithinLimit } from './encode.js';
 import { SessionError } from './errors.js';
 import type { CommitResult, Handle } from './session.js';
 import { hashSecret, newSecret, newSessionId } from './token.js';
@@ -98,7 +98,7 @@ export class Committer {
     const { store, now, call, maxSize } = this.deps;
     const record = { ...session.local, writeIds: [newWriteId()] };
     for (let attempt = 0; ; attempt++) {
-      const encoded = encodeRecord(record, maxSize);
+      const encoded = encodeWithinLimit(record, maxSize);
       const result = await call('create', () => store.create(record, now(), encoded));
       if (result === 'ok') break;
       // ID-4: a collision never overwrites; retry with a fresh id and a fresh secret (the one sent with

@@ -4,18 +4,18 @@
  *
  * @packageDocumentation
  */
-import type { SessionRecord } from '../spec/index.js';
+import { encodeRecord, type SessionRecord } from '../spec/index.js';
 import { SessionError } from './errors.js';
 
 /**
- * @internal Encode a record for the store.
+ * @internal Encode a record for the store, in its stored form (`encodeRecord`, ST-7).
  * @param record - the record to write.
  * @param maxSize - the limit in UTF-8 bytes.
- * @returns the JSON text.
+ * @returns the stored text.
  * @throws SessionError `PAYLOAD_TOO_LARGE` beyond `maxSize`.
  */
-export function encodeRecord(record: SessionRecord, maxSize: number): string {
-  const encoded = JSON.stringify(record);
+export function encodeWithinLimit(record: SessionRecord, maxSize: number): string {
+  const encoded = encodeRecord(record);
   // ST-6: the limit covers the whole record, in UTF-8 bytes, as stored.
   const size = Buffer.byteLength(encoded);
   if (size > maxSize) {

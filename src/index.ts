@@ -26,6 +26,7 @@ export type {
 } from '../spec/index.js';
 export {
   decodeRecord,
+  encodeRecord,
   RECORD_FORMAT,
   readResultOf,
   STORE_CONTRACT,

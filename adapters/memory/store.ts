@@ -18,7 +18,7 @@ import type {
   UserStep,
   WriteResult,
 } from '../../spec/contract.js';
-import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../spec/contract.js';
+import { decodeRecord, encodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../spec/contract.js';
 import { type IdPage, UserIndex } from './user-index.js';
 
 /** Options of {@link createMemoryStore}. */
@@ -300,7 +300,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       // ID-4: insert-if-absent; an existing record, even an expired one, is never overwritten.
       if (records.has(record.sessionId)) return 'exists';
       const userId = userOf(record);
-      records.set(record.sessionId, entryOf(encoded ?? JSON.stringify(record), record, userId));
+      records.set(record.sessionId, entryOf(encoded ?? encodeRecord(record), record, userId));
       indexAdd(userId, record.sessionId);
       return 'ok';
     },
@@ -325,7 +325,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       // CC-1: compare-and-set on the write id of the stored record, unique per write.
       if (!hasWriteId(entry, expected)) return 'conflict';
       const userId = userOf(record);
-      records.set(record.sessionId, entryOf(encoded ?? JSON.stringify(record), record, userId));
+      records.set(record.sessionId, entryOf(encoded ?? encodeRecord(record), record, userId));
       // The index follows the binding in the same step: bind, switch or unbind.
       if (entry.userId !== userId) {
         indexRemove(entry.userId, record.sessionId);

@@ -19,7 +19,7 @@ import type {
   UserStep,
   WriteResult,
 } from '../../spec/contract.js';
-import { readResultOf, STORE_CONTRACT } from '../../spec/contract.js';
+import { encodeRecord, readResultOf, STORE_CONTRACT } from '../../spec/contract.js';
 import { bounded } from '../shared/bounded.js';
 import { CORRUPT_RECORD, columnsOf, contentsOf, liveRecords, pageOf } from '../shared/rows.js';
 import { driverFor, type PostgresClient, type Rows, type SqlDriver } from './driver.js';
@@ -133,7 +133,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         userId,
         expiresAt,
         writeId,
-        encoded ?? JSON.stringify(record),
+        encoded ?? encodeRecord(record),
       ]);
       return count === 1 ? 'ok' : 'exists';
     },
@@ -153,7 +153,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       const [userId, expiresAt, writeId] = columnsOf(record);
       const { rows } = await query('write', sql.write, [
         record.sessionId,
-        encoded ?? JSON.stringify(record),
+        encoded ?? encodeRecord(record),
         writeId,
         expiresAt,
         userId,

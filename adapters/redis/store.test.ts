@@ -364,6 +364,25 @@ describe.each(targets)('Redis store on a $name', (target) => {
     await expectEmpty(store);
   });
 
+  it('ST-7: records are stored without field names; one stored as a JSON object still reads and is rewritten compact', async () => {
+    const store = newStore();
+    const record = makeRecord({ userId: 'u1', writeIds: ['w1'] });
+    await store.create(record, T);
+    const key = (await store.inspection.contents()).keys.find((k) => k.includes(':s:'))!;
+    const value = (await client.get(key))!;
+    expect(value.startsWith('[3,')).toBe(true);
+    for (const name of ['sessionId', 'expiresAt', 'writeIds', 'absoluteDeadline']) {
+      expect(value).not.toContain(`"${name}"`);
+    }
+    // As an earlier release stored it: the JSON object, then the same trailer.
+    await client.set(key, `${JSON.stringify(record)}${value.slice(value.indexOf('\n'))}`, 'KEEPTTL');
+    expect(await store.read(record.sessionId, T)).toEqual(record);
+    const next = { ...record, version: 2, writeIds: ['w1', 'w2'] };
+    expect(await store.write(next, 'w1', T)).toBe('ok');
+    expect((await client.get(key))!.startsWith('[3,')).toBe(true);
+    expect(await store.read(record.sessionId, T)).toEqual(next);
+  });
+
   it('ST-6: user ids and write ids of any length and characters survive beside the JSON', async () => {
     const store = newStore();
     const userId = `ü ser\n{"x": 1} ${'long '.repeat(60)}`;

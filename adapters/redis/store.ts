@@ -21,7 +21,7 @@ import type {
   UserStep,
   WriteResult,
 } from '../../spec/contract.js';
-import { decodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../spec/contract.js';
+import { decodeRecord, encodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../spec/contract.js';
 import { cluster, splitField } from './cluster.js';
 import { type CoreSettings, redisCore, scanStepOf } from './core.js';
 import { driverFor, type RedisClient } from './driver.js';
@@ -208,7 +208,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const key = keys.record(record.sessionId);
       const ttl = core.ttlFor(record.expiresAt, now);
       const value = recordValue(
-        encoded ?? JSON.stringify(record),
+        encoded ?? encodeRecord(record),
         record.expiresAt,
         Math.floor(now + ttl),
         writeIdOf(record),
@@ -264,7 +264,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     ): Promise<WriteResult> {
       const userId = typeof record.userId === 'string' ? record.userId : '';
       const token = newToken();
-      const json = encoded ?? JSON.stringify(record);
+      const json = encoded ?? encodeRecord(record);
       // ST-3: the TTL is extended to a coarse instant, so most writes find it far enough already.
       const collectAt = core.collectAt(record.expiresAt, now);
       const attempt = (claimed: boolean) =>

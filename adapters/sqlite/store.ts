@@ -20,7 +20,7 @@ import type {
   UserStep,
   WriteResult,
 } from '../../spec/contract.js';
-import { readResultOf, STORE_CONTRACT } from '../../spec/contract.js';
+import { encodeRecord, readResultOf, STORE_CONTRACT } from '../../spec/contract.js';
 import { CORRUPT_RECORD, columnsOf, contentsOf, liveRecords, pageOf } from '../shared/rows.js';
 import { openDatabase, type SqliteDatabase, type SqliteStatement } from './database.js';
 import { DEFAULT_TABLE, namesOf, schemaSql } from './schema.js';
@@ -241,7 +241,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         userId,
         expiresAt,
         writeId,
-        record: encoded ?? JSON.stringify(record),
+        record: encoded ?? encodeRecord(record),
       });
       return changes === 1 ? 'ok' : 'exists';
     },
@@ -258,7 +258,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       encoded?: string,
     ): Promise<WriteResult> {
       const [userId, expiresAt, writeId] = columnsOf(record);
-      const json = encoded ?? JSON.stringify(record);
+      const json = encoded ?? encodeRecord(record);
       return atomically((): WriteResult => {
         const row = statement('current').get({ sessionId: record.sessionId }) as
           | { write_id: string | null; expires_at: number }
