@@ -5,6 +5,9 @@
  *
  * @packageDocumentation
  */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** A usage error: the command prints the message and its usage, and exits with code 2. */
@@ -65,4 +68,27 @@ export function parseCommandArgs<Name extends string>(
     }
   }
   return args;
+}
+
+/**
+ * Fail before the work, not after it, when an output file cannot be written.
+ * @param flag - the option that names the file (`--json`, `--out`).
+ * @param file - the file.
+ * @throws UsageError when its folder is missing or not writable, or the file is a folder.
+ */
+export async function checkWritable(flag: string, file: string): Promise<void> {
+  const folder = dirname(resolve(file));
+  try {
+    if (!(await stat(folder)).isDirectory()) throw new Error('not a folder');
+    await access(folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} ${file}: the folder ${folder} does not exist or is not writable`);
+  }
+  if (
+    await stat(resolve(file)).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  )
+    throw new UsageError(`${flag} ${file}: that is a folder, give a file name`);
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lifecycleTable, lifecycleTableMarkdown } from '../spec/index.js';
 import { runCli } from '../test/cli-run.js';
@@ -22,6 +23,14 @@ describe('sessionspec CLI', () => {
     expect(stdout).toBe('');
     expect(stderr).toContain("unknown command 'no-such-command'");
     expect(stderr).toContain('Usage: sessionspec');
+  });
+
+  it('`sessionspec --version` (and -v) prints the package version, exit code 0', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    for (const flag of ['--version', '-v']) {
+      const { code, stdout, stderr } = await run([flag]);
+      expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
   });
 
   it('`sessionspec help` prints the usage with exit code 0', async () => {

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { parseCommandArgs, UsageError } from './args.js';
+import { packageVersion } from './version.js';
 
 /** A command: its line in the usage, and its module, loaded on demand. */
 interface Command {
@@ -53,7 +54,7 @@ ${Object.entries(COMMANDS)
   .join('\n')}
   ${'help'.padEnd(13)}Show this message, or a command's options: sessionspec help <command>.
 
-Every command answers --help.
+Every command answers --help; --version prints the version.
 `;
 
 /**
@@ -65,6 +66,10 @@ Every command answers --help.
 export async function main(argv: readonly string[]): Promise<number> {
   const [name = 'help', ...rest] = argv;
   if (name === 'help' || name === '--help' || name === '-h') return help(rest);
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${await packageVersion()}\n`);
+    return 0;
+  }
   const command = lookUp(name);
   if (command === undefined) return unknown('sessionspec', name);
   return (await command.load()).run(rest);

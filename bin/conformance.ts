@@ -11,9 +11,8 @@
  *
  * @packageDocumentation
  */
-import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { activeHandles, survivingHandles } from '../conformance/handles.js';
 import { parseReplayToken } from '../conformance/replay.js';
@@ -26,7 +25,7 @@ import type {
   StoreFactory,
 } from '../conformance/types.js';
 import type { StoreSupports } from '../src/index.js';
-import { parseCommandArgs, UsageError } from './args.js';
+import { checkWritable, parseCommandArgs, UsageError } from './args.js';
 import { importPeer, MissingPeerError } from './peer.js';
 import { STORE_OPTIONS, STORES } from './stores/index.js';
 import type { Adapter, StoreArgs } from './stores/types.js';
@@ -237,24 +236,6 @@ async function loadModule(path: string): Promise<Adapter> {
   };
 }
 
-/** Fail before the run, not after it, when the report cannot be written there. */
-async function checkWritable(file: string): Promise<void> {
-  const folder = dirname(resolve(file));
-  try {
-    if (!(await stat(folder)).isDirectory()) throw new Error('not a folder');
-    await access(folder, constants.W_OK);
-  } catch {
-    throw new UsageError(`--json ${file}: the folder ${folder} does not exist or is not writable`);
-  }
-  if (
-    await stat(resolve(file)).then(
-      (s) => s.isDirectory(),
-      () => false,
-    )
-  )
-    throw new UsageError(`--json ${file}: that is a folder, give a file name`);
-}
-
 /**
  * Run `sessionspec conformance`: progress on stderr, the table and each failure (counterexample, seed,
  * path, replay command) on stdout, optionally the JSON report to a file.
@@ -276,7 +257,7 @@ export async function conformance(argv: readonly string[], io: ConformanceIo = P
     kit = await loadKit(args);
     if (args.replay === undefined && process.env[REPLAY_ENV])
       args.replay = parseReplayToken(process.env[REPLAY_ENV]);
-    if (args.json !== undefined) await checkWritable(args.json);
+    if (args.json !== undefined) await checkWritable('--json', args.json);
     adapter =
       args.module === undefined
         ? await STORES[args.store ?? 'memory']!.open(args.storeArgs)

@@ -31,6 +31,7 @@ import { type RedisServer, startRedisServer } from './redis-server.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string;
+  version: string;
   exports: Record<string, string | Record<string, string>>;
   bin: Record<string, string>;
   dependencies: Record<string, string>;
@@ -62,6 +63,7 @@ const VITEST_SUBPATHS = new Set(['./conformance/vitest', './http/testing']);
 /** Each CLI command and `--help`, run from the installed package without any optional peer. */
 const COMMANDS = [
   ['--help'],
+  ['--version'],
   ['help'],
   ['help', 'conformance'],
   ['spec'],
@@ -355,6 +357,10 @@ describe('installed into an empty project (npm install <tarball>)', () => {
       expect(result.stdout.length).toBeGreaterThan(0);
     },
   );
+
+  it('`sessionspec --version` prints the installed version', () => {
+    expect(bare['--version']?.stdout).toBe(`${manifest.version}\n`);
+  });
 
   it('`sessionspec conformance` without fast-check and `visualize --format svg` without @viz-js/viz say in one line what to install (exit 2)', () => {
     expect(bare.conformance).toEqual({

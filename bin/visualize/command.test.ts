@@ -49,6 +49,14 @@ describe('sessionspec visualize (VIS-1)', () => {
     expect(html).toContain('data-target="edge-anonymous-authenticated"');
   });
 
+  it('an --out in a missing folder is a usage error (exit 2, one message), not a stack trace', async () => {
+    const out = join(dir, 'no-such-folder', 'machine.mmd');
+    const run = await cli('visualize', '--out', out);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--out ${out}: the folder ${join(dir, 'no-such-folder')} does not exist`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('rejects an unknown format with exit code 2 and says which formats exist', async () => {
     const run = await cli('visualize', '--format', 'png');
     expect(run.code).toBe(2);

@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { type MachineGraph, machineGraph } from '../../spec/graph.js';
-import { parseCommandArgs, UsageError } from '../args.js';
+import { checkWritable, parseCommandArgs, UsageError } from '../args.js';
 import { importPeer, MissingPeerError } from '../peer.js';
 import { toDot } from './dot.js';
 import { toHtml } from './html.js';
@@ -85,8 +85,8 @@ function parse(argv: readonly string[]): {
  * @param argv - the arguments after `visualize`.
  * @returns the exit code: 0 on success, 1 when the `--trace` report cannot be read (the message says
  *   why), 2 on a usage error (unknown option or format, missing value, `--trace` without html) or when
- *   svg or html is asked for without @viz-js/viz installed.
- * @throws Error when the output file cannot be written.
+ *   svg or html is asked for without @viz-js/viz installed, or when `--out` names a missing or
+ *   read-only folder.
  * @example
  * ```sh
  * sessionspec visualize --format html --out machine.html
@@ -96,6 +96,7 @@ export async function visualize(argv: readonly string[]): Promise<number> {
   let options: ReturnType<typeof parse>;
   try {
     options = parse(argv);
+    if (options.out !== null) await checkWritable('--out', options.out);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`sessionspec visualize: ${error.message}\nUsage: ${VISUALIZE_SYNOPSIS}\n`);
