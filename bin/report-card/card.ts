@@ -40,8 +40,8 @@ export interface Card {
 /**
  * Run the kit through the bridge and measure the HTTP consequences.
  * @param name - the store's name on the card.
- * @param store - an express-session store; the card leaves in it only what express-session itself
- *   stored (the kit purges its own namespaces when the store has `all()`).
+ * @param store - an express-session store; the card removes the sessions its HTTP measurement made, and
+ *   the kit purges its own namespaces when the store has `all()`.
  * @param expressSession - express-session's default export.
  * @returns the card.
  */

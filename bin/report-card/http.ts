@@ -34,6 +34,7 @@ export type ExpressSessionFactory = (options: {
 
 /** What a handler sees of express-session's `req.session`. */
 interface SessionRequest extends IncomingMessage {
+  sessionID: string;
   session: { [key: string]: unknown; destroy(callback: (error?: unknown) => void): void };
 }
 
@@ -55,6 +56,8 @@ export async function measureHttp(
     resave: false,
     saveUninitialized: false,
   });
+  // Every session express-session handed out, removed at the end: the card leaves nothing in the store.
+  const seen = new Set<string>();
   // A request to /hold/<name> waits, after its session is loaded, until `release(name)`.
   const held = new Map<string, { arrived: () => void; go: Promise<void> }>();
   const hold = (name: string) => {
@@ -79,6 +82,7 @@ export async function measureHttp(
         return;
       }
       const session = (req as SessionRequest).session;
+      seen.add((req as SessionRequest).sessionID);
       const [, action, name = ''] = (req.url ?? '/').split('/');
       if (action === 'start') session.count = 0;
       if (action === 'logout') {
@@ -136,5 +140,6 @@ export async function measureHttp(
   } finally {
     server.closeAllConnections();
     server.close();
+    for (const id of seen) await new Promise<void>((resolve) => store.destroy(id, () => resolve()));
   }
 }

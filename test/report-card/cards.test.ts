@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgresServer } from '../postgres-server.js';
 import { type RedisServer, startRedisServer } from '../redis-server.js';
@@ -37,6 +38,14 @@ describe('docs/report-card.md', () => {
     const end = page.indexOf(END);
     expect(begin, `docs/report-card.md must hold the markers ${BEGIN} and ${END}`).toBeGreaterThan(-1);
     const rendered = await renderCards();
+    // The cards leave nothing behind in the store they measured: neither the kit's records nor the
+    // sessions express-session made for the HTTP figures.
+    const client = new Redis(redis.url);
+    try {
+      expect(await client.keys('*')).toEqual([]);
+    } finally {
+      client.disconnect();
+    }
     const next = `${page.slice(0, begin)}${rendered}${page.slice(end + END.length + 1)}`;
     if (process.env.REPORT_CARD_WRITE === '1') {
       writeFileSync(PAGE, next);
