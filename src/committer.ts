@@ -13,6 +13,7 @@ import { endOtherSessionsFirst } from './credential-change.js';
 import { planOf } from './effects.js';
 import { encodeWithinLimit } from './encode.js';
 import { SessionError } from './errors.js';
+import { makeIdentity } from './identity.js';
 import type { CommitResult, Handle } from './session.js';
 import { hashSecret, newSecret, newSessionId } from './token.js';
 import { refuseOverCap } from './user-cap.js';
@@ -56,6 +57,8 @@ export class Committer {
       });
     }
     if (session.ops.length === 0) return Promise.resolve({ cookie: { action: 'none' }, wrote: false });
+    // A new session is about to be written: it needs its id and secret now (SEC-6, ID-1).
+    if (session.base === null) makeIdentity(session);
     const plan = planOf(session.effects);
     // Only a step that asks for them waits for the steps before the write (LC-10, LC-12).
     return plan.endOtherSessions || plan.enforceUserCap ? this.commitGuarded(session) : this.write(session);

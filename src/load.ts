@@ -2,7 +2,8 @@
  * Loading a session by token (ID-3, SEC-5, LC-7, CC-6): the token is parsed before any store call, the
  * record read once, the presented secret matched in constant time, and the machine's `access` step
  * decides; its plan says whether the session is adopted, in grace, refused or ended. Anything not
- * adopted gives a new anonymous session, stored only once something is kept (SEC-6).
+ * adopted gives a new anonymous session, stored only once something is kept (SEC-6), its id and secret
+ * made only then (or when read).
  *
  * @packageDocumentation
  */
@@ -21,9 +22,10 @@ import {
 import type { StoreAccess } from './commit-job.js';
 import type { Committer } from './committer.js';
 import { type Plan, planOf } from './effects.js';
+import { UNMADE } from './identity.js';
 import { access, createRecord, declaredEffects } from './lifecycle.js';
 import { Session, type SessionHost } from './session.js';
-import { hashesEqual, hashSecret, newSecret, newSessionId, parseToken } from './token.js';
+import { hashesEqual, hashSecret, parseToken } from './token.js';
 import { isStoredRecord } from './validate.js';
 
 /** @internal The policy a loader applies. */
@@ -58,10 +60,10 @@ export function createLoader(
    * live session with another secret (ID-3: its cookie is left alone and nothing may be kept).
    */
   const fresh = (deadToken: boolean, stale = false): Session => {
-    const secret = newSecret();
-    const created = createRecord(newSessionId(), {
+    // SEC-6: its id and secret are made when first needed (`identity.ts`); most are never kept.
+    const created = createRecord(UNMADE, {
       now: now(),
-      secretHash: hashSecret(secret),
+      secretHash: UNMADE,
       idleTimeout: policy.idleTimeout,
       absoluteTimeout: policy.absoluteTimeout,
       persistent: false,
@@ -71,7 +73,7 @@ export function createLoader(
       local: created.record,
       effects: created.effects,
       ops: [],
-      secret,
+      secret: null,
       grace: false,
       credential: null,
       deadToken,

@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from '../adapters/memory/index.js';
 import { memoryStoreInternals } from '../adapters/memory/store.js';
@@ -7,6 +9,7 @@ import {
   createManualClock,
   createSessionManager,
   isSessionError,
+  parseToken,
   type SessionRecord,
   type SessionStore,
 } from './index.js';
@@ -651,6 +654,38 @@ describe('SEC-6: no write amplification', () => {
     }
     expect(store.count()).toBe(0);
     expect(await memory.inspection.contents()).toEqual(empty);
+  });
+
+  it('SEC-6: a new session that keeps nothing draws no id or secret and hashes nothing; its id, once read, is the one it is stored under', async () => {
+    const { manager } = setup();
+    // Spies on node:crypto's one-shot hash and on the base64url encoding every random id goes through.
+    const hashes = vi.spyOn(crypto, 'hash');
+    syncBuiltinESMExports();
+    const encodes = vi.spyOn(Buffer.prototype, 'toString');
+    try {
+      const s = await manager.load(undefined);
+      s.get('x');
+      expect(s.verifyCsrfToken('not-a-token')).toBe(false);
+      expect(await s.commit()).toEqual({ cookie: { action: 'none' }, wrote: false });
+      expect(hashes).not.toHaveBeenCalled();
+      expect(encodes.mock.calls.filter((call) => call[0] === 'base64url')).toEqual([]);
+    } finally {
+      hashes.mockRestore();
+      encodes.mockRestore();
+      syncBuiltinESMExports();
+    }
+    const s = await manager.load(undefined);
+    const id = s.id;
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(s.id).toBe(id);
+    const csrf = s.csrfToken();
+    s.set('k', 1);
+    const token = tokenOf(await s.commit());
+    expect(parseToken(token)?.sessionId).toBe(id);
+    const again = await manager.load(token);
+    expect(again.id).toBe(id);
+    expect(again.get('k')).toBe(1);
+    expect(again.verifyCsrfToken(csrf)).toBe(true);
   });
 
   it('SEC-6: logout or destroy without a live session writes nothing', async () => {

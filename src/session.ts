@@ -17,6 +17,7 @@ import {
 } from '../spec/index.js';
 import { csrfTokenMatches, maskedCsrfToken } from './csrf.js';
 import { SessionError } from './errors.js';
+import { makeIdentity, UNMADE } from './identity.js';
 import { assertJson, cloneJson, getOwn } from './json.js';
 import { accepts, isFresh } from './lifecycle.js';
 import { applyPatch, type BucketName, type Op, type Updater } from './patch.js';
@@ -194,6 +195,7 @@ export class Session {
   }
   /** The stable session id (ID-1): the handle for listing and revoking, not a credential. */
   get id(): string {
+    makeIdentity(this.#handle);
     return this.#handle.local.sessionId;
   }
   /** The bound user, or `null` (LC-2). */
@@ -426,6 +428,7 @@ export class Session {
    */
   csrfToken(): string {
     if (this.isNew && this.#handle.ops.length === 0) this.touch();
+    makeIdentity(this.#handle);
     return maskedCsrfToken(this.#handle.local.secretHash);
   }
 
@@ -435,6 +438,8 @@ export class Session {
    * @returns true when it matches, compared in constant time.
    */
   verifyCsrfToken(token: unknown): boolean {
+    // A new session whose secret is not made yet issued no token.
+    if (this.#handle.local.secretHash === UNMADE) return false;
     return csrfTokenMatches(this.#handle.local.secretHash, token);
   }
 
@@ -598,6 +603,8 @@ export class Session {
       throw new SessionError('NOT_AUTHENTICATED', `${type}() needs an authenticated session`);
     }
     this.#refuseGrace();
+    // The machine retires the secret a lifecycle call replaces (CC-6): a new session has its own first.
+    makeIdentity(handle);
     const secret = rotates ? newSecret() : null;
     const hash = secret === null ? '' : hashSecret(secret);
     this.#record({ kind: 'event', event: make(this.#host.now(), hash) });
