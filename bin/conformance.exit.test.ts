@@ -2,12 +2,16 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type PostgresServer, startPostgresServer } from '../test/postgres-server.js';
-import { type RedisServer, startRedisServer } from '../test/redis-server.js';
+import { freePort, type RedisServer, startRedisServer } from '../test/redis-server.js';
 
-/** Run the CLI in its own process, as a CI job would, and wait for it to end by itself. */
-function cli(args: string[], env: Record<string, string>) {
+/**
+ * Run the CLI in its own process, as a CI job would, and wait for it to end by itself.
+ * @param imports - modules node loads first (after tsx), e.g. a resolver that hides a client.
+ */
+function cli(args: string[], env: Record<string, string>, imports: string[] = []) {
   return new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sessionspec.ts', 'conformance', ...args], {
+    const preload = ['tsx', ...imports].flatMap((module) => ['--import', module]);
+    const child = spawn(process.execPath, [...preload, 'bin/sessionspec.ts', 'conformance', ...args], {
       env: { ...process.env, ...env },
     });
     let out = '';
@@ -57,6 +61,26 @@ describe('the CLI ends after the report (CK-8)', () => {
     expect(run.out).toContain(`redis (127.0.0.1:${server.port}): 3 passed, 0 failed`);
     expect(run.err).not.toContain('still open');
   });
+
+  test('--store redis on node-redis 4 alone (no ioredis): the kit passes, the client closes, exit 0', async () => {
+    const run = await cli(['--store', 'redis', '--url', server.url, ...only], {}, [
+      './test/fixtures/node-redis-4-only.mjs',
+    ]);
+    expect(run.code, run.out + run.err).toBe(0);
+    expect(run.out).toContain(`redis (127.0.0.1:${server.port}): 3 passed, 0 failed`);
+    expect(run.err).not.toMatch(/still open|TypeError/);
+  });
+
+  test('a Redis that does not answer: one line naming the url on stderr, exit 2, no client noise, no usage', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}/0`;
+    const run = await cli(['--store', 'redis', '--url', url], {});
+    expect(run.code, run.out + run.err).toBe(2);
+    expect(run.err).toMatch(
+      new RegExp(`^sessionspec conformance: cannot connect to ${url}: .*ECONNREFUSED.*\\n$`),
+    );
+    expect(run.err.trim().split('\n')).toHaveLength(1);
+    expect(run.out).toBe('');
+  });
 });
 
 describe('sessionspec conformance --store postgres', () => {
@@ -103,5 +127,6 @@ describe('sessionspec conformance --store postgres', () => {
     );
     expect(run.code, run.out + run.err).toBe(2);
     expect(run.err).toContain(`cannot connect to 127.0.0.1:${server.port + 1}`);
+    expect(run.err).not.toContain('Usage:');
   });
 });

@@ -28,7 +28,7 @@ import type { StoreSupports } from '../src/index.js';
 import { checkWritable, parseCommandArgs, UsageError } from './args.js';
 import { importPeer, MissingPeerError } from './peer.js';
 import { STORE_OPTIONS, STORES } from './stores/index.js';
-import type { Adapter, StoreArgs } from './stores/types.js';
+import { type Adapter, type StoreArgs, StoreUnreachableError } from './stores/types.js';
 
 /** What `sessionspec conformance --help` prints. */
 export const CONFORMANCE_HELP = `Usage: sessionspec conformance [module | --store name [--url url | --file path]] [--profile quick|deep]
@@ -59,8 +59,8 @@ ${Object.entries(STORES)
 The kit runs on fast-check (npm install --save-dev fast-check).
 
 Exit code: 0 when no rule fails (UNSUPPORTED rules are listed, not failed), 1 when a rule fails,
-2 on a usage error or when fast-check is not installed. The process ends after the report; a timer or
-socket still open then is named.
+2 on a usage error, when fast-check or the store's client is not installed, or when the store's
+server cannot be reached. The process ends after the report; a timer or socket still open then is named.
 `;
 
 /** Where the command writes: stdout for the report, stderr for progress and errors. */
@@ -241,7 +241,8 @@ async function loadModule(path: string): Promise<Adapter> {
  * path, replay command) on stdout, optionally the JSON report to a file.
  * @param argv - the arguments after `conformance`.
  * @param io - where to write (the process's streams by default).
- * @returns 0 when no rule fails, 1 when one does, 2 on a usage error or without fast-check.
+ * @returns 0 when no rule fails, 1 when one does, 2 on a usage error, without fast-check or the store's
+ *   client, or when the store's server cannot be reached.
  */
 export async function conformance(argv: readonly string[], io: ConformanceIo = PROCESS_IO): Promise<number> {
   const baseline = activeHandles();
@@ -263,7 +264,8 @@ export async function conformance(argv: readonly string[], io: ConformanceIo = P
         ? await STORES[args.store ?? 'memory']!.open(args.storeArgs)
         : await loadModule(args.module);
   } catch (error) {
-    if (error instanceof MissingPeerError) {
+    // The arguments were right: the message alone, without the usage.
+    if (error instanceof MissingPeerError || error instanceof StoreUnreachableError) {
       io.stderr(`sessionspec conformance: ${error.message}\n`);
       return 2;
     }

@@ -1,6 +1,6 @@
 /**
  * The conformance kit against the Redis adapter on every supported client (ioredis 5 and 6,
- * node-redis 5 and 6), on a single node and on a 3-master cluster, each started by this file from the
+ * node-redis 4, 5 and 6), on a single node and on a 3-master cluster, each started by this file from the
  * binaries on PATH. Every kit run gets its own prefix (CK-8). Each combination runs the quick profile;
  * one of them, chosen by the day, runs the deep profile instead (CK-10; `redisDeepCombination`).
  */

@@ -1,7 +1,8 @@
 /**
- * The client drivers against real Redis: every supported client (ioredis 5 and 6, node-redis 5 and
+ * The client drivers against real Redis: every supported client (ioredis 5 and 6, node-redis 4, 5 and
  * 6), on a single node and on a 3-master cluster, is told apart and behaves the same through the
- * driver: commands, scripts (RESP2 and RESP3 replies alike, NOSCRIPT reloads) and SCAN on every master.
+ * driver: commands, scripts (RESP2 and RESP3 replies alike, NOSCRIPT reloads), error replies and SCAN
+ * on every master.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -104,6 +105,12 @@ describe.each(topologies)('Redis drivers on a $name', ({ cluster }) => {
 
     it('SEC-2: a script error rejects with the reply, never read as a value', async () => {
       await expect(driver.eval(SHAPES, `${prefix}:s:{y}`, ['fail'])).rejects.toThrow(/BOOM no such thing/);
+    });
+
+    it("rejects a command on a key of another type with Redis's WRONGTYPE reply, as the store reads it", async () => {
+      const key = `${prefix}:w:{w}`;
+      expect(await driver.command(key, 'HSET', key, 'f', '1')).toBe(1);
+      await expect(driver.command(key, 'GET', key)).rejects.toThrow(/^WRONGTYPE /);
     });
 
     it('reloads a script the server no longer has (SCRIPT FLUSH, NOSCRIPT) and caches it again', async () => {

@@ -24,13 +24,16 @@ export interface IoredisClient {
   readonly options: object;
 }
 
-/** A node-redis 5.x or 6.x client made by `createClient` (or a pool from `createClientPool`). */
+/**
+ * A node-redis 4.x, 5.x or 6.x client made by `createClient` (or a 5.x/6.x pool from
+ * `createClientPool`).
+ */
 export interface NodeRedisClient {
   /** Send a command. */
-  sendCommand(args: readonly string[], options?: object): Promise<unknown>;
+  sendCommand(args: string[], options?: object): Promise<unknown>;
 }
 
-/** A node-redis 5.x or 6.x cluster made by `createCluster`. */
+/** A node-redis 4.x, 5.x or 6.x cluster made by `createCluster`. */
 export interface NodeRedisCluster {
   /** Send a command to the master of `firstKey`'s slot. */
   sendCommand(
@@ -42,7 +45,7 @@ export interface NodeRedisCluster {
   /** The masters, one per shard. */
   readonly masters: readonly unknown[];
   /** A connected client for one node of {@link NodeRedisCluster.masters}. */
-  nodeClient(node: unknown): Promise<NodeRedisClient>;
+  nodeClient(node: unknown): NodeRedisClient | Promise<NodeRedisClient>;
 }
 
 /** A node-redis 5.x or 6.x Sentinel client made by `createSentinel`. */
@@ -184,6 +187,6 @@ export function driverFor(client: unknown): RedisDriver {
   if (isNodeRedis(client)) return driverOf(nodeRedisDriver(client));
   throw new TypeError(
     'createRedisStore: `client` must be an ioredis Redis or Cluster (5.x, 6.x), or a node-redis client, ' +
-      'cluster or Sentinel (5.x, 6.x: createClient, createCluster, createSentinel)',
+      'cluster (4.x, 5.x, 6.x: createClient, createCluster) or Sentinel (5.x, 6.x: createSentinel)',
   );
 }

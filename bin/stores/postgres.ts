@@ -14,7 +14,8 @@ import {
 } from '../../adapters/postgres/index.js';
 import type { StoreFactory } from '../../conformance/types.js';
 import { UsageError } from '../args.js';
-import type { BuiltInStore } from './types.js';
+import { MissingPeerError } from '../peer.js';
+import { type BuiltInStore, StoreUnreachableError } from './types.js';
 
 /** How long connecting, or waiting for a pooled connection, may take, in milliseconds (SEC-2). */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -63,8 +64,8 @@ export const postgres: BuiltInStore = {
     try {
       connected = await connectPostgres(url);
     } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`cannot connect to ${new URL(url).host}: ${(error as Error).message}`);
+      if (error instanceof MissingPeerError) throw error;
+      throw new StoreUnreachableError(`cannot connect to ${new URL(url).host}: ${(error as Error).message}`);
     }
     return {
       name: `postgres (${new URL(url).host})`,
@@ -77,7 +78,7 @@ export const postgres: BuiltInStore = {
 /**
  * A pool to `url`, checked with `SELECT 1`: node-postgres when installed, else postgres.js; each
  * failing fast on an outage (SEC-2) and leaving no idle timer that keeps the process alive.
- * @throws UsageError when neither is installed; the connection's error when it fails.
+ * @throws MissingPeerError when neither is installed; the connection's error when it fails.
  */
 async function connectPostgres(
   url: string,
@@ -99,7 +100,7 @@ async function connectPostgres(
   }
   const postgresJs = await import('postgres').catch(() => undefined);
   if (postgresJs === undefined) {
-    throw new UsageError('--store postgres needs a PostgreSQL client: npm install pg (or postgres)');
+    throw new MissingPeerError('--store postgres needs a PostgreSQL client: npm install pg (or postgres)');
   }
   const sql = postgresJs.default(url, {
     max: 10,

@@ -7,7 +7,8 @@
  */
 import type { RedisClient } from '../../adapters/redis/index.js';
 import { UsageError } from '../args.js';
-import type { BuiltInStore } from './types.js';
+import { MissingPeerError } from '../peer.js';
+import { type BuiltInStore, StoreUnreachableError } from './types.js';
 
 /** The Redis store of the command. */
 export const redis: BuiltInStore = {
@@ -33,8 +34,8 @@ export const redis: BuiltInStore = {
       client = connected.client;
       close = connected.close;
     } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`cannot connect to ${url}: ${(error as Error).message}`);
+      if (error instanceof MissingPeerError) throw error;
+      throw new StoreUnreachableError(`cannot connect to ${url}: ${(error as Error).message}`);
     }
     return {
       name: `redis (${new URL(url).host})`,
@@ -48,9 +49,10 @@ export const redis: BuiltInStore = {
 };
 
 /**
- * A connected client to `url`: ioredis when installed, else node-redis; each failing fast on an
- * outage (SEC-2).
- * @throws UsageError when neither is installed; the connection's error when it fails.
+ * A connected client to `url`: ioredis when installed, else node-redis (4.x, 5.x or 6.x); each failing
+ * fast on an outage (SEC-2). Connection errors reach the caller through the rejected connect, so the
+ * clients' error events are only listened to, never printed.
+ * @throws MissingPeerError when neither is installed; the connection's error when it fails.
  */
 async function connectRedis(url: string): Promise<{ client: RedisClient; close: () => Promise<unknown> }> {
   const ioredis = await import('ioredis').catch(() => undefined);
@@ -60,16 +62,22 @@ async function connectRedis(url: string): Promise<{ client: RedisClient; close: 
       commandTimeout: 5000,
       maxRetriesPerRequest: 1,
     });
+    // ioredis rejects connect() with "Connection is closed."; the cause is the last error event.
+    let cause: unknown;
+    client.on('error', (error: unknown) => {
+      cause = error;
+    });
     await client.connect().catch((error: unknown) => {
       client.disconnect();
-      throw error;
+      throw cause ?? error;
     });
     return { client, close: () => client.quit() };
   }
   const redis = await import('redis').catch(() => undefined);
   if (redis === undefined) {
-    throw new UsageError('--store redis needs a Redis client: npm install ioredis (or redis)');
+    throw new MissingPeerError('--store redis needs a Redis client: npm install ioredis (or redis)');
   }
+  // node-redis 4 has no command timeout (the store bounds each call) and no close().
   const client = redis.createClient({
     url,
     disableOfflineQueue: true,
@@ -78,5 +86,14 @@ async function connectRedis(url: string): Promise<{ client: RedisClient; close: 
   });
   client.on('error', () => {});
   await client.connect();
-  return { client, close: () => client.close() };
+  return { client, close: () => closeNodeRedis(client) };
+}
+
+/**
+ * Close a node-redis client the way its major allows: `close()` on 5.x and 6.x, `quit()` on 4.x.
+ * @internal
+ */
+function closeNodeRedis(client: object): Promise<unknown> {
+  const { close, quit } = client as { close?: () => Promise<unknown>; quit?: () => Promise<unknown> };
+  return typeof close === 'function' ? close.call(client) : quit!.call(client);
 }

@@ -27,8 +27,14 @@ export interface BuiltInStore {
   readonly optional?: readonly StoreOption[];
   /**
    * Check its options and open it (connect, load the client installed).
-   * @throws UsageError when an option is malformed, no client is installed, or the server cannot be
-   *   reached.
+   * @throws UsageError when an option is malformed; MissingPeerError when no client is installed;
+   *   StoreUnreachableError when the server cannot be reached.
    */
   open(args: StoreArgs): Promise<Adapter>;
 }
+
+/**
+ * A built-in store's server cannot be reached: the command prints this one line, without its usage
+ * (the arguments were right), and exits with code 2.
+ */
+export class StoreUnreachableError extends Error {}

@@ -1,6 +1,8 @@
 /**
- * The node-redis driver (the `redis` package, 5.x and 6.x): a client or pool (`createClient`,
- * `createClientPool`), a cluster (`createCluster`) or a Sentinel client (`createSentinel`).
+ * The node-redis driver (the `redis` package, 4.x, 5.x and 6.x): a client or pool (`createClient`,
+ * `createClientPool`), a cluster (`createCluster`) or a Sentinel client (`createSentinel`, 5.x and
+ * 6.x). The three majors share the calls used here: `sendCommand` with the raw arguments (4.x ignores
+ * the type mapping option and always replies RESP2), a cluster's `masters` and `nodeClient`.
  *
  * @packageDocumentation
  */
@@ -59,13 +61,13 @@ export function nodeRedisDriver(client: NodeRedisClient | NodeRedisCluster | Nod
         Promise.all(
           client.masters.map(async (master) => {
             const node = await client.nodeClient(master);
-            return (args: readonly string[]) => node.sendCommand(args, COMMAND_OPTIONS);
+            return (args: readonly string[]) => node.sendCommand([...args], COMMAND_OPTIONS);
           }),
         ),
     };
   }
   const plain = client as NodeRedisClient;
-  const send = (args: readonly string[]) => plain.sendCommand(args, COMMAND_OPTIONS);
+  const send = (args: readonly string[]) => plain.sendCommand([...args], COMMAND_OPTIONS);
   return {
     name: 'node-redis',
     cluster: false,
