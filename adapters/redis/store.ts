@@ -33,8 +33,8 @@ import { jsonOf, recordValue, TOKEN_LENGTH } from './value.js';
 export interface RedisStoreOptions {
   /**
    * The application's client: an ioredis 5.x or 6.x `Redis` (single node, Sentinel) or `Cluster`, or a
-   * node-redis 5.x or 6.x client, pool, cluster or Sentinel client (`createClient`,
-   * `createClientPool`, `createCluster`, `createSentinel`), connected. Connection, TLS, ACL and retry
+   * node-redis 4.x, 5.x or 6.x client or cluster (`createClient`, `createCluster`), or a 5.x or 6.x pool
+   * or Sentinel client (`createClientPool`, `createSentinel`), connected. Connection, TLS, ACL and retry
    * settings stay the application's; the store never closes it. Give it a bounded command timeout and
    * no offline queue so that an outage fails fast (SEC-2; `docs/redis.md` shows each client's
    * settings). An ioredis `keyPrefix` must be unset: use {@link RedisStoreOptions.prefix} instead.
