@@ -356,8 +356,8 @@ export function renderReport(results: BenchResults): string {
     out.push(
       `${formatCount(options.memorySessions)} sessions per store, each with the payload and a counter. Heap: ` +
         'growth of the V8 heap after full collections (`--expose-gc`), divided by the sessions. Redis: growth ' +
-        "of `used_memory` divided by the sessions (it counts every key: records, and sessionspec's expiry " +
-        'index), and the mean `MEMORY USAGE` of a record key.',
+        'of `used_memory` divided by the sessions (it counts every key a session costs: its record, and the ' +
+        "user index's entry of a bound one), and the mean `MEMORY USAGE` of a record key.",
     );
     out.push('');
     out.push(

@@ -14,8 +14,10 @@
  *   they are and become strings on their next write;
  * - `P:u:{userId}`: the user index, a hash `"<token>:<sessionId>" -> claim time`;
  * - `P:l:{name}`: a lock, a hash `{ o: owner, u: until }`;
- * - `P:x` and `P:lx` (single node only): sorted sets of session ids by `expiresAt` and of lock names
- *   by `until`, so that purging reads only what has expired.
+ * - `P:lx` (single node only): a sorted set of lock names by `until`, so that purging reads only the
+ *   locks that have expired;
+ * - `P:x`: the sorted set of session ids by `expiresAt` that earlier versions kept on a single node;
+ *   the first purge removes it. Records are purged by SCAN over `P:s:*` (`recordPattern`).
  * @internal
  */
 export interface KeyLayout {
@@ -23,10 +25,11 @@ export interface KeyLayout {
   record(sessionId: string): string;
   user(userId: string): string;
   lock(name: string): string;
-  readonly expiry: string;
   readonly lockExpiry: string;
   /** A SCAN `MATCH` pattern for every key under the prefix. */
   readonly pattern: string;
+  /** A SCAN `MATCH` pattern for the record keys under the prefix (and whatever else starts `P:s:`). */
+  readonly recordPattern: string;
   /** Classify a raw key found by SCAN. */
   parse(
     key: string,
@@ -63,9 +66,9 @@ export function keyLayout(prefix: string): KeyLayout {
     record: (sessionId) => `${prefix}:s:{${sessionId}}`,
     user: (userId) => `${prefix}:u:{${userId}}`,
     lock: (name) => `${prefix}:l:{${name}}`,
-    expiry: `${prefix}:x`,
     lockExpiry: `${prefix}:lx`,
     pattern: `${escapeGlob(prefix)}:*`,
+    recordPattern: `${escapeGlob(prefix)}:s:*`,
     parse(key) {
       const rest = key.slice(prefix.length + 1);
       if (!key.startsWith(`${prefix}:`)) return { kind: 'other' };

@@ -7,9 +7,11 @@
  * - The record's JSON is stored exactly as the client sent it and never decoded or re-encoded here
  *   (ST-6: cjson would turn `{}` into `[]`, round large numbers and escape `/`). What a script must
  *   know (version, expiresAt, userId, index token) is passed in ARGV and kept in separate hash fields.
- * - Mode `'1'` (single node): the user index and the expiry sets are updated in the same script, with
- *   keys built from the prefix. Mode `'0'` (Cluster): a script touches only its declared key, and the
- *   client updates the user index in the user's slot as a separate step.
+ * - Mode `'1'` (single node): the user index and the lock expiry set are updated in the same script,
+ *   with keys built from the prefix. Mode `'0'` (Cluster): a script touches only its declared key, and
+ *   the client updates the user index in the user's slot as a separate step.
+ * - A session keeps no key but its record and, while bound, its user-index entry: no expiry index
+ *   (`purgeExpired` walks the records with SCAN), so an anonymous session costs Redis one string.
  *
  * @packageDocumentation
  */
@@ -87,7 +89,6 @@ local function end_entry(p, u, index, f, keep, out)
   local r = load(rk)
   if r and r.u == u and r.t == tok then
     redis.call('DEL', rk)
-    redis.call('ZREM', p .. ':x', sid)
     table.insert(out, sid)
   end
   redis.call('HDEL', index, f)
@@ -95,15 +96,14 @@ end
 `;
 
 /**
- * create on a single node (Cluster sends a plain `SET ... NX PX`). KEYS: record. ARGV: value (see
- * `value.ts`), expiresAt, userId ('' for none), token, ttlMs, prefix, sessionId, now. Returns 1, or 0
- * when a record (or any key) already holds the id (ID-4).
+ * create of a bound session on a single node (an anonymous one, and any on Cluster, is a plain
+ * `SET ... NX PX`). KEYS: record. ARGV: value (see `value.ts`), userId, token, ttlMs, prefix,
+ * sessionId, now. Returns 1, or 0 when a record (or any key) already holds the id (ID-4).
  * @internal
  */
 const CREATE = `
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[5]) then return 0 end
-redis.call('ZADD', ARGV[6] .. ':x', ARGV[2], ARGV[7])
-if ARGV[3] ~= '' then index_add(ARGV[6], ARGV[3], ARGV[4], ARGV[7], ARGV[8], ARGV[5]) end
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[4]) then return 0 end
+index_add(ARGV[5], ARGV[2], ARGV[3], ARGV[6], ARGV[7], ARGV[4])
 return 1
 `;
 
@@ -165,9 +165,6 @@ if extend then redis.call('PEXPIRE', KEYS[1], ARGV[8], 'GT') end
 local relU, relT = '', ''
 if oldU ~= '' and (oldU ~= newU or oldT ~= tok) then relU, relT = oldU, oldT end
 if ARGV[9] == '1' then
-  -- The expiry set holds a lower bound of each record's expiresAt (purge moves a later one on), so it
-  -- changes only when the expiry moves earlier.
-  if tonumber(ARGV[5]) < r.e then redis.call('ZADD', ARGV[10] .. ':x', ARGV[5], ARGV[11]) end
   if relU ~= '' then index_del(ARGV[10], relU, relT, ARGV[11]) end
   if tok ~= '' and tok ~= oldT then index_add(ARGV[10], newU, tok, ARGV[11], ARGV[3], ARGV[8])
   elseif tok ~= '' and extend then redis.call('PEXPIRE', ukey(ARGV[10], newU), ARGV[8], 'GT') end
@@ -192,7 +189,6 @@ if r then u, tok = r.u, r.t end
 if ARGV[4] and (u ~= ARGV[4] or tok ~= ARGV[5]) then return { 0, '', '' } end
 redis.call('DEL', KEYS[1])
 if ARGV[1] == '1' then
-  redis.call('ZREM', ARGV[2] .. ':x', ARGV[3])
   if u ~= '' then index_del(ARGV[2], u, tok, ARGV[3]) end
   return { 1, '', '' }
 end
@@ -274,43 +270,40 @@ return out
 `;
 
 /**
- * purgeExpired on a single node, one batch (ST-2, ST-5). KEYS: the expiry set. ARGV: now, prefix,
- * batch. Deletes the records expired at `now` (and those whose fields do not decode, SEC-3) with their
- * index entries, and the locks whose TTL passed. A record found live (its score was a lower bound, see
- * WRITE) is moved on to its expiresAt. Returns [deleted, examined]: the client calls again while
- * `examined` equals `batch`.
+ * purgeExpired on a single node, one SCAN step (ST-2, ST-5). KEYS: the lock expiry set. ARGV: now,
+ * prefix, cursor, count, the SCAN pattern of the prefix's records. Deletes the records among about
+ * `count` keys that are expired at `now` (and those whose fields do not decode, SEC-3) with their index
+ * entries, and the locks whose TTL passed; the first step also removes the expiry set an earlier
+ * version kept (`P:x`). SCAN returns every key present from the first step to the last, so the steps
+ * together miss no record. Returns [next cursor ('0' when done), deleted].
  * @internal
  */
 const PURGE = `
 local now, p = tonumber(ARGV[1]), ARGV[2]
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
-local n = 0
-for _, sid in ipairs(ids) do
-  local rk = rkey(p, sid)
-  local r = load(rk)
-  if r and r.e ~= nil and now < r.e then
-    redis.call('ZADD', KEYS[1], r.es, sid)
-  else
-    if r ~= nil then
-      redis.call('DEL', rk)
-      n = n + 1
-      if r and r.u ~= '' then index_del(p, r.u, r.t, sid) end
-    end
-    redis.call('ZREM', KEYS[1], sid)
+if ARGV[3] == '0' then redis.call('UNLINK', p .. ':x') end
+local scan = redis.call('SCAN', ARGV[3], 'MATCH', ARGV[5], 'COUNT', ARGV[4])
+local n, first = 0, #p + 4
+for _, rk in ipairs(scan[2]) do
+  -- Only keys of the form P:s:{sessionId}: the pattern cannot say that the id is braced.
+  local r = nil
+  if string.byte(rk, first) == 123 and string.byte(rk, -1) == 125 then r = load(rk) end
+  if r ~= nil and not (r and r.e ~= nil and now < r.e) then
+    redis.call('DEL', rk)
+    n = n + 1
+    if r and r.u ~= '' then index_del(p, r.u, r.t, string.sub(rk, first + 1, -2)) end
   end
 end
-local lx = p .. ':lx'
-for _, name in ipairs(redis.call('ZRANGEBYSCORE', lx, '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])) do
+for _, name in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[4])) do
   local lk = lkey(p, name)
   local u = redis.call('TYPE', lk).ok == 'hash' and tonumber(redis.call('HGET', lk, 'u')) or nil
   if u == nil or now >= u then
     redis.call('DEL', lk)
-    redis.call('ZREM', lx, name)
+    redis.call('ZREM', KEYS[1], name)
   else
-    redis.call('ZADD', lx, u, name)
+    redis.call('ZADD', KEYS[1], u, name)
   end
 end
-return { n, #ids }
+return { scan[1], n }
 `;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The Redis store on a single node (or behind Sentinel): every operation is one script that keeps the
- * record, the user index and the expiry sets together, so the user index is exact.
+ * record and the user index together, so the user index is exact.
  *
  * @packageDocumentation
  */
@@ -63,15 +63,23 @@ export function singleNode(core: RedisCore): Topology {
     },
 
     async purgeExpired(now) {
+      // ST-2: SCAN in steps of about purgeBatch keys, each one short script; no expiry index is kept.
       let total = 0;
-      for (;;) {
-        const [deleted, examined] = (await core.run('purge', keys.expiry, now, prefix, purgeBatch)) as [
-          number,
-          number,
-        ];
+      let cursor = '0';
+      do {
+        const [next, deleted] = (await core.run(
+          'purge',
+          keys.lockExpiry,
+          now,
+          prefix,
+          cursor,
+          purgeBatch,
+          keys.recordPattern,
+        )) as [string, number];
         total += deleted;
-        if (examined < purgeBatch) return total;
-      }
+        cursor = String(next);
+      } while (cursor !== '0');
+      return total;
     },
   };
 }

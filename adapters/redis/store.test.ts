@@ -313,6 +313,24 @@ describe.each(targets)('Redis store on a $name', (target) => {
     await expectEmpty(store);
   });
 
+  it('ST-2: an anonymous session is its record alone, and purgeExpired still finds it when it expires', async () => {
+    const store = newStore({ purgeBatch: 3 });
+    const records = Array.from({ length: 7 }, (_, i) => makeRecord({ expiresAt: T + 10 * (i + 1) }));
+    for (const r of records) await store.create(r, T);
+    const next = { ...records[0]!, version: 2, writeIds: ['w2'], expiresAt: T + 5 };
+    expect(await store.write(next, 'v1', T)).toBe('ok');
+    const keys = (await store.inspection.contents()).keys.sort();
+    expect(keys).toEqual(records.map((r) => `${prefixOf(store)}:s:{${r.sessionId}}`).sort());
+    expect(await store.purgeExpired(T + 5)).toBe(1);
+    expect(await store.purgeExpired(T + 40)).toBe(3);
+    expect((await store.inspection.contents()).records.sort()).toEqual(
+      records
+        .slice(4)
+        .map((r) => r.sessionId)
+        .sort(),
+    );
+  });
+
   it('ST-6: payloads round-trip exactly as JSON does, whatever Lua would make of them', async () => {
     const store = newStore();
     const tricky: JsonValue = {
@@ -432,8 +450,8 @@ describe.each(targets)('Redis store on a $name', (target) => {
   });
 
   /**
-   * Store `record` as the previous version did: a hash `{ r, v, e, w, u, t }` (no `w` under store
-   * contract 1), its index entry, and on a single node its expiry-set entry.
+   * Store `record` as the first version did: a hash `{ r, v, e, w, u, t }` (no `w` under store
+   * contract 1), its index entry, and on a single node its expiry-set entry (`P:x`).
    */
   async function plantHash(
     store: RedisStore,
@@ -496,7 +514,10 @@ describe.each(targets)('Redis store on a $name', (target) => {
     expect((await store.inspection.contents()).userIndex.u1!.sort()).toEqual(
       [bound.sessionId, ending.sessionId].sort(),
     );
+    if (!target.cluster) expect(await client.exists(`${prefixOf(store)}:x`)).toBe(1);
     expect(await store.purgeExpired(T + 10)).toBe(1);
+    // The expiry set the previous version kept goes with the first purge: records are found by SCAN.
+    expect(await client.exists(`${prefixOf(store)}:x`)).toBe(0);
     expect((await store.destroyByUser('u2', [])).deleted).toEqual([revoked.sessionId]);
     expect(await store.destroy(anonymous.sessionId)).toBe(true);
     expect(await store.destroy(bound.sessionId)).toBe(true);

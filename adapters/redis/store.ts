@@ -217,22 +217,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       );
       // Cluster: the index entry comes first, so the index is a superset at every instant.
       if (userId !== '') await topology.claim(userId, token, record.sessionId, now);
-      // Cluster: the record alone, one plain command; a single node adds the expiry set and the index.
+      // An anonymous session, and any on Cluster, is the record alone: one plain command. A single node
+      // files a bound one under its user in the same step.
       const created =
-        mode === '0'
+        mode === '0' || userId === ''
           ? (await core.command(key, 'SET', key, value, 'NX', 'PX', String(ttl))) !== null
-          : (await core.run(
-              'create',
-              key,
-              value,
-              record.expiresAt,
-              userId,
-              token,
-              ttl,
-              prefix,
-              record.sessionId,
-              now,
-            )) === 1;
+          : (await core.run('create', key, value, userId, token, ttl, prefix, record.sessionId, now)) === 1;
       if (created) return 'ok';
       // ID-4: a collision never overwrites; the entry claimed for it goes again (ST-5).
       if (userId !== '') await topology.unclaim(userId, token, record.sessionId);

@@ -2,8 +2,8 @@
  * Memory per session, measured in a process of its own started with `--expose-gc` (see `./index.ts`):
  * the heap growth per session of the sessionspec memory adapter and of express-session's MemoryStore,
  * and the Redis bytes per session of the sessionspec Redis adapter and of connect-redis (`MEMORY USAGE`
- * of the record keys, and the growth of Redis' `used_memory`, which also counts index and expiry
- * entries). Every session holds the 1 KiB payload and a counter. Reports over the IPC channel.
+ * of the record keys, and the growth of Redis' `used_memory`, which also counts any other key a session
+ * costs). Every session holds the 1 KiB payload and a counter. Reports over the IPC channel.
  *
  * @packageDocumentation
  */
