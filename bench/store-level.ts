@@ -272,6 +272,8 @@ export function rawOps(client: Redis): Op[] {
 
 /**
  * Run `prepared` from `concurrency` workers for `ms` milliseconds after a warm-up of a fifth of that.
+ * @param pace - one at a time only: operations per second to hold to (each starts no earlier than its
+ *   turn, the wait spent spinning so the process stays as busy as an unpaced one); unpaced when absent.
  * @returns operations per second and CPU microseconds of this process per operation.
  * @internal
  */
@@ -279,13 +281,17 @@ export async function throughput(
   prepared: Prepared,
   concurrency: number,
   ms: number,
+  pace?: number,
 ): Promise<{ rate: number; cpu: number }> {
+  if (pace !== undefined && concurrency !== 1) throw new RangeError('bench: only one worker can be paced');
   const drive = async (until: number, count: { n: number }) => {
+    const start = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async (_, w) => {
-        while (performance.now() < until) {
+        for (let i = 1; performance.now() < until; i++) {
           await prepared.run(w);
           count.n += 1;
+          if (pace !== undefined) while (performance.now() < start + (i * 1000) / pace);
         }
       }),
     );
