@@ -38,13 +38,20 @@ export interface FloorCosts {
 
 /**
  * The smallest ratio "server CPU sessionspec adds over its framework" / "server CPU the unsafe session
- * adds over node:http" the contract allows: the unsafe session's own cost plus a token hash, and for a
- * write the client cost of a compare-and-set instead of a blind `SET`.
- * @param unsafeAdded - server CPU per request the unsafe session adds over node:http.
+ * adds over a baseline" the contract allows: what the unsafe session adds on the same framework, plus a
+ * token hash, and for a write the client cost of a compare-and-set instead of a blind `SET`.
+ * @param unsafeHere - server CPU per request the unsafe session adds over the bare framework.
+ * @param unsafeBaseline - server CPU per request the unsafe session adds in the target's denominator
+ *   (over node:http, or over the same framework).
  * @param writes - whether the request writes.
  * @param costs - the component costs.
  * @returns the floor ratio.
  */
-export function serverFloor(unsafeAdded: number, writes: boolean, costs: FloorCosts): number {
-  return (unsafeAdded + costs.hash + (writes ? costs.casOverSet : 0)) / unsafeAdded;
+export function serverFloor(
+  unsafeHere: number,
+  unsafeBaseline: number,
+  writes: boolean,
+  costs: FloorCosts,
+): number {
+  return (unsafeHere + costs.hash + (writes ? costs.casOverSet : 0)) / unsafeBaseline;
 }

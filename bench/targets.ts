@@ -31,12 +31,18 @@ export interface TargetCheck {
   floor?: string;
 }
 
-/** Server CPU the session adds: sessionspec on each framework, against the unsafe session. */
-const ADDED: ReadonlyArray<{ framework: Variant; ours: Variant }> = [
-  { framework: 'node', ours: 'sessionspec-node-redis' },
-  { framework: 'express', ours: 'sessionspec-express-redis' },
-  { framework: 'fastify', ours: 'sessionspec-fastify-redis' },
+/**
+ * Server CPU the session adds: sessionspec on each framework, against the unsafe session on node:http
+ * and, for the floor, the same unsafe session on that framework.
+ */
+const ADDED: ReadonlyArray<{ framework: Variant; ours: Variant; unsafe: Variant }> = [
+  { framework: 'node', ours: 'sessionspec-node-redis', unsafe: 'unsafe-node-redis' },
+  { framework: 'express', ours: 'sessionspec-express-redis', unsafe: 'unsafe-express-redis' },
+  { framework: 'fastify', ours: 'sessionspec-fastify-redis', unsafe: 'unsafe-fastify-redis' },
 ];
+
+/** The server CPU target: what sessionspec adds over what the unsafe session adds. */
+const SERVER_TARGET = 1.33;
 
 /** The request-rate ratios reported beside the targets. */
 export const PEER_RATIOS: ReadonlyArray<{ ours: Variant; peer: Variant }> = [
@@ -69,22 +75,52 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const reps = results.repetitions;
   const cpu = (m: Measurement) => m.serverCpuMicros;
   for (const scenario of ['read', 'incr'] as const) {
-    for (const { framework, ours } of ADDED) {
-      const unsafeAdded = paired(reps, scenario, (get) => cpu(get('unsafe-node-redis')) - cpu(get('node')));
+    for (const { framework, ours, unsafe } of ADDED) {
+      const added = (v: Variant, bare: Variant) => (get: (v: Variant) => Measurement) =>
+        cpu(get(v)) - cpu(get(bare));
+      const unsafeAdded = paired(reps, scenario, added('unsafe-node-redis', 'node'));
+      // What the unsafe session adds on this framework: the least any session costs there.
+      const unsafeHere = paired(reps, scenario, added(unsafe, framework));
       const ratio = paired(
         reps,
         scenario,
-        (get) => (cpu(get(ours)) - cpu(get(framework))) / (cpu(get('unsafe-node-redis')) - cpu(get('node'))),
+        (get) => added(ours, framework)(get) / added('unsafe-node-redis', 'node')(get),
       );
+      const name = framework === 'node' ? 'node:http' : framework;
       const c = check(
-        `server CPU sessionspec adds over bare ${framework === 'node' ? 'node:http' : framework} / what the unsafe GET + SET adds over node:http, ${NAMES[scenario]}`,
+        `server CPU sessionspec adds over bare ${name} / what the unsafe GET + SET adds over node:http, ${NAMES[scenario]}`,
         ratio,
-        1.33,
+        SERVER_TARGET,
         'full run',
       );
-      if (results.floorCosts !== null && unsafeAdded !== undefined && unsafeAdded.median > 0)
-        c.floor = `${serverFloor(unsafeAdded.median, scenario === 'incr', results.floorCosts).toFixed(2)}x`;
+      const floor =
+        results.floorCosts !== null && unsafeAdded !== undefined && unsafeAdded.median > 0
+          ? serverFloor(
+              unsafeHere?.median ?? unsafeAdded.median,
+              unsafeAdded.median,
+              scenario === 'incr',
+              results.floorCosts,
+            )
+          : undefined;
+      if (floor !== undefined) c.floor = `${floor.toFixed(2)}x`;
+      // PERF-3: a target below the floor is beyond the physical limit: the framework's own cost of any
+      // session already exceeds it. The line is reported, and the one against the unsafe session on the
+      // same framework, below, is gated instead.
+      if (floor !== undefined && floor > SERVER_TARGET && framework !== 'node') {
+        c.gate = 'reported';
+        c.floor = `${c.floor} (above the target)`;
+      }
       checks.push(c);
+      if (framework === 'node') continue;
+      const here = check(
+        `server CPU sessionspec adds over bare ${name} / what the unsafe GET + SET adds over bare ${name}, ${NAMES[scenario]}`,
+        paired(reps, scenario, (get) => added(ours, framework)(get) / added(unsafe, framework)(get)),
+        SERVER_TARGET,
+        'full run',
+      );
+      if (results.floorCosts !== null && unsafeHere !== undefined && unsafeHere.median > 0)
+        here.floor = `${serverFloor(unsafeHere.median, unsafeHere.median, scenario === 'incr', results.floorCosts).toFixed(2)}x`;
+      checks.push(here);
     }
   }
   const cost = (ours: string, concurrency: number) =>

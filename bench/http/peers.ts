@@ -80,7 +80,7 @@ export const PEER_SETUP: ReadonlyArray<{ peer: string; options: string; note: st
       cookie: 'sid=<32 hex>; Path=/; HttpOnly; SameSite=Lax',
       ttlMs: IDLE_SECONDS * 1000,
     }),
-    note: 'GET on every request; SET ... PX when the session changed; no CAS, no token hashing, no expiry renewal on reads',
+    note: 'GET on every request; SET ... PX when the session changed; no CAS, no token hashing, no expiry renewal on reads. On Express loaded by a middleware and on Fastify by a `preHandler` hook, stored by the route before it answers: the least a session costs on each',
   },
   {
     peer: 'sessionspec (every variant)',

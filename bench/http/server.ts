@@ -38,6 +38,7 @@ async function build(): Promise<Server> {
     case 'sessionspec-web-redis':
       return serve(sessionspecWeb(port, gates));
     case 'express':
+    case 'unsafe-express-redis':
     case 'express-session-memory':
     case 'express-session-redis':
     case 'sessionspec-express-memory':

@@ -18,6 +18,7 @@ export const VARIANTS = [
   'sessionspec-node-redis',
   'sessionspec-web-redis',
   'express',
+  'unsafe-express-redis',
   'express-session-memory',
   'express-session-redis',
   'sessionspec-express-memory',
@@ -27,6 +28,7 @@ export const VARIANTS = [
   'express-session-sqlite',
   'sessionspec-express-sqlite',
   'fastify',
+  'unsafe-fastify-redis',
   'fastify-session-memory',
   'fastify-session-redis',
   'sessionspec-fastify-memory',
@@ -43,6 +45,8 @@ export const DESCRIPTIONS: Record<Variant, string> = {
   'sessionspec-node-redis': 'node:http + sessionspec core HTTP layer, Redis',
   'sessionspec-web-redis': 'sessionspec/web (Request/Response bridged from node:http), Redis',
   express: 'Express 5, no session',
+  'unsafe-express-redis':
+    'Express 5 + the same hand-rolled session, loaded by a middleware (floor on Express)',
   'express-session-memory': 'Express 5 + express-session, MemoryStore',
   'express-session-redis': 'Express 5 + express-session + connect-redis',
   'sessionspec-express-memory': 'Express 5 + sessionspec/express, memory adapter',
@@ -53,6 +57,8 @@ export const DESCRIPTIONS: Record<Variant, string> = {
   'sessionspec-express-sqlite':
     'Express 5 + sessionspec/express, SQLite adapter (better-sqlite3), a WAL file',
   fastify: 'Fastify 5, no session',
+  'unsafe-fastify-redis':
+    'Fastify 5 + the same hand-rolled session, loaded by a preHandler hook (floor on Fastify)',
   'fastify-session-memory': 'Fastify 5 + @fastify/session, its MemoryStore',
   'fastify-session-redis': 'Fastify 5 + @fastify/session + connect-redis',
   'sessionspec-fastify-memory': 'Fastify 5 + sessionspec/fastify, memory adapter',
@@ -61,14 +67,28 @@ export const DESCRIPTIONS: Record<Variant, string> = {
 
 /**
  * The groups measured side by side by default: each sessionspec variant with its peer and its bare
- * framework, and with the unsafe session and bare node:http, which every "server CPU added" target is
- * measured against. `--only` measures other variants (the memory, SQLite and `sessionspec/web` ones),
+ * framework, with the unsafe session on that framework (what any session costs there), and with the
+ * unsafe session and bare node:http, which every "server CPU added" target is measured against. `--only` measures other variants (the memory, SQLite and `sessionspec/web` ones),
  * each alone; every variant takes part in the correctness checks.
  */
 export const GROUPS: readonly (readonly Variant[])[] = [
   ['node', 'unsafe-node-redis', 'sessionspec-node-redis'],
-  ['node', 'unsafe-node-redis', 'express', 'sessionspec-express-redis', 'express-session-redis'],
-  ['node', 'unsafe-node-redis', 'fastify', 'sessionspec-fastify-redis', 'fastify-session-redis'],
+  [
+    'node',
+    'unsafe-node-redis',
+    'express',
+    'unsafe-express-redis',
+    'sessionspec-express-redis',
+    'express-session-redis',
+  ],
+  [
+    'node',
+    'unsafe-node-redis',
+    'fastify',
+    'unsafe-fastify-redis',
+    'sessionspec-fastify-redis',
+    'fastify-session-redis',
+  ],
   ['express', 'sessionspec-express-postgres', 'express-session-postgres'],
 ];
 

@@ -13,6 +13,7 @@ import {
   connectPgStore,
   connectRedisStore,
   connectSqliteStore,
+  ioredis,
   PEER_SECRET,
   pgPool,
   postgresManager,
@@ -29,9 +30,14 @@ import {
   statelessRoute,
   target,
 } from '../routes.js';
+import { type UnsafeSession, unsafeSessions } from '../unsafe.js';
+
+/** The unsafe session of a request, set by its middleware. @internal */
+const unsafeOf = new WeakMap<Request, UnsafeSession>();
 
 type Variant =
   | 'express'
+  | 'unsafe-express-redis'
   | 'express-session-memory'
   | 'express-session-redis'
   | 'sessionspec-express-memory'
@@ -54,6 +60,22 @@ export async function expressApp(variant: Variant, backend: Backend, gates: Gate
   let route: (req: Request) => Promise<string>;
   if (variant === 'express') {
     route = async (req) => statelessRoute(target(req.url));
+  } else if (variant === 'unsafe-express-redis') {
+    if (typeof port !== 'number') throw new TypeError('bench: the unsafe session runs on one Redis');
+    const open = unsafeSessions(await ioredis(port));
+    app.use((req, _res, next) => {
+      open(req.headers.cookie).then((session) => {
+        unsafeOf.set(req, session);
+        next();
+      }, next);
+    });
+    route = async (req) => {
+      const session = unsafeOf.get(req)!;
+      const body = await peerRoute(target(req.url), session.peer, gates);
+      const cookie = await session.finish();
+      if (cookie !== undefined) req.res!.setHeader('set-cookie', cookie);
+      return body;
+    };
   } else if (variant.startsWith('express-session-')) {
     app.use(
       session({

@@ -6,9 +6,15 @@
 import type { Server } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { sessionOf, sessionPlugin } from 'sessionspec/fastify';
-import { connectRedisStore, PEER_SECRET, type RedisAddress, sessionspecManager } from '../backends.js';
+import {
+  connectRedisStore,
+  ioredis,
+  PEER_SECRET,
+  type RedisAddress,
+  sessionspecManager,
+} from '../backends.js';
 import { FASTIFY_SESSION_OPTIONS } from '../peers.js';
 import {
   type Gates,
@@ -18,9 +24,11 @@ import {
   statelessRoute,
   target,
 } from '../routes.js';
+import { type UnsafeSession, unsafeSessions } from '../unsafe.js';
 
 type Variant =
   | 'fastify'
+  | 'unsafe-fastify-redis'
   | 'fastify-session-memory'
   | 'fastify-session-redis'
   | 'sessionspec-fastify-memory'
@@ -42,9 +50,23 @@ interface FastifyPeerSession {
  */
 export async function fastifyServer(variant: Variant, port: RedisAddress, gates: Gates): Promise<Server> {
   const app = Fastify({ logger: false });
-  let route: (request: FastifyRequest) => Promise<string>;
+  let route: (request: FastifyRequest, reply: FastifyReply) => Promise<string>;
   if (variant === 'fastify') {
     route = async (request) => statelessRoute(target(request.url));
+  } else if (variant === 'unsafe-fastify-redis') {
+    if (typeof port !== 'number') throw new TypeError('bench: the unsafe session runs on one Redis');
+    const open = unsafeSessions(await ioredis(port));
+    const unsafeOf = new WeakMap<FastifyRequest, UnsafeSession>();
+    app.addHook('preHandler', async (request) => {
+      unsafeOf.set(request, await open(request.headers.cookie));
+    });
+    route = async (request, reply) => {
+      const session = unsafeOf.get(request)!;
+      const body = await peerRoute(target(request.url), session.peer, gates);
+      const cookie = await session.finish();
+      if (cookie !== undefined) reply.header('set-cookie', cookie);
+      return body;
+    };
   } else if (variant === 'fastify-session-memory' || variant === 'fastify-session-redis') {
     await app.register(fastifyCookie);
     await app.register(fastifySession, {
@@ -69,7 +91,7 @@ export async function fastifyServer(variant: Variant, port: RedisAddress, gates:
     route = (request) => sessionspecRoute(target(request.url), sessionOf(request), gates);
   }
   // Only the routes below reach `route`, so it never meets an unknown path.
-  const handle = (request: FastifyRequest) => route(request);
+  const handle = (request: FastifyRequest, reply: FastifyReply) => route(request, reply);
   app.get('/read', handle);
   for (const path of ['/incr', '/slow-incr', '/gated-incr', '/logout']) app.post(path, handle);
   await app.ready();

@@ -4,13 +4,11 @@
  *
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createHttpCore, type ErrorResponse, errorHeaders } from 'sessionspec/http';
 import { ioredis, sessionspecManager } from '../backends.js';
 import { type Gates, NotFound, peerRoute, sessionspecRoute, statelessRoute, target } from '../routes.js';
-
-const TTL_MS = 30 * 60_000;
+import { unsafeSessions } from '../unsafe.js';
 
 /** @internal */
 function send(res: ServerResponse, status: number, body: string): void {
@@ -40,44 +38,19 @@ export function plainNode(): RequestListener {
 }
 
 /**
- * A session as people write one by hand: a random id in a cookie, the JSON in Redis under that id,
- * `GET` on the way in and `SET` on the way out when something changed. No compare-and-set, no hashing
- * of the id, no lifecycle: it loses updates and resurrects sessions, and it is as fast as a session in
- * Redis can be.
+ * node:http with the hand-rolled unsafe session (`../unsafe.ts`).
  * @param port - the Redis port.
  * @param gates - the logout race's rendezvous points.
  * @returns the request listener.
  */
 export async function unsafeNode(port: number, gates: Gates): Promise<RequestListener> {
-  const redis = await ioredis(port);
+  const open = unsafeSessions(await ioredis(port));
   return async (req, res) => {
     try {
-      const sid = /(?:^|;\s*)sid=([0-9a-f]{32})/.exec(req.headers.cookie ?? '')?.[1];
-      const stored = sid === undefined ? null : await redis.get(`unsafe:${sid}`);
-      const data = (stored === null ? {} : JSON.parse(stored)) as Record<string, unknown>;
-      let changed = false;
-      let destroyed = false;
-      const body = await peerRoute(
-        target(req.url),
-        {
-          get: (key) => data[key],
-          set: (key, value) => {
-            data[key] = value;
-            changed = true;
-          },
-          destroy: async () => {
-            if (sid !== undefined) await redis.del(`unsafe:${sid}`);
-            destroyed = true;
-          },
-        },
-        gates,
-      );
-      if (destroyed) res.setHeader('set-cookie', 'sid=; Path=/; Max-Age=0; HttpOnly');
-      else if (changed) {
-        const id = stored === null ? randomBytes(16).toString('hex') : sid!;
-        await redis.set(`unsafe:${id}`, JSON.stringify(data), 'PX', TTL_MS);
-        if (id !== sid) res.setHeader('set-cookie', `sid=${id}; Path=/; HttpOnly; SameSite=Lax`);
-      }
+      const session = await open(req.headers.cookie);
+      const body = await peerRoute(target(req.url), session.peer, gates);
+      const cookie = await session.finish();
+      if (cookie !== undefined) res.setHeader('set-cookie', cookie);
       send(res, 200, body);
     } catch (error) {
       fail(res, error);
