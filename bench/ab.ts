@@ -22,19 +22,13 @@ import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import type { SessionManager, SessionStore } from 'sessionspec';
 import { startRedisServer } from '../test/redis-server.js';
+import { flagReader } from './flags.js';
 import { seedSessions } from './payload.js';
 import { formatRatioSummary, summarise } from './stats.js';
 import { throughput } from './store-level.js';
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const at = args.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = args[at + 1];
-  if (value === undefined) throw new TypeError(`--${name} needs a value`);
-  args.splice(at, 2);
-  return value;
-};
+const flag = flagReader(args);
 const scenario = flag('scenario', 'increment');
 const storeKind = flag('store', 'redis');
 const concurrency = Number(flag('concurrency', '50'));

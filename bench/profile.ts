@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createManualClock, createSessionManager } from 'sessionspec';
 import { createMemoryStore } from 'sessionspec/adapters/memory';
+import { flagReader } from './flags.js';
 import { seedSessions } from './payload.js';
 
 /** A V8 CPU profile, as `--cpu-prof` and the inspector write it. */
@@ -41,14 +42,7 @@ interface Row {
 }
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const at = args.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = args[at + 1];
-  if (value === undefined) throw new TypeError(`--${name} needs a value`);
-  args.splice(at, 2);
-  return value;
-};
+const flag = flagReader(args);
 const MS = Number(flag('ms', '3000'));
 const TOP = Number(flag('top', '15'));
 const OUT = flag('out', '');
