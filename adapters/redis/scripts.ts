@@ -169,14 +169,14 @@ return { json_of(KEYS[1], tail), es, u, t }
 `;
 
 /**
- * write (CAS, CC-1). KEYS: record. ARGV: value (`value.ts`, with the token ARGV[7], or '' when
- * anonymous), expected (write id), now, version, expiresAt, userId, token, ttlMs (to collectAt), mode,
- * prefix, sessionId, claimed ('1' when the client already added the index entry `token:sessionId` in
- * the new user's slot), collectAt. The condition is the stored write id; a hash stored by store contract 1 has none and matches on its version, `version - 1`, once. A hash stored
- * by an earlier version becomes the string layout. Returns 'gone', 'expired', 'conflict', 'claim'
- * (Cluster: the binding changes and no entry was claimed yet; nothing was written), 'ok', or (Cluster)
- * ['ok', releaseUser, releaseToken]: the index entry the client must now remove. A plain string costs
- * Redis less to return than a table.
+ * write (CAS, CC-1). KEYS: record. ARGV: value (`value.ts`, with the token ARGV[6], or '' when
+ * anonymous), expected (write id), now, version, userId, token, mode, prefix, sessionId, claimed ('1'
+ * when the client already added the index entry `token:sessionId` in the new user's slot), collectAt.
+ * The condition is the stored write id; a hash stored by store contract 1 has none and matches on its
+ * version, `version - 1`, once. A hash stored by an earlier version becomes the string layout. Returns
+ * 'gone', 'expired', 'conflict', 'claim' (Cluster: the binding changes and no entry was claimed yet;
+ * nothing was written), 'ok', or (Cluster) ['ok', releaseUser, releaseToken]: the index entry the
+ * client must now remove. A plain string costs Redis less to return than a table.
  *
  * On the common path (same user, expiry not earlier, TTL far enough) it runs GETRANGE (the trailer)
  * and SET, plus SETRANGE (the kept token) for a bound session; once per collectAt step, PEXPIRE of the
@@ -192,29 +192,35 @@ if tonumber(ARGV[3]) >= e then return 'expired' end
 if w then
   if w ~= ARGV[2] then return 'conflict' end
 elseif v ~= tonumber(ARGV[4]) - 1 then return 'conflict' end
-local newU = ARGV[6]
+local newU = ARGV[5]
 local tok
 if newU == '' then tok = ''
 -- The stored token is kept while the user stays (no index change), patched into the client's value in
 -- place; one of another length (stored by an earlier version) is replaced like a new binding.
-elseif newU == oldU and #oldT == #ARGV[7] and ARGV[12] ~= '1' then tok = oldT
-elseif ARGV[9] == '1' or ARGV[12] == '1' then tok = ARGV[7]
+elseif newU == oldU and #oldT == #ARGV[6] and ARGV[10] ~= '1' then tok = oldT
+elseif ARGV[7] == '1' or ARGV[10] == '1' then tok = ARGV[6]
 else return 'claim' end
--- ARGV[1] is the value of value.ts with token ARGV[7] ('' when anonymous) and collectAt ARGV[13].
+-- ARGV[1] is the value of value.ts with token ARGV[6] ('' when anonymous) and collectAt ARGV[11].
 redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
-if tok ~= ARGV[7] and tok ~= '' then
-  redis.call('SETRANGE', KEYS[1], string.find(ARGV[1], '\\n', 1, true) + #ARGV[5] + #ARGV[13] + 2, tok)
+if tok ~= ARGV[6] and tok ~= '' then
+  -- The token follows the trailer's second space: '\\n<expiresAt> <collectAt> <token>'.
+  local at = string.find(ARGV[1], ' ', string.find(ARGV[1], '\\n', 1, true), true) + #ARGV[11] + 1
+  redis.call('SETRANGE', KEYS[1], at, tok)
 end
 -- ST-3: the TTL already reaches the stored collectAt; it is extended only past it, and only ever moves
--- later: a write from a clock running ahead never shortens the TTL a slower clock relies on.
-local extend = tonumber(ARGV[13]) > g
-if extend then redis.call('PEXPIRE', KEYS[1], ARGV[8], 'GT') end
+-- later: a write from a clock running ahead never shortens the TTL a slower clock relies on. The TTL to
+-- collectAt is worked out here, where it is used, rather than sent with every write.
+local extend = tonumber(ARGV[11]) > g
+if extend then redis.call('PEXPIRE', KEYS[1], math.ceil(ARGV[11] - ARGV[3]), 'GT') end
 local relU, relT = '', ''
 if oldU ~= '' and (oldU ~= newU or oldT ~= tok) then relU, relT = oldU, oldT end
-if ARGV[9] == '1' then
-  if relU ~= '' then index_del(ARGV[10], relU, relT, ARGV[11]) end
-  if tok ~= '' and tok ~= oldT then index_add(ARGV[10], newU, tok, ARGV[11], ARGV[3], ARGV[8])
-  elseif tok ~= '' and extend then redis.call('PEXPIRE', ukey(ARGV[10], newU), ARGV[8], 'GT') end
+if ARGV[7] == '1' then
+  if relU ~= '' then index_del(ARGV[8], relU, relT, ARGV[9]) end
+  if tok ~= '' and (tok ~= oldT or extend) then
+    local ttl = math.ceil(ARGV[11] - ARGV[3])
+    if tok ~= oldT then index_add(ARGV[8], newU, tok, ARGV[9], ARGV[3], ttl)
+    else redis.call('PEXPIRE', ukey(ARGV[8], newU), ttl, 'GT') end
+  end
   return 'ok'
 end
 if relU == '' then return 'ok' end
