@@ -170,10 +170,12 @@ return { json_of(KEYS[1], tail), es, u, t }
 
 /**
  * write (CAS, CC-1). KEYS: record. ARGV: value (`value.ts`, with the token ARGV[6], or '' when
- * anonymous), expected (write id), now, version, userId, token, mode, prefix, sessionId, claimed ('1'
- * when the client already added the index entry `token:sessionId` in the new user's slot), collectAt.
- * The condition is the stored write id; a hash stored by store contract 1 has none and matches on its
- * version, `version - 1`, once. A hash stored by an earlier version becomes the string layout. Returns
+ * anonymous), expected (write id), now, version, userId, token, index ('1': single node, the script
+ * updates the user index; '0': Cluster; 'c': Cluster, the client already added the index entry
+ * `token:sessionId` in the new user's slot), collectAt. The prefix and session id the index needs are
+ * read from the record's key. The condition is the stored write id; a hash stored by store contract 1
+ * has none and matches on its version, `version - 1`, once. A hash stored by an earlier version becomes
+ * the string layout. Returns
  * 'gone', 'expired', 'conflict', 'claim' (Cluster: the binding changes and no entry was claimed yet;
  * nothing was written), 'ok', or (Cluster) ['ok', releaseUser, releaseToken]: the index entry the
  * client must now remove. A plain string costs Redis less to return than a table.
@@ -197,29 +199,34 @@ local tok
 if newU == '' then tok = ''
 -- The stored token is kept while the user stays (no index change), patched into the client's value in
 -- place; one of another length (stored by an earlier version) is replaced like a new binding.
-elseif newU == oldU and #oldT == #ARGV[6] and ARGV[10] ~= '1' then tok = oldT
-elseif ARGV[7] == '1' or ARGV[10] == '1' then tok = ARGV[6]
+elseif newU == oldU and #oldT == #ARGV[6] and ARGV[7] ~= 'c' then tok = oldT
+elseif ARGV[7] ~= '0' then tok = ARGV[6]
 else return 'claim' end
--- ARGV[1] is the value of value.ts with token ARGV[6] ('' when anonymous) and collectAt ARGV[11].
+-- ARGV[1] is the value of value.ts with token ARGV[6] ('' when anonymous) and collectAt ARGV[8].
 redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
 if tok ~= ARGV[6] and tok ~= '' then
   -- The token follows the trailer's second space: '\\n<expiresAt> <collectAt> <token>'.
-  local at = string.find(ARGV[1], ' ', string.find(ARGV[1], '\\n', 1, true), true) + #ARGV[11] + 1
+  local at = string.find(ARGV[1], ' ', string.find(ARGV[1], '\\n', 1, true), true) + #ARGV[8] + 1
   redis.call('SETRANGE', KEYS[1], at, tok)
 end
 -- ST-3: the TTL already reaches the stored collectAt; it is extended only past it, and only ever moves
 -- later: a write from a clock running ahead never shortens the TTL a slower clock relies on. The TTL to
 -- collectAt is worked out here, where it is used, rather than sent with every write.
-local extend = tonumber(ARGV[11]) > g
-if extend then redis.call('PEXPIRE', KEYS[1], math.ceil(ARGV[11] - ARGV[3]), 'GT') end
+local extend = tonumber(ARGV[8]) > g
+if extend then redis.call('PEXPIRE', KEYS[1], math.ceil(ARGV[8] - ARGV[3]), 'GT') end
 local relU, relT = '', ''
 if oldU ~= '' and (oldU ~= newU or oldT ~= tok) then relU, relT = oldU, oldT end
 if ARGV[7] == '1' then
-  if relU ~= '' then index_del(ARGV[8], relU, relT, ARGV[9]) end
-  if tok ~= '' and (tok ~= oldT or extend) then
-    local ttl = math.ceil(ARGV[11] - ARGV[3])
-    if tok ~= oldT then index_add(ARGV[8], newU, tok, ARGV[9], ARGV[3], ttl)
-    else redis.call('PEXPIRE', ukey(ARGV[8], newU), ttl, 'GT') end
+  local add = tok ~= '' and (tok ~= oldT or extend)
+  if relU == '' and not add then return 'ok' end
+  -- The record's key is P:s:{sessionId}, and a prefix holds no brace (keys.ts): both come from it.
+  local b = string.find(KEYS[1], '{', 1, true)
+  local p, sid = string.sub(KEYS[1], 1, b - 4), string.sub(KEYS[1], b + 1, -2)
+  if relU ~= '' then index_del(p, relU, relT, sid) end
+  if add then
+    local ttl = math.ceil(ARGV[8] - ARGV[3])
+    if tok ~= oldT then index_add(p, newU, tok, sid, ARGV[3], ttl)
+    else redis.call('PEXPIRE', ukey(p, newU), ttl, 'GT') end
   end
   return 'ok'
 end

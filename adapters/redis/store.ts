@@ -275,10 +275,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
             record.version,
             userId,
             token,
-            mode,
-            prefix,
-            record.sessionId,
-            claimed ? '1' : '0',
+            // The topology's mode, or 'c' once the entry is claimed in the user's slot (Cluster).
+            claimed ? 'c' : mode,
             collectAt,
           )
           .then((reply) => (Array.isArray(reply) ? reply : [reply]) as [string, string?, string?]);
