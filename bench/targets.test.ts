@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Measurement, Repetition } from '../bench/http/paired.js';
-import type { Variant } from '../bench/http/variants.js';
-import type { BenchResults } from '../bench/report.js';
-import { checkTargets, missed } from '../bench/targets.js';
+import type { Measurement, Repetition } from './http/paired.js';
+import type { Variant } from './http/variants.js';
+import type { BenchResults } from './report.js';
+import { checkTargets, missed } from './targets.js';
 
 /** One group measurement in which each variant took the given server CPU per request. */
 function group(cpu: Partial<Record<Variant, number>>): Map<Variant, Measurement> {
