@@ -87,7 +87,6 @@ describe('sessionspec conformance (CK-1, CK-9)', () => {
     [['--replay', '{"rule":1}']],
     [['--bogus']],
     [['a.mjs', 'b.mjs']],
-    [['./does-not-exist.mjs']],
   ])('usage error %j: exit 2', async (argv) => {
     const io = capture();
     expect(await conformance(argv, io)).toBe(2);

@@ -12,8 +12,7 @@
  * @packageDocumentation
  */
 import { writeFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename } from 'node:path';
 import { activeHandles, survivingHandles } from '../conformance/handles.js';
 import { parseReplayToken } from '../conformance/replay.js';
 import { formatFailure, formatReportTable, REPLAY_ENV } from '../conformance/report.js';
@@ -29,6 +28,7 @@ import { checkWritable, parseCommandArgs, UsageError } from './args.js';
 import { importPeer, MissingPeerError } from './peer.js';
 import { STORE_OPTIONS, STORES } from './stores/index.js';
 import { type Adapter, type StoreArgs, StoreUnreachableError } from './stores/types.js';
+import { importUserModule, ModuleLoadError } from './user-module.js';
 
 /** What `sessionspec conformance --help` prints. */
 export const CONFORMANCE_HELP = `Usage: sessionspec conformance [module | --store name [--url url | --file path]] [--profile quick|deep]
@@ -202,12 +202,7 @@ interface AdapterModule {
  * name, or as `export default factory` or `export default { factory, ... }`.
  */
 async function loadModule(path: string): Promise<Adapter> {
-  let loaded: AdapterModule;
-  try {
-    loaded = (await import(pathToFileURL(resolve(path)).href)) as AdapterModule;
-  } catch (error) {
-    throw new UsageError(`cannot load '${path}': ${(error as Error).message}`);
-  }
+  const loaded = (await importUserModule(path, 'conformance <module>')) as AdapterModule;
   const fallback = loaded.default;
   const mod: AdapterModule =
     typeof loaded.factory === 'function' || fallback === undefined || fallback === null
@@ -265,7 +260,11 @@ export async function conformance(argv: readonly string[], io: ConformanceIo = P
         : await loadModule(args.module);
   } catch (error) {
     // The arguments were right: the message alone, without the usage.
-    if (error instanceof MissingPeerError || error instanceof StoreUnreachableError) {
+    if (
+      error instanceof MissingPeerError ||
+      error instanceof StoreUnreachableError ||
+      error instanceof ModuleLoadError
+    ) {
       io.stderr(`sessionspec conformance: ${error.message}\n`);
       return 2;
     }

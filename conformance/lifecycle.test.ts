@@ -4,6 +4,7 @@ import { correctFactory } from '../test/mutants/catalog.js';
 import { LIFECYCLE_MUTANTS } from '../test/mutants/lifecycle.js';
 import { declaredRows } from './lifecycle/oracle.js';
 import { lifecyclePaths } from './lifecycle/paths.js';
+import { groupedFailures } from './rules/lifecycle.js';
 import { runConformance } from './run.js';
 import type { RuleResult, StoreFactory } from './types.js';
 
@@ -16,11 +17,18 @@ const memoryFactory: StoreFactory = ({ namespace }) => {
   return { store, close: () => store.close() };
 };
 
-/** The failures a CK-4 result lists: one per failing path, or the one of a walk. */
+/** The failures a CK-4 result lists: one per message of the failing paths, or the one of a walk. */
 const failuresOf = (r: RuleResult): string[] =>
   r.id === 'CK-4.paths' ? (r.message ?? '').split(' | ').slice(1) : [r.message ?? ''];
 
 describe('CK-4 lifecycle rules', () => {
+  test('CK-4.paths: a message shared by many failing paths is listed once, with the paths as ranges', () => {
+    const same = 'the current token was refused';
+    const failures = [9, 10, 11, 12, 29, 30, 31].map((index) => ({ index, message: same }));
+    failures.splice(4, 0, { index: 20, message: 'another difference' });
+    expect(groupedFailures(failures)).toBe(`paths 9-12, 29-31: ${same} | path 20: another difference`);
+  });
+
   test('CK-4.paths: the paths generated from the machine take every declared transition', () => {
     const { paths, taken } = lifecyclePaths();
     const declared = declaredRows();
@@ -56,7 +64,7 @@ describe('CK-4 lifecycle rules', () => {
       expect(result?.message).toContain(`[${breaks}]`);
       // The mutant's first failing path, replayed alone: a short path.
       const own = failuresOf(result!)[0];
-      const index = /^path (\d+) /.exec(own ?? '')?.[1];
+      const index = /^paths? (\d+)\b/.exec(own ?? '')?.[1];
       expect(index, own).toBeDefined();
       const again = await runConformance({
         name,

@@ -135,7 +135,7 @@ export function formatCard(card: Card, heading = `## ${card.name}`): string {
     '',
   ];
   for (const line of card.lines.filter((l) => l.status === 'fail')) {
-    // A message listing every failing path keeps the first: which later paths fail may vary between runs.
+    // A message listing several failures keeps the first: the later ones may vary between runs.
     const segments = (line.reason ?? '').split(' | ');
     const reason = segments.length > 2 ? `${segments.slice(0, 2).join(' | ')} | …` : (line.reason ?? '');
     out.push(`**${line.id} fails**: ${line.title}.`, '', '```text', ...reason.split('\n'));

@@ -4,10 +4,10 @@
  *
  * @packageDocumentation
  */
-import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename } from 'node:path';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { importPeer, MissingPeerError } from '../peer.js';
+import { importUserModule, ModuleLoadError } from '../user-module.js';
 import type { ExpressStore } from './bridge.js';
 import type { ExpressSessionFactory } from './http.js';
 
@@ -61,11 +61,7 @@ export async function reportCardCommand(argv: readonly string[]): Promise<number
     expressSession = (
       await importPeer('express-session', 'report-card', () => import('express-session' as string))
     ).default as ExpressSessionFactory;
-    try {
-      mod = (await import(pathToFileURL(resolve(path)).href)) as StoreModule;
-    } catch (error) {
-      throw new UsageError(`cannot load '${path}': ${(error as Error).message}`);
-    }
+    mod = (await importUserModule(path, 'report-card <module>')) as StoreModule;
     if (typeof mod.createStore !== 'function' && typeof mod.default === 'function')
       mod = { ...mod, createStore: mod.default };
     if (typeof mod.createStore !== 'function')
@@ -76,6 +72,11 @@ export async function reportCardCommand(argv: readonly string[]): Promise<number
       throw new UsageError(`'${path}' exports close, which must be a function close(store)`);
     name = options.name ?? (typeof mod.name === 'string' ? mod.name : basename(path));
   } catch (error) {
+    // The arguments were right: the message alone, without the usage.
+    if (error instanceof ModuleLoadError) {
+      process.stderr.write(`sessionspec report-card: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof UsageError || error instanceof MissingPeerError) {
       process.stderr.write(`sessionspec report-card: ${error.message}\n\n${REPORT_CARD_HELP}`);
       return 2;

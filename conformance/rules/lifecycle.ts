@@ -88,11 +88,10 @@ export const pathsRule: Rule = {
     const runs = only === undefined ? paths.length : 1;
     const [first] = failures;
     if (first === undefined) return { status: 'pass', runs, coverage: reached.text };
-    const listed = failures.map((f) => `path ${f.index} (${f.steps.length} steps): ${f.message}`);
     return {
       status: 'fail',
       runs,
-      message: `${failures.length} of ${runs} paths (${reached.text}) differ from the machine | ${listed.join(' | ')}`,
+      message: `${failures.length} of ${runs} paths (${reached.text}) differ from the machine | ${groupedFailures(failures)}`,
       counterexample: first.steps,
       seed: ctx.seed,
       path: String(first.index),
@@ -100,6 +99,34 @@ export const pathsRule: Rule = {
     };
   },
 };
+
+/**
+ * The failing paths grouped by message, each message once with the paths that gave it
+ * (`paths 9-24, 29: <message>`): one store fault tends to fail many paths the same way.
+ * @internal
+ */
+export function groupedFailures(failures: readonly { index: number; message: string }[]): string {
+  const byMessage = new Map<string, number[]>();
+  for (const { index, message } of failures) {
+    const indices = byMessage.get(message);
+    if (indices === undefined) byMessage.set(message, [index]);
+    else indices.push(index);
+  }
+  return [...byMessage]
+    .map(([message, indices]) => `${indices.length === 1 ? 'path' : 'paths'} ${ranges(indices)}: ${message}`)
+    .join(' | ');
+}
+
+/** @internal Ascending numbers as ranges: `[1, 2, 3, 7]` gives `1-3, 7`. */
+function ranges(sorted: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const start = sorted[i]!;
+    while (i + 1 < sorted.length && sorted[i + 1] === sorted[i]! + 1) i++;
+    parts.push(start === sorted[i] ? String(start) : `${start}-${sorted[i]}`);
+  }
+  return parts.join(', ');
+}
 
 /**
  * CK-4.walks: random walks of calls, requests and clock advances (to just before, at or after each

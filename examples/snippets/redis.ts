@@ -14,6 +14,9 @@ const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
 });
+// Without a listener, every failed reconnect is logged as "Unhandled error event"; the failed calls
+// themselves reach the manager, which answers 503.
+client.on('error', (error) => console.error('redis:', error.message));
 // Without an offline queue, a command sent before the connection is up fails: wait for it before listening.
 if (client.status !== 'ready') await once(client, 'ready');
 const manager = createSessionManager({

@@ -4,6 +4,10 @@
  *
  * @packageDocumentation
  */
+// In a .d.ts file of its own, this line keeps the file a module: the block then extends sessionspec's
+// types (without an import or export it would declare a new 'sessionspec' in place of the package's).
+export {};
+
 declare module '../../src/index.js' {
   interface SessionData {
     cart: string[];
@@ -13,5 +17,3 @@ declare module '../../src/index.js' {
     theme: 'light' | 'dark';
   }
 }
-
-export {};
