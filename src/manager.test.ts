@@ -43,6 +43,19 @@ describe('createSessionManager', () => {
     expect(() => createSessionManager({ store, touchEvery: 2 })).toThrow(/touchEvery/);
     expect(() => createSessionManager({ store, maxSessionsPerUser: 0 })).toThrow(/maxSessionsPerUser/);
   });
+
+  it("refuses an option it does not know: express-session's with the sessionspec way, a typo by name", () => {
+    const store = createMemoryStore({ sweepEvery: false });
+    expect(() => createSessionManager({ store, secret: 'keyboard cat' } as never)).toThrow(
+      /createSessionManager: unknown option `secret`: tokens are random/,
+    );
+    expect(() => createSessionManager({ store, cookie: { maxAge: 1 } } as never)).toThrow(
+      /unknown option `cookie`: the cookie is configured on the HTTP integration/,
+    );
+    expect(() => createSessionManager({ store, idleTimout: 1 } as never)).toThrow(
+      /unknown option `idleTimout`$/,
+    );
+  });
 });
 
 describe('LC-9: per-user control', () => {

@@ -10,7 +10,7 @@ import { Committer } from './committer.js';
 import type { AuditListener } from './events.js';
 import { createLoader } from './load.js';
 import { type LockOptions, withLock } from './locks.js';
-import { nonNegative, positive, userCap } from './options.js';
+import { nonNegative, positive, refuseUnknownOptions, userCap } from './options.js';
 import type { Session, SessionHost } from './session.js';
 import { callStore } from './store-call.js';
 import { DEFAULT_SESSIONS_PER_USER } from './user-cap.js';
@@ -145,7 +145,8 @@ export interface SessionManager {
  * ```
  */
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
-  const store = options.store;
+  const store = options?.store;
+  refuseUnknownOptions(options);
   if (typeof store !== 'object' || store === null || typeof store.read !== 'function') {
     throw new TypeError('createSessionManager: `store` must be a SessionStore');
   }

@@ -41,3 +41,49 @@ export function userCap(
   }
   return { max, onExceed };
 }
+
+/** The options `createSessionManager` takes. */
+const MANAGER_OPTIONS: readonly string[] = [
+  'store',
+  'idleTimeout',
+  'absoluteTimeout',
+  'freshFor',
+  'rotationGrace',
+  'endOnReuse',
+  'reuseMargin',
+  'touchEvery',
+  'maxSessionsPerUser',
+  'clock',
+  'onEvent',
+  'maxSize',
+  'storeTimeout',
+  'userPageSize',
+  'attempts',
+  'backoffMs',
+];
+
+/** express-session's options, which belong elsewhere or nowhere. */
+const EXPRESS_SESSION: Readonly<Record<string, string>> = {
+  secret: 'tokens are random and only their hash is stored, so there is nothing to sign: remove `secret`',
+  cookie: 'the cookie is configured on the HTTP integration (sessionMiddleware({ manager, cookie }))',
+  name: 'the cookie name is `cookie: { name }` on the HTTP integration',
+  resave: 'only changes are written: remove `resave`',
+  saveUninitialized: 'an untouched new session is never stored: remove `saveUninitialized`',
+  rolling: 'every access moves the idle deadline: `idleTimeout`',
+  genid: 'session ids are random 128-bit values: remove `genid`',
+  ttl: 'lifetimes are `idleTimeout` and `absoluteTimeout`, in milliseconds',
+};
+
+/**
+ * @internal Refuse an option `createSessionManager` does not take (a typo, or express-session's),
+ * naming what to do instead: an ignored option would leave the application believing it applies.
+ * @throws TypeError naming the option.
+ */
+export function refuseUnknownOptions(options: object | undefined): void {
+  if (typeof options !== 'object' || options === null) return;
+  for (const key of Object.keys(options)) {
+    if (MANAGER_OPTIONS.includes(key)) continue;
+    const advice = Object.hasOwn(EXPRESS_SESSION, key) ? `: ${EXPRESS_SESSION[key]}` : '';
+    throw new TypeError(`createSessionManager: unknown option \`${key}\`${advice}`);
+  }
+}

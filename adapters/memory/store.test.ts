@@ -42,6 +42,8 @@ describe('createMemoryStore', () => {
     expect(() => createMemoryStore({ sweepEvery: 2 ** 31 })).toThrow(TypeError);
     expect(() => createMemoryStore({ clock: 5 as unknown as () => number })).toThrow(TypeError);
     expect(() => createMemoryStore({ namespace: 5 as unknown as string })).toThrow(TypeError);
+    // memorystore's options are refused, not ignored.
+    expect(() => createMemoryStore({ checkPeriod: 60_000 } as never)).toThrow(/unknown option `checkPeriod`/);
   });
 });
 

@@ -19,6 +19,7 @@ import type {
   WriteResult,
 } from '../../spec/contract.js';
 import { decodeRecord, encodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../spec/contract.js';
+import { refuseUnknownOptions } from '../shared/options.js';
 import { type IdPage, UserIndex } from './user-index.js';
 
 /** Options of {@link createMemoryStore}. */
@@ -188,6 +189,9 @@ function userOf(record: { userId?: unknown }): string | null {
   return typeof record.userId === 'string' ? record.userId : null;
 }
 
+/** The options {@link createMemoryStore} takes. @internal */
+const MEMORY_OPTIONS = ['namespace', 'clock', 'sweepFloorMs', 'sweepEvery'] as const;
+
 /**
  * Create an in-memory session store, the embedded default. Records are kept serialised (JSON), so no
  * caller can change stored state through a reference and payloads round-trip as JSON does (ST-6).
@@ -211,6 +215,10 @@ function userOf(record: { userId?: unknown }): string | null {
  * ```
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  refuseUnknownOptions('createMemoryStore', options, MEMORY_OPTIONS, {
+    checkPeriod: 'expired records are swept every `sweepEvery` ms (or call purgeExpired)',
+    ttl: 'lifetimes are `idleTimeout` and `absoluteTimeout` on createSessionManager, in milliseconds',
+  });
   const {
     namespace,
     clock = Date.now,

@@ -29,3 +29,18 @@ export function timeoutOf(caller: string, option: number | false | undefined): n
   if (timeout !== false) checkPositive(caller, 'statementTimeoutMs', timeout);
   return timeout;
 }
+
+/** connect-pg-simple's options, and what to write instead. @internal */
+export const CONNECT_PG_SIMPLE: Readonly<Record<string, string>> = {
+  pool: 'the pg Pool is `client`',
+  conString: 'create a pg Pool from the connection string and pass it as `client`',
+  conObject: 'create a pg Pool from these settings and pass it as `client`',
+  tableName: "the table is `table` (give sessionspec a table of its own, not connect-pg-simple's)",
+  schemaName: 'the schema is `schema`',
+  ttl: 'lifetimes are `idleTimeout` and `absoluteTimeout` on createSessionManager, in milliseconds',
+  createTableIfMissing: 'create the tables once with createPostgresSchema({ client })',
+  pruneSessionInterval: 'call manager.purgeExpired() on a timer (docs/postgres.md)',
+  errorLog: 'store errors reach the manager, which fails the request closed (STORE_UNAVAILABLE)',
+  disableTouch: 'touches are throttled already (`touchEvery` on createSessionManager)',
+  pgPromise: 'pass the pg Pool or postgres.js client itself as `client`',
+};

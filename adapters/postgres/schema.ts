@@ -6,8 +6,10 @@
  * @packageDocumentation
  */
 import { bounded } from '../shared/bounded.js';
+import { refuseUnknownOptions } from '../shared/options.js';
 import { driverFor, type PostgresClient } from './driver.js';
-import { timeoutOf } from './options.js';
+import { CONNECT_PG_SIMPLE, timeoutOf } from './options.js';
+import { explainSchemaError } from './schema-errors.js';
 
 /** The default table name. */
 export const DEFAULT_TABLE = 'sessionspec_sessions';
@@ -133,6 +135,9 @@ export interface PostgresSchemaOptions {
   statementTimeoutMs?: number | false;
 }
 
+/** The options {@link createPostgresSchema} takes. @internal */
+const SCHEMA_OPTIONS = ['client', 'table', 'schema', 'statementTimeoutMs'] as const;
+
 /**
  * Create what the store needs, where absent: the schema (if named), the sessions table, its filing
  * sequence, its user and expiry indexes, and the locks table. One transaction, under an advisory lock,
@@ -149,9 +154,16 @@ export interface PostgresSchemaOptions {
  */
 export async function createPostgresSchema(options: PostgresSchemaOptions): Promise<void> {
   const driver = driverFor(options?.client);
+  refuseUnknownOptions('createPostgresSchema', options, SCHEMA_OPTIONS, CONNECT_PG_SIMPLE);
   const names = namesOf(options.table ?? DEFAULT_TABLE, options.schema);
   const timeout = timeoutOf('createPostgresSchema', options.statementTimeoutMs);
-  await bounded('sessionspec postgres: createPostgresSchema', timeout, driver.script(createScript(names)));
+  await bounded(
+    'sessionspec postgres: createPostgresSchema',
+    timeout,
+    driver.script(createScript(names)),
+  ).catch((error: unknown) => {
+    throw explainSchemaError(error, names, options);
+  });
 }
 
 /**
@@ -161,6 +173,7 @@ export async function createPostgresSchema(options: PostgresSchemaOptions): Prom
  */
 export async function dropPostgresSchema(options: PostgresSchemaOptions): Promise<void> {
   const driver = driverFor(options?.client);
+  refuseUnknownOptions('dropPostgresSchema', options, SCHEMA_OPTIONS, CONNECT_PG_SIMPLE);
   const names = namesOf(options.table ?? DEFAULT_TABLE, options.schema);
   const timeout = timeoutOf('dropPostgresSchema', options.statementTimeoutMs);
   await bounded('sessionspec postgres: dropPostgresSchema', timeout, driver.script(dropScript(names)));

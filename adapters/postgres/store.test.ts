@@ -50,6 +50,40 @@ describe('options', () => {
     expect(() => createPostgresStore({ client: pool, ...options })).toThrow(TypeError);
   });
 
+  it("refuses an option it does not know, naming connect-pg-simple's equivalent", async () => {
+    const habit = { client: pool, tableName: 'user_sessions' } as never;
+    expect(() => createPostgresStore(habit)).toThrow(
+      /createPostgresStore: unknown option `tableName`: the table is `table`/,
+    );
+    await expect(createPostgresSchema({ client: pool, createTableIfMissing: true } as never)).rejects.toThrow(
+      /createPostgresSchema: unknown option `createTableIfMissing`/,
+    );
+  });
+
+  it('a table never created: each call names createPostgresSchema with the options given, code kept', async () => {
+    const store = createPostgresStore({ client: pool, table: 'sesions' });
+    const error = await store.create(makeRecord(), T).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: '42P01' });
+    expect((error as Error).message).toMatch(
+      /the session tables of "sesions" do not exist \(42P01: relation "sesions" does not exist\): create them once with createPostgresSchema\(\{ client, table: 'sesions' \}\)/,
+    );
+    const inSchema = createPostgresStore({ client: pool, schema: 'no_such_schema' });
+    await expect(inSchema.read('x', T)).rejects.toThrow(
+      /createPostgresSchema\(\{ client, schema: 'no_such_schema' \}\)/,
+    );
+  });
+
+  it("another library's table under the name given: createPostgresSchema says so instead of a column error", async () => {
+    const table = `session_${randomBytes(4).toString('hex')}`;
+    // connect-pg-simple's layout.
+    await pool.query(
+      `CREATE TABLE "${table}" (sid varchar PRIMARY KEY, sess json NOT NULL, expire timestamp(6) NOT NULL)`,
+    );
+    await expect(createPostgresSchema({ client: pool, table })).rejects.toThrow(
+      new RegExp(`"${table}" is not a sessionspec table \\(42703: .*\\): it may belong to another library`),
+    );
+  });
+
   it('refuses a client of another kind, naming the supported ones', () => {
     expect(() => createPostgresStore({ client: {} as pg.Pool })).toThrow(/pg Pool or Client.*postgres\.js/);
   });

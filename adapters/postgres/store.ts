@@ -21,10 +21,12 @@ import type {
 } from '../../spec/contract.js';
 import { encodeRecord, readResultOf, STORE_CONTRACT } from '../../spec/contract.js';
 import { bounded } from '../shared/bounded.js';
+import { refuseUnknownOptions } from '../shared/options.js';
 import { CORRUPT_RECORD, columnsOf, contentsOf, liveRecords, pageOf } from '../shared/rows.js';
 import { driverFor, type PostgresClient, type Rows, type SqlDriver } from './driver.js';
-import { checkPositive, timeoutOf } from './options.js';
+import { CONNECT_PG_SIMPLE, checkPositive, timeoutOf } from './options.js';
 import { DEFAULT_TABLE, namesOf } from './schema.js';
+import { explainSchemaError } from './schema-errors.js';
 import { statementsFor } from './statements.js';
 
 /** Options of {@link createPostgresStore}. */
@@ -75,6 +77,9 @@ export interface PostgresStore extends SessionStore {
   readonly inspection: Required<StoreInspection>;
 }
 
+/** The options {@link createPostgresStore} takes. @internal */
+const STORE_OPTIONS = ['client', 'table', 'schema', 'statementTimeoutMs', 'purgeBatch', 'prepare'] as const;
+
 /** How many expired records one purge statement removes by default. @internal */
 const DEFAULT_PURGE_BATCH = 500;
 
@@ -101,6 +106,7 @@ const DEFAULT_PURGE_BATCH = 500;
  */
 export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
   const driver: SqlDriver = driverFor(options?.client);
+  refuseUnknownOptions('createPostgresStore', options, STORE_OPTIONS, CONNECT_PG_SIMPLE);
   const names = namesOf(options.table ?? DEFAULT_TABLE, options.schema);
   const timeout = timeoutOf('createPostgresStore', options.statementTimeoutMs);
   const purgeBatch = options.purgeBatch ?? DEFAULT_PURGE_BATCH;
@@ -121,7 +127,11 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     return name;
   };
   const query = (what: string, text: string, values: readonly unknown[]): Promise<Rows> =>
-    bounded(`sessionspec postgres: ${what}`, timeout, driver.query(text, values, nameOf(text)));
+    bounded(`sessionspec postgres: ${what}`, timeout, driver.query(text, values, nameOf(text))).catch(
+      (error: unknown) => {
+        throw explainSchemaError(error, names, options);
+      },
+    );
 
   return {
     supports: { contract: STORE_CONTRACT, locks: true, inspection: true, userIndex: 'exact' },

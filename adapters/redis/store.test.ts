@@ -132,6 +132,15 @@ describe.each(targets)('Redis store on a $name', (target) => {
     expect(() => createRedisStore({ client, commandTimeoutMs: 1.5 })).toThrow(TypeError);
   });
 
+  it("refuses an option it does not know, naming connect-redis' equivalent", () => {
+    const habit = { client, ttl: 1800 } as unknown as Parameters<typeof createRedisStore>[0];
+    expect(() => createRedisStore(habit)).toThrow(
+      /createRedisStore: unknown option `ttl`: lifetimes are `idleTimeout` and `absoluteTimeout`/,
+    );
+    const typo = { client, prefx: 'app' } as unknown as Parameters<typeof createRedisStore>[0];
+    expect(() => createRedisStore(typo)).toThrow(/unknown option `prefx` \(its options are client, prefix,/);
+  });
+
   it('ID-4: create inserts if absent and never overwrites, even an expired record', async () => {
     const store = newStore();
     const record = makeRecord({ browser: { cart: 1 } });

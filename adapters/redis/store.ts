@@ -22,6 +22,7 @@ import type {
   WriteResult,
 } from '../../spec/contract.js';
 import { decodeRecord, encodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../spec/contract.js';
+import { refuseUnknownOptions } from '../shared/options.js';
 import { cluster, splitField } from './cluster.js';
 import { type CoreSettings, redisCore, scanStepOf } from './core.js';
 import { driverFor, type RedisClient } from './driver.js';
@@ -119,6 +120,26 @@ function newToken(): string {
   return `${tokenPrefix}${tokenCount.toString(36).padStart(TOKEN_LENGTH - tokenPrefix.length, '0')}`;
 }
 
+/** The options {@link createRedisStore} takes. @internal */
+const STORE_OPTIONS = [
+  'client',
+  'prefix',
+  'ttlFloorMs',
+  'ttlSlackMs',
+  'commandTimeoutMs',
+  'claimGraceMs',
+  'purgeBatch',
+] as const;
+
+/** connect-redis' options, and what to write instead. @internal */
+const CONNECT_REDIS: Readonly<Record<string, string>> = {
+  ttl: 'lifetimes are `idleTimeout` and `absoluteTimeout` on createSessionManager, in milliseconds',
+  disableTouch: 'touches are throttled already (`touchEvery` on createSessionManager)',
+  disableTTL: "every key has a TTL from the record's own deadline (ST-3)",
+  scanCount: 'remove it: the user index answers per-user listing, no SCAN runs',
+  serializer: 'records are JSON, encoded by sessionspec: remove `serializer`',
+};
+
 /**
  * Whether `error` is Redis's WRONGTYPE reply, as either client reports it: the key holds another type.
  * @internal
@@ -187,6 +208,7 @@ function settingsOf(options: RedisStoreOptions): CoreSettings {
  */
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const driver = driverFor(options?.client);
+  refuseUnknownOptions('createRedisStore', options, STORE_OPTIONS, CONNECT_REDIS);
   const settings = settingsOf(options);
   const { prefix } = settings;
   const core = redisCore(driver, keyLayout(prefix), settings);

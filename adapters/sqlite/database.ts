@@ -71,7 +71,15 @@ function loadDriver(): DatabaseConstructor {
  */
 export function openDatabase(file: string, settings: OpenSettings): SqliteDatabase {
   const Database = loadDriver();
-  const db = new Database(file, { timeout: settings.busyTimeoutMs });
+  let db: SqliteDatabase;
+  try {
+    db = new Database(file, { timeout: settings.busyTimeoutMs });
+  } catch (error) {
+    // better-sqlite3 names the reason, not the file.
+    throw new Error(`sessionspec sqlite: cannot open '${file}': ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${settings.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);

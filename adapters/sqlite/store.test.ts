@@ -74,6 +74,15 @@ describe('SQLite store', () => {
     expect(bad({ file: ':memory:', busyTimeoutMs: -1 })).toThrow(/`busyTimeoutMs`/);
     expect(bad({ file: ':memory:', synchronous: 'off' })).toThrow(/`synchronous`/);
     expect(bad({ file: ':memory:', createTables: 'yes' })).toThrow(/`createTables`/);
+    // connect-sqlite3's options are refused with their equivalent, never ignored.
+    expect(bad({ file: ':memory:', db: 'sessions.db' })).toThrow(
+      /unknown option `db`: the database file is `file`/,
+    );
+    expect(bad({ file: ':memory:', dir: './var' })).toThrow(/unknown option `dir`/);
+    // A file in a missing folder: the error names the file.
+    expect(bad({ file: '/no-such-folder-ss/sessions.db' })).toThrow(
+      /cannot open '\/no-such-folder-ss\/sessions\.db': .*directory does not exist/,
+    );
     expect(() => sqliteSchemaSql('a;b')).toThrow(/`table` must be/);
     const store = track(createSqliteStore({ file: ':memory:' }));
     await expect(store.listByUser('u', T, { limit: 0 })).rejects.toThrow(TypeError);

@@ -21,6 +21,7 @@ import type {
   WriteResult,
 } from '../../spec/contract.js';
 import { encodeRecord, readResultOf, STORE_CONTRACT } from '../../spec/contract.js';
+import { refuseUnknownOptions } from '../shared/options.js';
 import { CORRUPT_RECORD, columnsOf, contentsOf, liveRecords, pageOf } from '../shared/rows.js';
 import { openDatabase, type SqliteDatabase, type SqliteStatement } from './database.js';
 import { DEFAULT_TABLE, namesOf, schemaSql } from './schema.js';
@@ -162,6 +163,17 @@ export function sqliteSchemaSql(table: string = DEFAULT_TABLE): string {
   return schemaSql(namesOf(table));
 }
 
+/** The options {@link createSqliteStore} takes, with a file or with a connection. @internal */
+const SQLITE_OPTIONS = [
+  'table',
+  'createTables',
+  'purgeBatch',
+  'file',
+  'database',
+  'busyTimeoutMs',
+  'synchronous',
+] as const;
+
 /**
  * Create a session store in a SQLite database. Every operation is one statement, or one short
  * `BEGIN IMMEDIATE` transaction: create is `INSERT ... ON CONFLICT DO NOTHING`, write a
@@ -185,6 +197,15 @@ export function sqliteSchemaSql(table: string = DEFAULT_TABLE): string {
  * ```
  */
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  if (typeof options === 'object' && options !== null) {
+    refuseUnknownOptions('createSqliteStore', options, SQLITE_OPTIONS, {
+      db: 'the database file is `file` (or an open better-sqlite3 connection as `database`)',
+      dir: 'give the whole path as `file`',
+      client: 'an open better-sqlite3 connection is `database`',
+      concurrentDB: 'remove it: the file is opened in WAL mode, shared by every process',
+      expired: 'call manager.purgeExpired() on a timer (docs/sqlite.md)',
+    });
+  }
   const names = namesOf(options?.table ?? DEFAULT_TABLE);
   const purgeBatch = options?.purgeBatch ?? DEFAULTS.purgeBatch;
   checkWhole('purgeBatch', purgeBatch, 1);

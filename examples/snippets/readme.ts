@@ -31,7 +31,8 @@ app.get('/', (req, res) => {
   res.json({ userId: req.session.userId, cart: req.session.get('cart') ?? [] });
 });
 app.get('/sessions', async (req, res) => {
-  // The user's sessions on every device (LC-9); anonymous visitors have none.
+  // The user's sessions on every device (LC-9). listSessions() rejects with NOT_AUTHENTICATED (401)
+  // for an anonymous visitor: hence the check.
   res.json(req.session.isAuthenticated ? await req.session.listSessions() : []);
 });
 app.post('/sessions/end-others', async (req, res) => {

@@ -31,10 +31,31 @@ export const consoleLogger: SessionLogger = {
 
 /**
  * @internal The message of a failure for the log. A `SessionError`'s message names no secret or data
- * (ID-2); anything else is named by its class only, since its message may carry whatever it was given.
+ * (ID-2), and neither does the store error under it (see {@link rootCause}), which says what the store
+ * answered: a missing table reads differently from a server that is down. Anything else is named by its
+ * class only, since its message may carry whatever it was given.
  */
 export function describeFailure(error: unknown): string {
-  if (isSessionError(error)) return error.message;
+  if (isSessionError(error)) {
+    const cause = rootCause(error);
+    return cause === null ? error.message : `${error.message} (cause: ${cause})`;
+  }
   const name = error instanceof Error ? error.name : typeof error;
   return `unexpected ${name} in the session layer (the error was passed to onError)`;
+}
+
+/**
+ * @internal The store's error under a session error, as `Name code: message`, or `null` when there is
+ * none. The manager keeps only the class name, a bounded message and a string code of what a store
+ * threw (`withoutArguments`, ID-2): no command arguments, record or hash reach it.
+ */
+function rootCause(error: Error): string | null {
+  let cause: unknown = error.cause;
+  // A session error may wrap another (a write whose outcome was read back), or list the faults.
+  for (let depth = 0; depth < 4 && (Array.isArray(cause) || isSessionError(cause)); depth++) {
+    cause = Array.isArray(cause) ? cause[0] : (cause as Error).cause;
+  }
+  if (!(cause instanceof Error)) return null;
+  const code = (cause as { code?: unknown }).code;
+  return `${cause.name}${typeof code === 'string' ? ` ${code}` : ''}: ${cause.message}`;
 }
