@@ -8,11 +8,12 @@
  *   npm run build && cp -r dist dist-before     (the build before the change, inside the checkout so
  *                                                that its imports resolve)
  *   ...change, then npm run build
- *   npx tsx bench/ab.ts dist-before dist [--scenario increment|read] [--store redis|memory]
+ *   npx tsx bench/ab.ts dist-before dist [--scenario increment|read|read-payload] [--store redis|memory]
  *                                       [--concurrency 50] [--rounds 20] [--ms 400]
  *
  * It starts its own Redis. The operation is the store-level one: load a session holding the 1 KiB
- * payload, `update('n')` (increment) or `get('n')` (read), commit. Measuring a build against itself
+ * payload, `update('n')` (increment), `get('n')` (read) or `get('payload')` (read-payload: the
+ * whole cart, as a page showing it reads), commit. Measuring a build against itself
  * (`dist dist`) shows how far the ratio strays with no change at all.
  *
  * @packageDocumentation
@@ -38,11 +39,11 @@ const [before, after] = args;
 if (
   before === undefined ||
   after === undefined ||
-  !['increment', 'read'].includes(scenario) ||
+  !['increment', 'read', 'read-payload'].includes(scenario) ||
   !['redis', 'memory'].includes(storeKind)
 ) {
   console.error(
-    'usage: npx tsx bench/ab.ts BEFORE AFTER [--scenario increment|read] [--store redis|memory] ' +
+    'usage: npx tsx bench/ab.ts BEFORE AFTER [--scenario increment|read|read-payload] [--store redis|memory] ' +
       '[--concurrency N] [--rounds N] [--ms MS]\n  BEFORE, AFTER: built package directories (like dist)',
   );
   process.exit(2);
@@ -71,6 +72,7 @@ async function operation(dir: string, prefix: string): Promise<{ run(w: number):
     async run(w) {
       const session = await manager.load(tokens[w]!);
       if (scenario === 'increment') session.update('n', (n) => ((n as number | undefined) ?? 0) + 1);
+      else if (scenario === 'read-payload') session.get('payload');
       else session.get('n');
       await session.commit();
     },

@@ -13,10 +13,22 @@ describe('ST-6: JSON values', () => {
         assertJson(value, 'v');
         const copy = cloneJson(value as JsonValue);
         expect(copy).toEqual(JSON.parse(JSON.stringify(value)));
+        // The same keys in the same order: what a later request reads back.
+        expect(JSON.stringify(copy)).toBe(JSON.stringify(value));
         if (typeof value === 'object' && value !== null) expect(copy).not.toBe(value);
       }),
       { seed: freshSeed, numRuns: 300 },
     );
+  });
+
+  it('ST-6: a copy shares nothing with its source, at any depth, and has no negative zero', () => {
+    const source = { cart: [{ sku: 'a', qty: 1 }], prefs: { theme: 'dark' }, z: [-0] } as JsonValue;
+    const copy = cloneJson(source) as { cart: { qty: number }[]; prefs: Record<string, string>; z: number[] };
+    copy.cart[0]!.qty = 9;
+    copy.cart.push({ qty: 2 });
+    copy.prefs.theme = 'light';
+    expect(source).toEqual({ cart: [{ sku: 'a', qty: 1 }], prefs: { theme: 'dark' }, z: [-0] });
+    expect(Object.is(copy.z[0], 0)).toBe(true);
   });
 
   it('ST-6: non-JSON values are rejected with a TypeError naming the path', () => {
