@@ -53,7 +53,7 @@ describe('createSessionManager', () => {
       /unknown option `cookie`: the cookie is configured on the HTTP integration/,
     );
     expect(() => createSessionManager({ store, idleTimout: 1 } as never)).toThrow(
-      /unknown option `idleTimout`$/,
+      /unknown option `idleTimout` \(its options are store, idleTimeout, absoluteTimeout,/,
     );
   });
 });

@@ -166,7 +166,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   };
   const touchEvery = options.touchEvery ?? 0.1;
   if (!(touchEvery >= 0 && touchEvery <= 1))
-    throw new TypeError('touchEvery must be a fraction between 0 and 1');
+    throw new TypeError(
+      'createSessionManager: `touchEvery` is a fraction of the idle timeout between 0 and 1 (default 0.1), not a duration',
+    );
   const endOnReuse = options.endOnReuse ?? false;
   const reuseMargin = nonNegative(options.reuseMargin ?? REUSE_RACE_MARGIN, 'reuseMargin');
   const storeTimeout = positive(options.storeTimeout ?? 2_000, 'storeTimeout');

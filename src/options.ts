@@ -83,7 +83,9 @@ export function refuseUnknownOptions(options: object | undefined): void {
   if (typeof options !== 'object' || options === null) return;
   for (const key of Object.keys(options)) {
     if (MANAGER_OPTIONS.includes(key)) continue;
-    const advice = Object.hasOwn(EXPRESS_SESSION, key) ? `: ${EXPRESS_SESSION[key]}` : '';
+    const advice = Object.hasOwn(EXPRESS_SESSION, key)
+      ? `: ${EXPRESS_SESSION[key]}`
+      : ` (its options are ${MANAGER_OPTIONS.join(', ')})`;
     throw new TypeError(`createSessionManager: unknown option \`${key}\`${advice}`);
   }
 }

@@ -73,11 +73,11 @@ export async function reportCardCommand(argv: readonly string[]): Promise<number
     name = options.name ?? (typeof mod.name === 'string' ? mod.name : basename(path));
   } catch (error) {
     // The arguments were right: the message alone, without the usage.
-    if (error instanceof ModuleLoadError) {
+    if (error instanceof ModuleLoadError || error instanceof MissingPeerError) {
       process.stderr.write(`sessionspec report-card: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof UsageError || error instanceof MissingPeerError) {
+    if (error instanceof UsageError) {
       process.stderr.write(`sessionspec report-card: ${error.message}\n\n${REPORT_CARD_HELP}`);
       return 2;
     }
