@@ -19,7 +19,7 @@ import type {
   WriteResult,
 } from '../../spec/contract.js';
 import { decodeRecord, encodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../spec/contract.js';
-import { refuseUnknownOptions } from '../shared/options.js';
+import { refuseUnknownOptions, TTL_ADVICE } from '../shared/options.js';
 import { type IdPage, UserIndex } from './user-index.js';
 
 /** Options of {@link createMemoryStore}. */
@@ -217,7 +217,7 @@ const MEMORY_OPTIONS = ['namespace', 'clock', 'sweepFloorMs', 'sweepEvery'] as c
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   refuseUnknownOptions('createMemoryStore', options, MEMORY_OPTIONS, {
     checkPeriod: 'expired records are swept every `sweepEvery` ms (or call purgeExpired)',
-    ttl: 'lifetimes are `idleTimeout` and `absoluteTimeout` on createSessionManager, in milliseconds',
+    ttl: TTL_ADVICE,
   });
   const {
     namespace,

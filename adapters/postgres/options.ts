@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { TTL_ADVICE } from '../shared/options.js';
 
 /** The default bound, in milliseconds. @internal */
 const STATEMENT_TIMEOUT_MS = 5_000;
@@ -37,7 +38,7 @@ export const CONNECT_PG_SIMPLE: Readonly<Record<string, string>> = {
   conObject: 'create a pg Pool from these settings and pass it as `client`',
   tableName: "the table is `table` (give sessionspec a table of its own, not connect-pg-simple's)",
   schemaName: 'the schema is `schema`',
-  ttl: 'lifetimes are `idleTimeout` and `absoluteTimeout` on createSessionManager, in milliseconds',
+  ttl: TTL_ADVICE,
   createTableIfMissing: 'create the tables once with createPostgresSchema({ client })',
   pruneSessionInterval: 'call manager.purgeExpired() on a timer (docs/postgres.md)',
   errorLog: 'store errors reach the manager, which fails the request closed (STORE_UNAVAILABLE)',

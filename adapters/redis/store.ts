@@ -22,7 +22,7 @@ import type {
   WriteResult,
 } from '../../spec/contract.js';
 import { decodeRecord, encodeRecord, readResultOf, STORE_CONTRACT, writeIdOf } from '../../spec/contract.js';
-import { refuseUnknownOptions } from '../shared/options.js';
+import { refuseUnknownOptions, TTL_ADVICE } from '../shared/options.js';
 import { cluster, splitField } from './cluster.js';
 import { type CoreSettings, redisCore, scanStepOf } from './core.js';
 import { driverFor, type RedisClient } from './driver.js';
@@ -133,7 +133,7 @@ const STORE_OPTIONS = [
 
 /** connect-redis' options, and what to write instead. @internal */
 const CONNECT_REDIS: Readonly<Record<string, string>> = {
-  ttl: 'lifetimes are `idleTimeout` and `absoluteTimeout` on createSessionManager, in milliseconds',
+  ttl: TTL_ADVICE,
   disableTouch: 'touches are throttled already (`touchEvery` on createSessionManager)',
   disableTTL: "every key has a TTL from the record's own deadline (ST-3)",
   scanCount: 'remove it: the user index answers per-user listing, no SCAN runs',

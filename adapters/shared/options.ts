@@ -6,6 +6,10 @@
  * @packageDocumentation
  */
 
+/** What to do with a time-to-live option of the library being replaced (`ttl`). @internal */
+export const TTL_ADVICE =
+  'lifetimes are `idleTimeout` and `absoluteTimeout` on createSessionManager, in milliseconds';
+
 /**
  * Refuse any own key of `options` that is not in `known`.
  * @param caller - the factory, for the message (e.g. `'createPostgresStore'`).
